@@ -1,0 +1,54 @@
+# E-handelshubben: `make run` serves the hub, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev standards migrate seed lint format bench clean
+
+$(VENV)/installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/installed-dev: $(VENV)/installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/installed
+install-dev: $(VENV)/installed-dev
+
+standards:
+	$(PYTHON) scripts/fetch_standards.py var/standards
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_hub
+
+run: install standards seed
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-dev standards
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install-dev standards
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 var/media

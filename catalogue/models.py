@@ -1,0 +1,234 @@
+"""Framework agreements, supplier catalogues, their versions and items.
+
+Items are never hard-deleted: a new version supersedes the old one, so history and
+follow-up stay true. The live catalogue is the one published version per catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelsearch import index
+
+from hub.organisations.models import BuyerOrganisation, Supplier
+
+
+class AgreementQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> AgreementQuerySet:
+        return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+    def entitled(self, organisation: BuyerOrganisation | None) -> AgreementQuerySet:
+        """Agreements the organisation may buy on; None means anonymous (open agreements only)."""
+        if organisation is None:
+            return self.filter(open_to_all=True)
+        return self.filter(Q(open_to_all=True) | Q(buyers=organisation)).distinct()
+
+
+class Agreement(models.Model):
+    """A framework agreement (ramavtal)."""
+
+    reference = models.CharField(_("avtalsnummer"), max_length=60, unique=True)
+    title = models.CharField(_("benämning"), max_length=255)
+    suppliers = models.ManyToManyField(Supplier, related_name="agreements", verbose_name=_("leverantörer"))
+    valid_from = models.DateField(_("giltigt från"))
+    valid_to = models.DateField(_("giltigt till"))
+    open_to_all = models.BooleanField(
+        _("öppet för alla organisationer"),
+        default=True,
+        help_text=_("Annars bara de avropsberättigade / Otherwise only the entitled buyers"),
+    )
+    buyers = models.ManyToManyField(
+        BuyerOrganisation, blank=True, related_name="agreements", verbose_name=_("avropsberättigade")
+    )
+    categories = models.CharField(
+        _("kategorier"), max_length=255, blank=True, help_text=_("UNSPSC- eller CPV-koder, kommaseparerade")
+    )
+    preferred_rank = models.PositiveSmallIntegerField(
+        _("rangordning"), default=1, help_text=_("1 = förstahandsval / first choice")
+    )
+    documents_url = models.URLField(_("avtalsdokument"), blank=True)
+    # Auto-approval thresholds for new catalogue versions.
+    auto_approve_max_price_increase_percent = models.DecimalField(
+        _("högsta prishöjning utan granskning (%)"), max_digits=6, decimal_places=2, default=Decimal("0")
+    )
+    auto_approve_max_removals = models.PositiveIntegerField(
+        _("högsta antal borttagna artiklar utan granskning"), default=0
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("ramavtal")
+        verbose_name_plural = _("ramavtal")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day <= self.valid_to
+
+
+class Catalogue(models.Model):
+    """One supplier's catalogue on one agreement."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="catalogues")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="catalogues")
+    live_version = models.OneToOneField(
+        "CatalogueVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("katalog")
+        verbose_name_plural = _("kataloger")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "agreement"], name="one_catalogue_per_agreement")
+        ]
+        permissions = [("upload_catalogue", "Kan ladda upp kataloger / Can upload catalogues")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.name} – {self.agreement.reference}"
+
+
+class CatalogueVersion(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Mottagen / Received")
+        INVALID = "invalid", _("Ogiltig / Invalid")
+        VALIDATED = "validated", _("Validerad / Validated")
+        PENDING_REVIEW = "pending_review", _("Väntar på granskning / Pending review")
+        PUBLISHED = "published", _("Publicerad / Published")
+        REJECTED = "rejected", _("Avvisad / Rejected")
+        SUPERSEDED = "superseded", _("Ersatt / Superseded")
+
+    class Format(models.TextChoices):
+        PEPPOL = "peppol", "Peppol BIS Catalogue 3"
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV"
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("versionsnummer"))
+    file = models.FileField(_("fil"), upload_to="catalogues/%Y/%m/")
+    original_filename = models.CharField(max_length=255, blank=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    line_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("katalogversion")
+        verbose_name_plural = _("katalogversioner")
+        constraints = [models.UniqueConstraint(fields=["catalogue", "number"], name="unique_version_number")]
+        permissions = [
+            ("review_catalogueversion", "Kan granska katalogversioner / Can review catalogue versions")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.catalogue} v{self.number} ({self.get_status_display()})"
+
+
+class CatalogueItemQuerySet(models.QuerySet):
+    def live(self) -> CatalogueItemQuerySet:
+        """Items in the published version of each catalogue."""
+        return self.filter(version__status=CatalogueVersion.Status.PUBLISHED)
+
+    def buyable(self, organisation: BuyerOrganisation | None, day: datetime.date | None = None):
+        """What the organisation (None: an anonymous visitor) may buy on the given day."""
+        day = day or timezone.localdate()
+        agreements = Agreement.objects.valid_on(day).entitled(organisation)
+        return (
+            self.live()
+            .filter(version__catalogue__agreement__in=agreements)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        )
+
+
+class CatalogueItem(index.Indexed, models.Model):
+    """One line of one catalogue version."""
+
+    version = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="items")
+    line_number = models.PositiveIntegerField()
+    seller_item_id = models.CharField(_("artikelnummer"), max_length=100, db_index=True)
+    gtin = models.CharField("GTIN", max_length=14, blank=True)
+    name = models.CharField(_("benämning"), max_length=255)
+    description = models.TextField(_("beskrivning"), blank=True)
+    manufacturer = models.CharField(_("tillverkare"), max_length=200, blank=True)
+    manufacturer_part_number = models.CharField(_("tillverkarens artikelnummer"), max_length=100, blank=True)
+    unspsc = models.CharField("UNSPSC", max_length=8, blank=True, db_index=True)
+    cpv = models.CharField("CPV", max_length=10, blank=True)
+    unit = models.CharField(_("enhet"), max_length=3, help_text=_("UN/ECE Rec 20"))
+    price = models.DecimalField(_("pris"), max_digits=14, decimal_places=4)
+    currency = models.CharField(_("valuta"), max_length=3, default="SEK")
+    base_quantity = models.DecimalField(_("basmängd"), max_digits=12, decimal_places=3, default=Decimal("1"))
+    vat_category = models.CharField(_("momskategori"), max_length=2, default="S")
+    vat_rate = models.DecimalField(_("momssats"), max_digits=5, decimal_places=2, default=Decimal("25"))
+    min_order_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    max_order_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    pack_size = models.DecimalField(
+        _("förpackningsstorlek"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    lead_time_days = models.PositiveIntegerField(_("leveranstid (dagar)"), null=True, blank=True)
+    eco_labels = models.JSONField(_("miljömärkningar"), default=list, blank=True)
+    keywords = models.JSONField(_("sökord"), default=list, blank=True)
+    image_urls = models.JSONField(default=list, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    # Swedish-normalised text (compound parts, stems) computed at import; see search.text.
+    search_text = models.TextField(blank=True)
+
+    objects = CatalogueItemQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.SearchField("search_text"),
+        index.SearchField("description"),
+        index.SearchField("seller_item_id"),
+        index.SearchField("manufacturer"),
+        index.FilterField("version_id"),
+        index.FilterField("unspsc"),
+        index.FilterField("price"),
+    ]
+
+    class Meta:
+        ordering = ["version", "line_number"]
+        verbose_name = _("artikel")
+        verbose_name_plural = _("artiklar")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "seller_item_id"], name="unique_item_per_version")
+        ]
+        permissions = [("view_entitled_items", "Kan se avtalsvaror / Can view agreement items")]
+
+    def __str__(self) -> str:
+        return f"{self.seller_item_id} {self.name}"
+
+    @property
+    def unit_price(self) -> Decimal:
+        """Price per order unit (price is for base_quantity units)."""
+        return self.price / (self.base_quantity or Decimal("1"))

@@ -1,0 +1,72 @@
+"""Read the hub's configuration from environment variables, with one-line errors.
+
+Every setting a person can get wrong is checked here, so a typo gives one clear
+sentence naming the variable instead of a traceback from deep inside Django.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SUPPORTED_DATABASE_ENGINES = {
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+}
+
+
+def database_from_env(default_sqlite_path: Path) -> dict:
+    """Return the DATABASES['default'] entry for DATABASE_URL (SQLite when unset)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite_path),
+            "OPTIONS": {"timeout": 30},
+        }
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60)
+    except Exception as exc:  # dj-database-url raises several types
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a valid database address ({exc}). "
+            "Example: postgres://hub:secret@127.0.0.1:5432/hub"
+        ) from None
+    if config.get("ENGINE") not in SUPPORTED_DATABASE_ENGINES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses an unsupported database ({urlsplit(url).scheme!r}); "
+            "use sqlite:///path or postgres://user:password@host:port/name"
+        )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {})["timeout"] = 30
+    return config
+
+
+def search_backends_from_env() -> dict:
+    """Return WAGTAILSEARCH_BACKENDS: the database backend, plus OpenSearch when OPENSEARCH_URL is set."""
+    from search.backends import search_backends_for
+
+    return search_backends_for(os.environ.get("OPENSEARCH_URL", "").strip())
+
+
+def base_url_from_env(default: str) -> str:
+    """Return HUB_BASE_URL without a trailing slash, checked to be an http(s) address."""
+    value = os.environ.get("HUB_BASE_URL", default).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"HUB_BASE_URL must be an http(s) address such as https://hub.example.se, not {value!r}"
+        )
+    if parts.username or parts.password:
+        raise ImproperlyConfigured("HUB_BASE_URL must not contain a user name or password")
+    return value
+
+
+def flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -88,9 +88,7 @@ class Catalogue(models.Model):
     class Meta:
         verbose_name = _("katalog")
         verbose_name_plural = _("kataloger")
-        constraints = [
-            models.UniqueConstraint(fields=["supplier", "agreement"], name="one_catalogue_per_agreement")
-        ]
+        constraints = [models.UniqueConstraint(fields=["supplier", "agreement"], name="one_catalogue_per_agreement")]
         permissions = [("upload_catalogue", "Kan ladda upp kataloger / Can upload catalogues")]
 
     def __str__(self) -> str:
@@ -141,9 +139,7 @@ class CatalogueVersion(models.Model):
         verbose_name = _("katalogversion")
         verbose_name_plural = _("katalogversioner")
         constraints = [models.UniqueConstraint(fields=["catalogue", "number"], name="unique_version_number")]
-        permissions = [
-            ("review_catalogueversion", "Kan granska katalogversioner / Can review catalogue versions")
-        ]
+        permissions = [("review_catalogueversion", "Kan granska katalogversioner / Can review catalogue versions")]
 
     def __str__(self) -> str:
         return f"{self.catalogue} v{self.number} ({self.get_status_display()})"
@@ -187,16 +183,12 @@ class CatalogueItem(index.Indexed, models.Model):
     vat_rate = models.DecimalField(_("momssats"), max_digits=5, decimal_places=2, default=Decimal("25"))
     min_order_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     max_order_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
-    pack_size = models.DecimalField(
-        _("förpackningsstorlek"), max_digits=12, decimal_places=3, null=True, blank=True
-    )
+    pack_size = models.DecimalField(_("förpackningsstorlek"), max_digits=12, decimal_places=3, null=True, blank=True)
     lead_time_days = models.PositiveIntegerField(_("leveranstid (dagar)"), null=True, blank=True)
     eco_labels = models.JSONField(_("miljömärkningar"), default=list, blank=True)
     keywords = models.JSONField(_("sökord"), default=list, blank=True)
     image_urls = models.JSONField(default=list, blank=True)
-    image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     # Swedish-normalised text (compound parts, stems) computed at import; see search.text.
@@ -220,9 +212,7 @@ class CatalogueItem(index.Indexed, models.Model):
         ordering = ["version", "line_number"]
         verbose_name = _("artikel")
         verbose_name_plural = _("artiklar")
-        constraints = [
-            models.UniqueConstraint(fields=["version", "seller_item_id"], name="unique_item_per_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "seller_item_id"], name="unique_item_per_version")]
         permissions = [("view_entitled_items", "Kan se avtalsvaror / Can view agreement items")]
 
     def __str__(self) -> str:

@@ -118,9 +118,7 @@ def main(argv: list[str]) -> int:
     if stamp.exists() and stamp.read_text() == wanted:
         print(f"Standards already installed in {target}")
         return 0
-    staging = Path(
-        tempfile.mkdtemp(prefix="standards-", dir=target.parent if target.parent.exists() else None)
-    )
+    staging = Path(tempfile.mkdtemp(prefix="standards-", dir=target.parent if target.parent.exists() else None))
     try:
         for package in PACKAGES:
             files = extract(fetch(package), package, staging)

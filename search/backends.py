@@ -21,9 +21,7 @@ def search_backends_for(opensearch_url: str, index_prefix: str = "hub_") -> dict
         return backends
     parts = urlsplit(opensearch_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ImproperlyConfigured(
-            f"OPENSEARCH_URL must look like http://127.0.0.1:9200, not {opensearch_url!r}"
-        )
+        raise ImproperlyConfigured(f"OPENSEARCH_URL must look like http://127.0.0.1:9200, not {opensearch_url!r}")
     from search.analysis import SWEDISH_INDEX_SETTINGS
 
     backends["default"] = {

@@ -86,9 +86,7 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         BuyerOrganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
-    supplier = models.ForeignKey(
-        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
-    )
+    supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
 
     class Meta:
         verbose_name = _("tillhörighet")

@@ -32,8 +32,7 @@ def database_from_env(default_sqlite_path: Path) -> dict:
         config = dj_database_url.parse(url, conn_max_age=60)
     except Exception as exc:  # dj-database-url raises several types
         raise ImproperlyConfigured(
-            f"DATABASE_URL is not a valid database address ({exc}). "
-            "Example: postgres://hub:secret@127.0.0.1:5432/hub"
+            f"DATABASE_URL is not a valid database address ({exc}). Example: postgres://hub:secret@127.0.0.1:5432/hub"
         ) from None
     if config.get("ENGINE") not in SUPPORTED_DATABASE_ENGINES:
         raise ImproperlyConfigured(

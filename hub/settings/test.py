@@ -1,6 +1,7 @@
 """Test settings: the backends still come from the environment, so one suite runs on each."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -9,7 +10,7 @@ SECRET_KEY = "test-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/hub-test-media"))  # noqa: F405
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / "hub-test-media"))  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

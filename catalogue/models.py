@@ -103,6 +103,7 @@ class CatalogueVersion(models.Model):
         PENDING_REVIEW = "pending_review", _("Väntar på granskning / Pending review")
         PUBLISHED = "published", _("Publicerad / Published")
         REJECTED = "rejected", _("Avvisad / Rejected")
+        SCHEDULED = "scheduled", _("Godkänd, väntar på startdatum / Approved, waiting for start date")
         SUPERSEDED = "superseded", _("Ersatt / Superseded")
 
     class Format(models.TextChoices):
@@ -133,6 +134,12 @@ class CatalogueVersion(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Approved versions whose validity starts later wait (status SCHEDULED) until this day.
+    publish_on = models.DateField(_("publiceras"), null=True, blank=True)
+    # Counts from catalogue.diff at submission, so lists need not recompute the diff.
+    diff_summary = models.JSONField(default=dict, blank=True)
+    # Image fetch problems (catalogue.images); a broken image never fails the import.
+    image_report = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -222,3 +229,22 @@ class CatalogueItem(index.Indexed, models.Model):
     def unit_price(self) -> Decimal:
         """Price per order unit (price is for base_quantity units)."""
         return self.price / (self.base_quantity or Decimal("1"))
+
+
+class SupplierApiToken(models.Model):
+    """A supplier's key for the upload API. Only a SHA-256 hash is stored; see catalogue.api."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("namn"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, help_text=_("Början av nyckeln, för att känna igen den"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-nyckel för leverantör")
+        verbose_name_plural = _("API-nycklar för leverantörer")
+
+    def __str__(self) -> str:
+        return f"{self.supplier.name} {self.prefix}…"

@@ -5,6 +5,11 @@ from pathlib import Path
 
 import pytest
 
+# Fixture modules of each app (pytest only accepts pytest_plugins in the root conftest).
+pytest_plugins = [
+    "hub.organisations.tests.fixtures",
+]
+
 REPO_ROOT = Path(__file__).resolve().parent
 SHARED_STANDARDS = Path(os.environ.get("HUB_SHARED_STANDARDS", REPO_ROOT.parent / "shared" / "standards"))
 

@@ -10,8 +10,13 @@ def _sync_roles(sender, **kwargs) -> None:
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not with_models[-1]:
         return
+    from django.contrib.auth.management import create_permissions
+
     from hub.organisations.roles import sync_roles
 
+    # Permissions of the last apps may not exist yet: other post_migrate receivers run after this one.
+    for app_config in with_models:
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
     sync_roles()
 
 

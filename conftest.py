@@ -8,6 +8,7 @@ import pytest
 # Fixture modules of each app (pytest only accepts pytest_plugins in the root conftest).
 pytest_plugins = [
     "hub.organisations.tests.fixtures",
+    "catalogue.tests.review_fixtures",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent

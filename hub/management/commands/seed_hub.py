@@ -1,0 +1,38 @@
+"""Seed everything `make run` shows: guidance pages, organisations, agreements, users, catalogues."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from hub import demo
+
+
+class Command(BaseCommand):
+    help = "Lägg in vägledning och demodata (idempotent) / Seed guidance and demo data (idempotent)"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--no-catalogues", action="store_true", help="Skip the demo catalogues")
+
+    def handle(self, *args, no_catalogues: bool = False, **options) -> None:
+        from hub.guidance.seeding import seed_guidance
+
+        steps = [
+            ("Vägledningssidor / guidance pages", seed_guidance),
+            ("Organisationer / organisations", demo.seed_organisations),
+            ("Ramavtal / agreements", demo.seed_agreements),
+            ("Användare / users", demo.seed_users),
+        ]
+        if not no_catalogues:
+            steps.append(("Kataloger / catalogues", lambda: demo.seed_catalogues(stdout=self.stdout)))
+        for label, step in steps:
+            self.stdout.write(f"{label}: {step()}")
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        password = demo.demo_password()
+        base = settings.HUB_BASE_URL
+        self.stdout.write(self.style.SUCCESS("\nE-handelshubben är redo / is ready"))
+        self.stdout.write(f"  Webbplats / site:  {base}/sv/")
+        self.stdout.write(f"  Admin:             {base}/admin/")
+        self.stdout.write(f"  Lösenord / password (all demo users, kept in {demo.demo_password_file()}): {password}")
+        for username, group, _membership in demo.DEMO_USERS:
+            self.stdout.write(f"    {username:<16} {group or 'superuser'}")

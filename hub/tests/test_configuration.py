@@ -1,0 +1,207 @@
+"""Bad configuration gives one clear line naming the variable, never a traceback wall or a password."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.utils import OperationalError
+
+from hub.settings.environment import base_url_from_env, database_from_env, search_backends_from_env
+from search.backends import DATABASE_BACKEND, OPENSEARCH_BACKEND, search_backends_for
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SECRET = "Hemligt-lösen-42"
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run manage.py as an operator would, with the hub's usual environment plus `env`."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "hub.settings.test", **env}
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "manage.py"), *args],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on: bind, read the number, release it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], prefix: str, variable: str) -> str:
+    stderr = result.stderr.strip()
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(stderr.splitlines()) == 1, stderr
+    assert stderr.startswith(prefix), stderr
+    assert variable in stderr
+    return stderr
+
+
+# --- DATABASE_URL ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgres://hub:{SECRET}@127.0.0.1:notaport/hub",
+        "postgres://[::1/hub",
+        "just-some-text",
+    ],
+)
+def test_malformed_database_url_names_the_variable_and_hides_the_password(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ImproperlyConfigured) as raised:
+        database_from_env(tmp_path / "db.sqlite3")
+    message = str(raised.value)
+    assert "DATABASE_URL" in message
+    assert SECRET not in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("scheme", ["mysql", "oracle", "mssql"])
+def test_unsupported_database_scheme_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, scheme: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"{scheme}://hub:{SECRET}@db.example.se:1234/hub")
+    with pytest.raises(ImproperlyConfigured) as raised:
+        database_from_env(tmp_path / "db.sqlite3")
+    message = str(raised.value)
+    assert "DATABASE_URL" in message
+    assert scheme in message
+    assert SECRET not in message
+
+
+def test_database_url_unset_means_the_embedded_sqlite_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_from_env(tmp_path / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "db.sqlite3")
+
+
+def test_postgres_database_url_is_parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://hub:pw@db.example.se:6543/hubdb")
+    config = database_from_env(tmp_path / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], int(config["PORT"]), config["NAME"], config["USER"]) == (
+        "db.example.se",
+        6543,
+        "hubdb",
+        "hub",
+    )
+
+
+# --- HUB_BASE_URL ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["ftp://hub.example.se", "hub.example.se", "https://", f"https://admin:{SECRET}@hub.example.se"]
+)
+def test_bad_hub_base_url_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("HUB_BASE_URL", value)
+    with pytest.raises(ImproperlyConfigured) as raised:
+        base_url_from_env("http://127.0.0.1:8000")
+    assert "HUB_BASE_URL" in str(raised.value)
+    assert SECRET not in str(raised.value)
+
+
+def test_hub_base_url_loses_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_BASE_URL", " https://hub.example.se/ ")
+    assert base_url_from_env("http://127.0.0.1:8000") == "https://hub.example.se"
+    monkeypatch.delenv("HUB_BASE_URL")
+    assert base_url_from_env("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+
+
+# --- OPENSEARCH_URL --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["localhost:9200", "ftp://127.0.0.1:9200", "http://", "opensearch"])
+def test_bad_opensearch_url_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    with pytest.raises(ImproperlyConfigured) as raised:
+        search_backends_for(value)
+    assert "OPENSEARCH_URL" in str(raised.value)
+    monkeypatch.setenv("OPENSEARCH_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="OPENSEARCH_URL"):
+        search_backends_from_env()
+
+
+def test_opensearch_url_chooses_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENSEARCH_URL", raising=False)
+    assert search_backends_from_env()["default"]["BACKEND"] == DATABASE_BACKEND
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9200")
+    backends = search_backends_from_env()
+    assert backends["default"]["BACKEND"] == OPENSEARCH_BACKEND
+    assert backends["default"]["URLS"] == ["http://127.0.0.1:9200"]
+    # The database backend stays configured so the hub can answer without OpenSearch.
+    assert backends["database"]["BACKEND"] == DATABASE_BACKEND
+
+
+# --- manage.py, as an operator sees it -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", f"postgres://hub:{SECRET}@127.0.0.1:notaport/hub"),
+        ("DATABASE_URL", f"mysql://hub:{SECRET}@127.0.0.1/hub"),
+        ("HUB_BASE_URL", "ftp://hub.example.se"),
+        ("OPENSEARCH_URL", "localhost:9200"),
+    ],
+)
+def test_manage_py_check_reports_bad_configuration_in_one_line(variable: str, value: str) -> None:
+    result = run_manage("check", **{variable: value})
+    stderr = assert_one_clear_line(result, "Configuration error:", variable)
+    assert SECRET not in stderr
+
+
+def test_manage_py_migrate_on_unreachable_postgres_gives_one_line() -> None:
+    port = closed_port()
+    result = run_manage("migrate", "--noinput", DATABASE_URL=f"postgres://hub:{SECRET}@127.0.0.1:{port}/hub")
+    stderr = assert_one_clear_line(result, "Database error:", "DATABASE_URL")
+    assert f"127.0.0.1:{port}" in stderr
+    assert SECRET not in stderr
+
+
+def test_manage_py_migrate_on_unwritable_sqlite_path_gives_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "db.sqlite3"
+    result = run_manage("migrate", "--noinput", DATABASE_URL=f"sqlite:///{missing}")
+    stderr = assert_one_clear_line(result, "Database error:", "DATABASE_URL")
+    assert str(missing) in stderr
+    assert not missing.exists()
+
+
+def _load_manage_module():
+    spec = importlib.util.spec_from_file_location("hub_manage", REPO_ROOT / "manage.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _raise_from(function_name: str) -> OperationalError:
+    # A function with the given name raises, so the traceback shows where the error came from.
+    namespace: dict = {"OperationalError": OperationalError}
+    exec(f"def {function_name}():\n    raise OperationalError('boom')", namespace)  # noqa: S102
+    try:
+        namespace[function_name]()
+    except OperationalError as exc:
+        return exc
+    raise AssertionError("expected OperationalError")
+
+
+def test_only_connection_failures_are_shortened() -> None:
+    """A failing query keeps its full traceback; only a failure to connect becomes one line."""
+    manage = _load_manage_module()
+    assert manage._failed_to_connect(_raise_from("get_new_connection"))
+    assert not manage._failed_to_connect(_raise_from("execute"))

@@ -2,7 +2,7 @@
 """Install the official standards the hub needs at run time, from Maven Central.
 
 - com.helger.phive.rules:phive-rules-peppol carries the OpenPeppol releases as compiled XSLT.
-- com.helger.ubl:ph-ubl21 carries the OASIS UBL 2.1 XSD.
+- com.helger.ubl:ph-ubl21 carries the OASIS UBL 2.1 XSD; com.helger.xsd:ph-xsds-* the schemas it imports.
 
 Versions are pinned and every jar is checked against its SHA-256 before anything is
 extracted. Jars are cached in the local Maven repository (~/.m2/repository), so a
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -57,7 +58,65 @@ PACKAGES = (
         "7317ddd448f58cdf4e550878d839be8d3324b410771ba462a35ced49ccb26a52",
         (("external/schemas/ubl21/", "ubl-2.1"),),
     ),
+    # ph-ubl21 leaves out the schemas UBL 2.1 imports from elsewhere (CCTS, XML-DSig, XAdES);
+    # ph-ubl resolves them through Java catalogues, so the hub installs them beside the UBL files.
+    Package(
+        "com.helger.xsd",
+        "ph-xsds-ccts-cct-schemamodule",
+        "4.1.0",
+        "ec0e60be5265b09fac75a57a4b284244820c23f0481a1c75802ba4eb6338b0fd",
+        (("schemas/", "ubl-2.1/common"),),
+    ),
+    Package(
+        "com.helger.xsd",
+        "ph-xsds-xmldsig",
+        "4.1.0",
+        "66590e38b0994d0fd6cd89b1588a3c96fad3a3c85494cf764783fe0c4acc9c3d",
+        (("schemas/", "ubl-2.1/common"),),
+    ),
+    Package(
+        "com.helger.xsd",
+        "ph-xsds-xades132",
+        "4.1.0",
+        "d90bdb2359bbef63bd789af238fb135dd7ada0ba9722f4e2825cd210dada013c",
+        (("schemas/", "ubl-2.1/common"),),
+    ),
+    Package(
+        "com.helger.xsd",
+        "ph-xsds-xades141",
+        "4.1.0",
+        "b34b2670774e9de79653767fd667d86823261c153f706c2344889d0702f54e41",
+        (("schemas/", "ubl-2.1/common"),),
+    ),
 )
+
+# Imports that ph-ubl21's XSD copies leave without a schemaLocation, and the file that holds each.
+SCHEMA_LOCATIONS = {
+    "urn:un:unece:uncefact:data:specification:CoreComponentTypeSchemaModule:2": "CCTS_CCT_SchemaModule.xsd",
+    "http://www.w3.org/2000/09/xmldsig#": "xmldsig-core-schema.xsd",
+    "http://uri.etsi.org/01903/v1.3.2#": "XAdES01903v132-201601.xsd",
+    "http://uri.etsi.org/01903/v1.4.1#": "XAdES01903v141-201601.xsd",
+}
+_BARE_IMPORT = re.compile(r'<xsd:import\s+namespace="([^"]+)"\s*/>')
+
+
+def link_schema_imports(common: Path) -> int:
+    """Give bare xsd:imports a local schemaLocation, so any XSD processor (lxml too) finds them offline."""
+    changed = 0
+    for xsd in sorted(common.glob("*.xsd")):
+        text = xsd.read_text(encoding="utf-8")
+        linked = _BARE_IMPORT.sub(
+            lambda m: (
+                f'<xsd:import namespace="{m.group(1)}" schemaLocation="{SCHEMA_LOCATIONS[m.group(1)]}"/>'
+                if m.group(1) in SCHEMA_LOCATIONS
+                else m.group(0)
+            ),
+            text,
+        )
+        if linked != text:
+            xsd.write_text(linked, encoding="utf-8")
+            changed += 1
+    return changed
 
 
 def sha256_of(path: Path) -> str:
@@ -123,6 +182,7 @@ def main(argv: list[str]) -> int:
         for package in PACKAGES:
             files = extract(fetch(package), package, staging)
             print(f"{package.artifact} {package.version}: {files} files")
+        print(f"linked schema imports in {link_schema_imports(staging / 'ubl-2.1' / 'common')} files")
         (staging / "INSTALLED").write_text(wanted)
         if target.exists():
             shutil.rmtree(target)

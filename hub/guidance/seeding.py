@@ -1,0 +1,257 @@
+"""Seed the guidance pages from the organisation's own text, in Swedish and English.
+
+The source is a restricted markdown file (see the comment at its top): "# " is the start
+page, "## " a page under it, "### " a page under the "## " above. Paragraphs become rich
+text, bullet lists fact lists, and one marker line the process illustration.
+
+Seeding only creates what is missing, so a second run adds nothing and never overwrites
+what editors have changed since.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+LANGUAGES = ("sv", "en")
+ILLUSTRATION_MARKERS = {
+    "sv": "Illustration av e-handelsprocessen",
+    "en": "Illustration of the e-commerce process",
+}
+# Lists under these headings are benefits; all other lists are plain facts.
+BENEFIT_WORDS = ("fördel", "benefit")
+# Stable translation keys: the same Swedish heading path always gives the same page key.
+KEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://e-handelshubben.se/guidance")
+
+WORKFLOW_NAME = "Granskning av vägledning"
+TASK_NAME = "Granskning av Administratör"
+
+
+class GuidanceSeedError(Exception):
+    """The guidance source is missing or not in the expected shape (message in Swedish and English)."""
+
+
+@dataclass
+class Section:
+    level: int
+    title: str
+    blocks: list[dict] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    def walk(self, path: tuple[str, ...] = ()):
+        """Yield (heading path, section) depth first, in document order."""
+        here = path + (self.title,)
+        yield here, self
+        for child in self.children:
+            yield from child.walk(here)
+
+
+def source_path(language: str, content_dir: Path | None = None) -> Path:
+    return (content_dir or Path(getattr(settings, "HUB_GUIDANCE_CONTENT_DIR", CONTENT_DIR))) / f"e-handel.{language}.md"
+
+
+def parse_guidance(text: str, illustration_marker: str) -> Section:
+    """Parse the restricted markdown into a tree of sections with StreamField raw blocks."""
+    md = MarkdownIt("commonmark")
+    tokens = md.parse(text)
+    root: Section | None = None
+    stack: list[Section] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            title = tokens[i + 1].content.strip()
+            line = (token.map or [0])[0] + 1
+            section = Section(level=level, title=title)
+            if level == 1:
+                if root is not None:
+                    raise GuidanceSeedError(
+                        f"Rad {line}: bara en rubrik på nivå 1 är tillåten / Line {line}: only one level-1 heading"
+                    )
+                root = section
+                stack = [root]
+            else:
+                if root is None or level > 3 or level - 1 > len(stack):
+                    raise GuidanceSeedError(
+                        f"Rad {line}: rubriken ”{title}” har fel nivå / Line {line}: heading '{title}' is out of place"
+                    )
+                stack = stack[: level - 1]
+                stack[-1].children.append(section)
+                stack.append(section)
+            i += 3
+            continue
+        if token.type == "html_block":  # the explanatory comment at the top
+            i += 1
+            continue
+        if root is None:
+            line = (token.map or [0])[0] + 1
+            raise GuidanceSeedError(
+                f"Rad {line}: texten måste börja med en rubrik ”# ” / "
+                f"Line {line}: the text must start with a '# ' heading"
+            )
+        current = stack[-1]
+        if token.type == "paragraph_open":
+            inline = tokens[i + 1]
+            if inline.content.strip() == illustration_marker:
+                current.blocks.append({"type": "process", "value": {"heading": illustration_marker}})
+            else:
+                html = f"<p>{md.renderInline(inline.content)}</p>"
+                previous = current.blocks[-1] if current.blocks else None
+                if previous and previous["type"] == "text":
+                    previous["value"] += html  # consecutive paragraphs share one rich-text block
+                else:
+                    current.blocks.append({"type": "text", "value": html})
+            i += 3
+            continue
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            items: list[str] = []
+            depth = 0
+            j = i
+            while True:
+                t = tokens[j]
+                if t.type in ("bullet_list_open", "ordered_list_open"):
+                    depth += 1
+                elif t.type in ("bullet_list_close", "ordered_list_close"):
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif t.type == "inline":
+                    items.append(t.content.strip())
+                j += 1
+            style = "benefits" if any(word in current.title.lower() for word in BENEFIT_WORDS) else "facts"
+            current.blocks.append({"type": "facts", "value": {"heading": "", "style": style, "items": items}})
+            i = j + 1
+            continue
+        i += 1
+    if root is None:
+        raise GuidanceSeedError("Texten saknar rubrik ”# ” / The text has no '# ' heading")
+    return root
+
+
+def load_guidance(language: str, content_dir: Path | None = None) -> Section:
+    path = source_path(language, content_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GuidanceSeedError(
+            f"Vägledningstexten saknas: {path} / The guidance text is missing: {path} (HUB_GUIDANCE_CONTENT_DIR)"
+        ) from None
+    return parse_guidance(text, ILLUSTRATION_MARKERS[language])
+
+
+def _shape(section: Section) -> list:
+    return [(len(path), [b["type"] for b in s.blocks]) for path, s in section.walk()]
+
+
+def translation_key(sv_path: tuple[str, ...]) -> uuid.UUID:
+    return uuid.uuid5(KEY_NAMESPACE, "/".join(sv_path))
+
+
+def seed_guidance(content_dir: Path | None = None) -> dict:
+    """Create the guidance tree in sv and en, the site, and the moderation workflow.
+
+    Returns counts: {"created": n, "existing": n, "site": "created|replaced|kept", "workflow": ...}.
+    """
+    from wagtail.models import Locale, Page, Site
+
+    from hub.guidance.models import GuidancePage, HomePage
+
+    trees = {language: load_guidance(language, content_dir) for language in LANGUAGES}
+    if _shape(trees["sv"]) != _shape(trees["en"]):
+        raise GuidanceSeedError(
+            "Den engelska texten har inte samma rubriker och block som den svenska / "
+            "The English text does not have the same headings and blocks as the Swedish"
+        )
+    sv_paths = [path for path, _ in trees["sv"].walk()]
+    result = {"created": 0, "existing": 0}
+    with transaction.atomic():
+        root = Page.get_first_root_node()
+        for language in LANGUAGES:
+            locale, _ = Locale.objects.get_or_create(language_code=language)
+            parents: dict[int, Page] = {}
+            for sv_path, (_, section) in zip(sv_paths, trees[language].walk(), strict=True):
+                key = translation_key(sv_path)
+                page = Page.objects.filter(translation_key=key, locale=locale).first()
+                if page is None:
+                    parent = root if section.level == 1 else parents[section.level - 1]
+                    page_class = HomePage if section.level == 1 else GuidancePage
+                    page = page_class(
+                        title=section.title,
+                        slug=_free_slug(parent, slugify(section.title) or "sida"),
+                        locale=locale,
+                        translation_key=key,
+                        body=section.blocks,
+                    )
+                    parent.add_child(instance=page)
+                    page.save_revision().publish()
+                    result["created"] += 1
+                else:
+                    result["existing"] += 1
+                parents[section.level] = page
+        sv_home = Page.objects.get(translation_key=translation_key(sv_paths[0]), locale__language_code="sv")
+        result["site"] = _ensure_site(sv_home)
+        result["workflow"] = ensure_workflow(root)
+    Site.clear_site_root_paths_cache()
+    return result
+
+
+def _free_slug(parent, base: str) -> str:
+    slug, n = base, 1
+    while parent.get_children().filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _ensure_site(home) -> str:
+    """Point the default site at the Swedish start page, replacing Wagtail's 'Welcome' page."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, Site
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=settings.WAGTAIL_SITE_NAME
+        )
+        return "created"
+    if site.root_page_id == home.id:
+        return "kept"
+    from hub.guidance.models import HomePage
+
+    old = site.root_page
+    if old.specific_class is not None and issubclass(old.specific_class, HomePage):
+        return "kept"  # an editor chose another start page on purpose
+    site.root_page = home
+    site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
+    site.save()
+    # Only Wagtail's untouched placeholder is deleted; a real page is left alone.
+    bare_page = ContentType.objects.get_for_model(Page)
+    if old.content_type_id == bare_page.id and old.depth == 2 and old.numchild == 0:
+        old.delete()
+    return "replaced"
+
+
+def ensure_workflow(root) -> str:
+    """Editors submit, an Administratör approves: one workflow on the root covers both languages."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    from hub.organisations.roles import ADMINISTRATOR
+
+    approvers, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task.groups.add(approvers)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.get_or_create(page=root, defaults={"workflow": workflow})
+    return "created" if created else "kept"

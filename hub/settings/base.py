@@ -11,6 +11,8 @@ from hub.settings.environment import (
     base_url_from_env,
     database_from_env,
     flag,
+    log_level,
+    positive_int,
     search_backends_from_env,
 )
 
@@ -146,7 +148,7 @@ TASKS = {
 HUB_STANDARDS_DIR = Path(os.environ.get("HUB_STANDARDS_DIR", VAR_DIR / "standards"))
 
 # Catalogue uploads larger than this are refused with a clear message.
-CATALOGUE_MAX_UPLOAD_BYTES = int(os.environ.get("CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -157,7 +159,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": log_level()},
 }
 
 FORMAT_MODULE_PATH = ["hub.formats"]

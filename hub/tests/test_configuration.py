@@ -13,7 +13,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.utils import OperationalError
 
-from hub.settings.environment import base_url_from_env, database_from_env, search_backends_from_env
+from hub.settings.environment import (
+    base_url_from_env,
+    database_from_env,
+    log_level,
+    positive_int,
+    search_backends_from_env,
+)
 from search.backends import DATABASE_BACKEND, OPENSEARCH_BACKEND, search_backends_for
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -148,6 +154,31 @@ def test_opensearch_url_chooses_the_backend(monkeypatch: pytest.MonkeyPatch) -> 
     assert backends["database"]["BACKEND"] == DATABASE_BACKEND
 
 
+# --- numbers and levels ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "1.5", "200MB"])
+def test_bad_upload_limit_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("CATALOGUE_MAX_UPLOAD_BYTES", value)
+    with pytest.raises(ImproperlyConfigured, match="CATALOGUE_MAX_UPLOAD_BYTES"):
+        positive_int("CATALOGUE_MAX_UPLOAD_BYTES", 1024)
+
+
+def test_upload_limit_reads_whole_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CATALOGUE_MAX_UPLOAD_BYTES", " 50_000_000 ")
+    assert positive_int("CATALOGUE_MAX_UPLOAD_BYTES", 1024) == 50_000_000
+    monkeypatch.delenv("CATALOGUE_MAX_UPLOAD_BYTES")
+    assert positive_int("CATALOGUE_MAX_UPLOAD_BYTES", 1024) == 1024
+
+
+def test_log_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "info")
+    assert log_level() == "INFO"
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+    with pytest.raises(ImproperlyConfigured, match="LOG_LEVEL"):
+        log_level()
+
+
 # --- manage.py, as an operator sees it -------------------------------------------------------------
 
 
@@ -158,6 +189,8 @@ def test_opensearch_url_chooses_the_backend(monkeypatch: pytest.MonkeyPatch) -> 
         ("DATABASE_URL", f"mysql://hub:{SECRET}@127.0.0.1/hub"),
         ("HUB_BASE_URL", "ftp://hub.example.se"),
         ("OPENSEARCH_URL", "localhost:9200"),
+        ("CATALOGUE_MAX_UPLOAD_BYTES", "lots"),
+        ("LOG_LEVEL", "LOUD"),
     ],
 )
 def test_manage_py_check_reports_bad_configuration_in_one_line(variable: str, value: str) -> None:

@@ -204,6 +204,8 @@ class CatalogueItem(index.Indexed, models.Model):
     objects = CatalogueItemQuerySet.as_manager()
 
     search_fields = [
+        # "title" is the normalised name (search.text); SQLite FTS ranks only a field of that name higher.
+        index.SearchField("title", boost=4),
         index.SearchField("name", boost=3),
         index.AutocompleteField("name"),
         index.SearchField("search_text"),
@@ -224,6 +226,12 @@ class CatalogueItem(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller_item_id} {self.name}"
+
+    def title(self) -> str:
+        """The Swedish-normalised name (compound parts and stems), indexed for search only."""
+        from search.text import title_text_for
+
+        return title_text_for(self)
 
     @property
     def unit_price(self) -> Decimal:

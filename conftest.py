@@ -9,6 +9,8 @@ import pytest
 pytest_plugins = [
     "hub.organisations.tests.fixtures",
     "catalogue.tests.review_fixtures",
+    "hub.guidance.tests.fixtures",
+    "hub.testing.browser",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent

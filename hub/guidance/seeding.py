@@ -174,7 +174,7 @@ def seed_guidance(content_dir: Path | None = None) -> dict:
     sv_paths = [path for path, _ in trees["sv"].walk()]
     result = {"created": 0, "existing": 0}
     with transaction.atomic():
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _create_tree_root()
         for language in LANGUAGES:
             locale, _ = Locale.objects.get_or_create(language_code=language)
             parents: dict[int, Page] = {}
@@ -202,6 +202,14 @@ def seed_guidance(content_dir: Path | None = None) -> dict:
         result["workflow"] = ensure_workflow(root)
     Site.clear_site_root_paths_cache()
     return result
+
+
+def _create_tree_root():
+    """Wagtail's migration makes the tree root; a flushed database (live-server tests) has none."""
+    from wagtail.models import Locale, Page
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 def _free_slug(parent, base: str) -> str:

@@ -30,3 +30,22 @@ def shared_standards() -> Path:
     if not SHARED_STANDARDS.is_dir():
         pytest.skip(f"reference corpus not found at {SHARED_STANDARDS} (a user's clone has none)")
     return SHARED_STANDARDS
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
+) -> None:
+    """On PostgreSQL each run gets its own test database (test_hub_<pid>).
+
+    Several people and CI share one cluster; with one fixed name a second run would drop, or fail
+    to drop, the database the first is using. --reuse-db keeps the fixed name so it can be reused.
+    """
+    from django.conf import settings
+
+    if request.config.getoption("reuse_db", default=False):
+        return
+    for db in settings.DATABASES.values():
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            test = db.setdefault("TEST", {})
+            test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{os.getpid()}"

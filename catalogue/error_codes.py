@@ -1,0 +1,228 @@
+"""Error codes for catalogue intake, each with a Swedish and an English message.
+
+Codes are stable (the portal, the API and the T58 response show them); the texts may improve.
+Placeholders use str.format names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    sv: str
+    en: str
+
+
+_CODES = (
+    # The file as a whole
+    ErrorCode("FILE-EMPTY", "Filen är tom.", "The file is empty."),
+    ErrorCode(
+        "FILE-TOO-LARGE",
+        "Filen är för stor ({size} byte); största tillåtna storlek är {limit} byte.",
+        "The file is too large ({size} bytes); the largest allowed size is {limit} bytes.",
+    ),
+    ErrorCode(
+        "FILE-UNKNOWN-FORMAT",
+        "Filformatet känns inte igen. Ladda upp Peppol BIS Catalogue 3 (XML), Excel (.xlsx) eller CSV.",
+        "The file format is not recognised. Upload Peppol BIS Catalogue 3 (XML), Excel (.xlsx) or CSV.",
+    ),
+    ErrorCode(
+        "FILE-ENCODING",
+        "Filen innehåller tecken som inte är giltig {encoding} ({detail}). Spara filen som UTF-8.",
+        "The file contains characters that are not valid {encoding} ({detail}). Save the file as UTF-8.",
+    ),
+    ErrorCode(
+        "FILE-UNREADABLE",
+        "Filen kunde inte läsas: {detail}",
+        "The file could not be read: {detail}",
+    ),
+    # XML
+    ErrorCode("XML-MALFORMED", "XML-filen är felaktig: {detail}", "The XML file is malformed: {detail}"),
+    ErrorCode(
+        "XML-DOCTYPE",
+        "XML-filen innehåller en DOCTYPE-deklaration. Den är inte tillåten i Peppol-dokument och läses aldrig.",
+        "The XML file contains a DOCTYPE declaration. It is not allowed in Peppol documents and is never read.",
+    ),
+    ErrorCode(
+        "XML-SCHEMALOCATION",
+        "Dokumentet anger schemaLocation ({value}). Den hämtas aldrig och får inte finnas i Peppol-dokument.",
+        "The document gives a schemaLocation ({value}). It is never fetched and must not be in Peppol documents.",
+    ),
+    ErrorCode(
+        "XML-NOT-CATALOGUE",
+        "Dokumentet är inte en UBL-katalog (rotelementet är {root}).",
+        "The document is not a UBL Catalogue (the root element is {root}).",
+    ),
+    ErrorCode(
+        "XML-SCHEMA",
+        "Dokumentet följer inte UBL 2.1-schemat: {detail}",
+        "The document does not follow the UBL 2.1 schema: {detail}",
+    ),
+    ErrorCode(
+        "PEPPOL-CUSTOMIZATION",
+        "CustomizationID är {value!r}; den ska börja med {expected}.",
+        "CustomizationID is {value!r}; it must start with {expected}.",
+    ),
+    ErrorCode(
+        "PEPPOL-PROFILE",
+        "ProfileID är {value!r}; den ska vara en av {expected}.",
+        "ProfileID is {value!r}; it must be one of {expected}.",
+    ),
+    ErrorCode(
+        "PEPPOL-RULE",
+        "Peppol-regeln {rule} är inte uppfylld: {text}",
+        "The Peppol rule {rule} is not met: {text}",
+    ),
+    ErrorCode(
+        "PEPPOL-RULES-FAILED",
+        "De officiella Peppol-reglerna kunde inte köras: {detail}",
+        "The official Peppol rules could not be run: {detail}",
+    ),
+    # The hub's own rules
+    ErrorCode(
+        "HUB-AGREEMENT-INVALID",
+        "Ramavtalet {agreement} gäller {valid_from}–{valid_to}, inte i dag och inte under katalogens giltighet.",
+        "The framework agreement {agreement} is valid {valid_from}–{valid_to}, neither today nor during the "
+        "catalogue's validity.",
+    ),
+    ErrorCode(
+        "HUB-PROVIDER-MISMATCH",
+        "Katalogens leverantör ({found}) är inte avtalets leverantör {supplier} ({orgnr}).",
+        "The catalogue's provider ({found}) is not the agreement's supplier {supplier} ({orgnr}).",
+    ),
+    ErrorCode(
+        "HUB-ORGNR-CHECKDIGIT",
+        "{value} är inte ett giltigt svenskt organisationsnummer (kontrollsiffran stämmer inte).",
+        "{value} is not a valid Swedish organisation number (the check digit is wrong).",
+    ),
+    ErrorCode(
+        "HUB-GTIN-CHECKDIGIT",
+        "GTIN {value} är ogiltigt (fel längd eller kontrollsiffra).",
+        "GTIN {value} is invalid (wrong length or check digit).",
+    ),
+    ErrorCode(
+        "HUB-UNIT-UNKNOWN",
+        "Enheten {value!r} finns inte i UN/ECE rekommendation 20 (t.ex. EA, XPK, KGM, LTR).",
+        "The unit {value!r} is not in UN/ECE Recommendation 20 (e.g. EA, XPK, KGM, LTR).",
+    ),
+    ErrorCode(
+        "HUB-CURRENCY-UNKNOWN",
+        "Valutan {value!r} finns inte i ISO 4217 (t.ex. SEK, EUR).",
+        "The currency {value!r} is not in ISO 4217 (e.g. SEK, EUR).",
+    ),
+    ErrorCode("HUB-PRICE-MISSING", "Raden saknar pris.", "The line has no price."),
+    ErrorCode(
+        "HUB-NUMBER-INVALID",
+        "{value!r} är inte ett tal (skriv t.ex. 12,50 eller 1 234,50).",
+        "{value!r} is not a number (write e.g. 12.50 or 1 234,50).",
+    ),
+    ErrorCode(
+        "HUB-NUMBER-NEGATIVE",
+        "{value} får inte vara negativt.",
+        "{value} must not be negative.",
+    ),
+    ErrorCode(
+        "HUB-DATE-INVALID",
+        "{value!r} är inte ett datum (skriv ÅÅÅÅ-MM-DD).",
+        "{value!r} is not a date (write YYYY-MM-DD).",
+    ),
+    ErrorCode(
+        "HUB-DATES-ORDER",
+        "Slutdatumet {end} ligger före startdatumet {start}.",
+        "The end date {end} is before the start date {start}.",
+    ),
+    ErrorCode("HUB-NAME-MISSING", "Raden saknar benämning.", "The line has no item name."),
+    ErrorCode(
+        "HUB-ITEM-ID-MISSING",
+        "Raden saknar artikelnummer (och GTIN).",
+        "The line has no seller's item ID (nor a GTIN).",
+    ),
+    ErrorCode(
+        "HUB-DUPLICATE-ITEM",
+        "Artikelnumret {value} förekommer redan på rad {first}.",
+        "The item ID {value} already appears on line {first}.",
+    ),
+    ErrorCode(
+        "HUB-VALUE-TOO-LONG",
+        "Värdet är för långt ({length} tecken, högst {limit}).",
+        "The value is too long ({length} characters, at most {limit}).",
+    ),
+    ErrorCode(
+        "HUB-VAT-CATEGORY-UNKNOWN",
+        "Momskategorin {value!r} är okänd (t.ex. S, Z, E).",
+        "The VAT category {value!r} is unknown (e.g. S, Z, E).",
+    ),
+    ErrorCode(
+        "HUB-ACTION-UNKNOWN",
+        "Åtgärdskoden {value!r} är okänd; tillåtna är {expected}.",
+        "The action code {value!r} is unknown; allowed are {expected}.",
+    ),
+    ErrorCode(
+        "HUB-DELETE-IGNORED",
+        "Raden tas bort men hela katalogen ersätts ändå; raden ignoreras.",
+        "The line is deleted but the whole catalogue is replaced anyway; the line is ignored.",
+    ),
+    ErrorCode(
+        "HUB-UPDATE-UNKNOWN-ITEM",
+        "Artikeln {value} finns inte i den publicerade katalogen; den läggs till.",
+        "The item {value} is not in the published catalogue; it is added.",
+    ),
+    ErrorCode(
+        "HUB-DELETE-UNKNOWN-ITEM",
+        "Artikeln {value} som ska tas bort finns inte i den publicerade katalogen.",
+        "The item {value} to be deleted is not in the published catalogue.",
+    ),
+    ErrorCode("HUB-NO-LINES", "Katalogen har inga artikelrader.", "The catalogue has no item lines."),
+    ErrorCode(
+        "HUB-CLASSIFICATION-INVALID",
+        "Klassificeringen {value!r} är ogiltig ({scheme}: {expected}).",
+        "The classification {value!r} is invalid ({scheme}: {expected}).",
+    ),
+    # Spreadsheets
+    ErrorCode(
+        "SHEET-FORMULA",
+        "Cellen {cell} innehåller en formel ({value}). Klistra in värden i stället för formler.",
+        "The cell {cell} contains a formula ({value}). Paste values instead of formulas.",
+    ),
+    ErrorCode(
+        "SHEET-MERGED",
+        "Bladet har sammanfogade celler ({cells}). Dela upp dem så att varje rad står för sig.",
+        "The sheet has merged cells ({cells}). Unmerge them so that every row stands alone.",
+    ),
+    ErrorCode(
+        "SHEET-MISSING-HEADING",
+        "Kolumnrubriken {heading!r} saknas i rad 1.",
+        "The column heading {heading!r} is missing from row 1.",
+    ),
+    ErrorCode(
+        "SHEET-UNKNOWN-HEADING",
+        "Kolumnrubriken {heading!r} känns inte igen; kolumnen läses inte.",
+        "The column heading {heading!r} is not recognised; the column is not read.",
+    ),
+    ErrorCode(
+        "SHEET-DUPLICATE-HEADING",
+        "Kolumnrubriken {heading!r} förekommer mer än en gång.",
+        "The column heading {heading!r} appears more than once.",
+    ),
+    ErrorCode(
+        "SHEET-UNREADABLE",
+        "Excel-filen kunde inte öppnas ({detail}). Spara den som .xlsx.",
+        "The Excel file could not be opened ({detail}). Save it as .xlsx.",
+    ),
+    ErrorCode(
+        "STANDARDS-MISSING",
+        "Regelpaketet är inte installerat: {detail}",
+        "The rule package is not installed: {detail}",
+    ),
+)
+
+CODES: dict[str, ErrorCode] = {c.code: c for c in _CODES}
+
+
+def describe(code: str, **params: object) -> tuple[str, str]:
+    """(Swedish, English) message for a code."""
+    entry = CODES[code]
+    return entry.sv.format(**params), entry.en.format(**params)

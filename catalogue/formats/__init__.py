@@ -1,0 +1,47 @@
+"""Catalogue file formats. One module per format, one registry line each.
+
+`reader_for(path, report)` picks the format from the file's first bytes and its name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from catalogue.formats.base import CatalogueReader, Header, RawLine
+from catalogue.validation.report import Report
+
+__all__ = ["CatalogueReader", "Header", "RawLine", "detect_format", "reader_for", "REGISTRY"]
+
+
+def _registry() -> dict[str, type[CatalogueReader]]:
+    from catalogue.formats.csvfile import CsvReader
+    from catalogue.formats.peppol import PeppolReader
+    from catalogue.formats.spreadsheet import XlsxReader
+
+    return {"peppol": PeppolReader, "xlsx": XlsxReader, "csv": CsvReader}
+
+
+REGISTRY = _registry
+
+
+def detect_format(path: Path, filename: str = "") -> str | None:
+    """'peppol', 'xlsx', 'csv' or None, from the content first and the name second."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    name = (filename or str(path)).lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "peppol"
+    if name.endswith(".xml"):
+        return "peppol"
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    if name.endswith((".csv", ".txt")) or head:
+        return "csv"
+    return None
+
+
+def reader_for(path: Path, report: Report, fmt: str, **options) -> CatalogueReader:
+    return REGISTRY()[fmt](path, report, **options)

@@ -1,0 +1,159 @@
+"""Excel (.xlsx) catalogues with Swedish headings, read with openpyxl in read-only mode, and the template."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from catalogue.formats.base import CatalogueReader, Header, RawLine
+from catalogue.formats.columns import COLUMNS
+from catalogue.formats.tabular import map_headings, rows_to_lines
+from catalogue.validation.report import SOURCE_FILE, Report
+
+ITEMS_SHEET = "Artiklar"
+INSTRUCTIONS_SHEET = "Instruktioner"
+_SHEET_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+class XlsxReader(CatalogueReader):
+    format = "xlsx"
+
+    def __init__(self, path: Path, report: Report, **_options) -> None:
+        super().__init__(path, report)
+
+    def lines(self) -> Iterator[RawLine]:
+        try:
+            workbook = load_workbook(self.path, read_only=True, data_only=False)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+            self.report.error("SHEET-UNREADABLE", source=SOURCE_FILE, detail=type(exc).__name__)
+            return
+        try:
+            names = workbook.sheetnames
+            name = ITEMS_SHEET if ITEMS_SHEET in names else next((n for n in names if n != INSTRUCTIONS_SHEET), None)
+            if name is None:
+                self.report.error("HUB-NO-LINES", source=SOURCE_FILE)
+                return
+            sheet = workbook[name]
+            merged = merged_ranges(self.path, names.index(name))
+            if merged:
+                self.report.error("SHEET-MERGED", source=SOURCE_FILE, cells=", ".join(merged[:10]))
+                return
+            self.header = Header(action="Replace", line=1)
+            rows = sheet.iter_rows()
+            first = next(rows, None)
+            if first is None:
+                self.report.error("HUB-NO-LINES", source=SOURCE_FILE)
+                return
+            mapping = map_headings([c.value for c in first], self.report)
+            if mapping is None:
+                return
+            total = sheet.max_row or 1
+            for raw in rows_to_lines(self._values(rows), mapping):
+                self.bytes_done = int(self.bytes_total * raw.line / total)
+                yield raw
+        finally:
+            workbook.close()
+
+    def _values(self, rows) -> Iterator[tuple[int, list[object]]]:
+        for row in rows:
+            values = []
+            number = None
+            for cell in row:
+                if number is None and getattr(cell, "row", None):
+                    number = cell.row
+                value = cell.value
+                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+                    self.report.error(
+                        "SHEET-FORMULA",
+                        source=SOURCE_FILE,
+                        line=cell.row,
+                        column=cell.coordinate,
+                        cell=cell.coordinate,
+                        value=str(value)[:60],
+                    )
+                    value = None
+                values.append(value)
+            if number is not None:
+                yield number, values
+
+
+def merged_ranges(path: Path, sheet_index: int) -> list[str]:
+    """Merged cell ranges of a sheet. openpyxl's read-only mode hides them, so read the sheet part."""
+    with zipfile.ZipFile(path) as archive:
+        workbook_rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        workbook_xml = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        ids = re.findall(r'<sheet [^>]*r:id="([^"]+)"', workbook_xml)
+        if sheet_index >= len(ids):
+            return []
+        target = re.search(rf'Id="{re.escape(ids[sheet_index])}"[^>]*Target="([^"]+)"', workbook_rels) or re.search(
+            rf'Target="([^"]+)"[^>]*Id="{re.escape(ids[sheet_index])}"', workbook_rels
+        )
+        if not target:
+            return []
+        part = target.group(1).lstrip("/")
+        part = part if part.startswith("xl/") else f"xl/{part}"
+        found = []
+        with archive.open(part) as handle:
+            for _event, element in etree.iterparse(
+                handle,
+                events=("end",),
+                tag=f"{_SHEET_MAIN}mergeCell",
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+            ):
+                found.append(element.get("ref", ""))
+                element.clear()
+        return found
+
+
+def template_xlsx() -> bytes:
+    """The downloadable template: headings on the items sheet, and an instructions sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = ITEMS_SHEET
+    sheet.append([c.heading for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(column.heading) + 4)
+    help_sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
+    help_sheet.append(["Kolumn / Column", "Obligatorisk / Required", "Beskrivning", "Description", "Exempel / Example"])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        help_sheet.append(
+            [
+                column.heading,
+                "Ja / Yes" if column.required else "Nej / No",
+                column.help_sv,
+                column.help_en,
+                column.example,
+            ]
+        )
+    help_sheet.append([])
+    help_sheet.append(
+        [
+            "Skriv värden, inte formler, och slå inte ihop celler. Decimaler: 12,50 eller 12.50. "
+            "En rad per artikel; artikelnumret får bara förekomma en gång.",
+        ]
+    )
+    help_sheet.append(
+        [
+            "Type values, not formulas, and do not merge cells. Decimals: 12,50 or 12.50. "
+            "One row per item; each item ID may appear only once.",
+        ]
+    )
+    for letter, width in zip("ABCDE", (28, 22, 50, 50, 30), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

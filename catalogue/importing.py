@@ -1,0 +1,383 @@
+"""The import pipeline: an uploaded file becomes a CatalogueVersion with items and a report.
+
+1. The upload is stored as a new version (number = max + 1, safe when two uploads race).
+2. Fast checks in one streaming pass: parse, UBL XSD (per chunk), the hub's rules; items are
+   inserted in batches. The supplier gets a first report within seconds.
+3. The official Peppol rules run on every line, in chunks across worker processes, with progress
+   on the version. Publication waits for their verdict.
+4. A valid version goes to `catalogue.review.submit_for_review` (auto-approval or a reviewer).
+
+A failed upload never touches the published catalogue: its items belong to the new version only,
+and the live version is switched by catalogue.publish, never here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from catalogue.formats import detect_format, reader_for
+from catalogue.formats.base import Header
+from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
+from catalogue.validation import hub_rules, official
+from catalogue.validation.report import ERROR, SOURCE_FILE, SOURCE_PEPPOL, WARNING, Issue, Report
+from catalogue.validation.standards import StandardsMissing
+from hub.organisations.models import Supplier
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+FAST_SHARE = 40  # percent of the progress bar for the fast checks; the official rules get the rest
+Status = CatalogueVersion.Status
+ProgressCallback = Callable[[int, str], None]
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def catalogue_for(agreement: Agreement, supplier: Supplier) -> Catalogue:
+    catalogue, _created = Catalogue.objects.get_or_create(agreement=agreement, supplier=supplier)
+    return catalogue
+
+
+def create_version(
+    catalogue: Catalogue, source: Path | File, *, filename: str = "", user=None, keep_file: bool = True
+) -> CatalogueVersion:
+    """Store the upload as the catalogue's next version. Racing uploads each get their own number."""
+    for attempt in range(10):
+        try:
+            with transaction.atomic():
+                # Locks the catalogue row on PostgreSQL; the unique constraint catches the rest (SQLite).
+                Catalogue.objects.select_for_update().filter(pk=catalogue.pk).first()
+                number = (catalogue.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+                version = CatalogueVersion.objects.create(
+                    catalogue=catalogue,
+                    number=number,
+                    original_filename=filename[:255],
+                    uploaded_by=user,
+                    format="",
+                    status=Status.RECEIVED,
+                )
+            break
+        except IntegrityError:
+            if attempt == 9:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    if keep_file:
+        if isinstance(source, str | Path):
+            with open(source, "rb") as handle:
+                version.file.save(Path(filename or source).name, File(handle), save=True)
+        else:
+            version.file.save(Path(filename or source.name or "katalog").name, source, save=True)
+    return version
+
+
+def import_file(
+    source: Path | str | File,
+    *,
+    catalogue: Catalogue | None = None,
+    agreement: Agreement | None = None,
+    supplier: Supplier | None = None,
+    user=None,
+    filename: str = "",
+    background: bool | None = None,
+    progress: ProgressCallback | None = None,
+    processes: int | None = None,
+) -> CatalogueVersion:
+    """Import an upload for a catalogue (or an agreement + supplier). Returns the new version.
+
+    Files above CATALOGUE_BACKGROUND_BYTES run in a django-tasks background task unless
+    background=False; watch version.progress_percent.
+    """
+    if catalogue is None:
+        if agreement is None or supplier is None:
+            raise ValueError("catalogue, or agreement and supplier, are needed")
+        catalogue = catalogue_for(agreement, supplier)
+    if isinstance(source, str):
+        source = Path(source)
+    size = source.stat().st_size if isinstance(source, Path) else source.size
+    filename = filename or (source.name if isinstance(source, Path) else Path(source.name or "katalog").name)
+    limit = _setting("CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+    if size > limit:
+        # Not stored: the limit exists to protect the disk. The report says why.
+        version = create_version(catalogue, source, filename=filename, user=user, keep_file=False)
+        report = Report()
+        report.error("FILE-TOO-LARGE", source=SOURCE_FILE, size=size, limit=limit)
+        _finish(version, report, Status.INVALID)
+        return version
+    version = create_version(catalogue, source, filename=filename, user=user)
+    if background is None:
+        background = size > _setting("CATALOGUE_BACKGROUND_BYTES", 5 * 1024 * 1024)
+    if background:
+        from catalogue.tasks import process_catalogue_version
+
+        process_catalogue_version.enqueue(version.pk)
+        version.refresh_from_db()
+        return version
+    return process_version(version, progress=progress, processes=processes)
+
+
+def _set_progress(version: CatalogueVersion, percent: int, stage: str, progress: ProgressCallback | None) -> None:
+    percent = max(0, min(100, int(percent)))
+    if percent != version.progress_percent:
+        version.progress_percent = percent
+        CatalogueVersion.objects.filter(pk=version.pk).update(progress_percent=percent)
+    if progress:
+        progress(percent, stage)
+
+
+def _finish(version: CatalogueVersion, report: Report, status: str) -> None:
+    version.status = status
+    version.report = report.to_dict()
+    version.error_count = report.error_count
+    version.warning_count = report.warning_count
+    version.progress_percent = 100
+    version.save(
+        update_fields=[
+            "status",
+            "report",
+            "error_count",
+            "warning_count",
+            "progress_percent",
+            "format",
+            "line_count",
+            "valid_from",
+            "valid_to",
+        ]
+    )
+
+
+def _fill_search_text(items: list[CatalogueItem]) -> None:
+    try:
+        from search.indexing import fill_search_text
+    except ImportError:
+        return  # the search work fills it at publication when this is missing
+    fill_search_text(items)
+
+
+class _Importer:
+    def __init__(self, version: CatalogueVersion, report: Report, progress, processes, chunk_lines) -> None:
+        self.version = version
+        self.catalogue = version.catalogue
+        self.report = report
+        self.progress = progress
+        self.processes = processes
+        self.chunk_lines = chunk_lines
+        self.batch: list[CatalogueItem] = []
+        self.seen: dict[str, int] = {}
+        self.deleted: dict[str, int] = {}
+        self.stored = 0
+        self.header: Header | None = None
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        _fill_search_text(self.batch)
+        CatalogueItem.objects.bulk_create(self.batch, batch_size=500)
+        self.stored += len(self.batch)
+        self.batch = []
+
+    def check_header(self, header: Header | None, fmt: str) -> None:
+        self.header = header or Header()
+        hub_rules.check_header(
+            self.header,
+            self.report,
+            agreement=self.catalogue.agreement,
+            supplier=self.catalogue.supplier,
+            fmt=fmt,
+            today=timezone.localdate(),
+        )
+
+    def fast_checks(self, path: Path, fmt: str, chunk_dir: Path):
+        options = {"chunk_dir": chunk_dir, "chunk_lines": self.chunk_lines} if fmt == "peppol" else {}
+        reader = reader_for(path, self.report, fmt, **options)
+        header_checked = False
+        count = 0
+        for raw in reader.lines():
+            count += 1
+            if not header_checked and reader.header is not None:
+                self.check_header(reader.header, fmt)
+                header_checked = True
+            self.line(raw)
+            if count % 5000 == 0:
+                self.flush()
+                _set_progress(self.version, FAST_SHARE * reader.progress_fraction(), "fast", self.progress)
+        if not header_checked and (reader.header is not None or fmt != "peppol"):
+            self.check_header(reader.header, fmt)
+        self.version.line_count = count
+        return reader
+
+    def line(self, raw) -> None:
+        header_action = self.header.action if self.header else "Replace"
+        if header_action == "Delete":
+            return  # the whole catalogue is withdrawn; its lines do not matter
+        item_id = str(raw.values.get("seller_item_id") or raw.values.get("gtin") or "").strip()
+        if raw.action == "Delete":
+            if header_action != "Update":
+                self.report.warning("HUB-DELETE-IGNORED", line=raw.line, element=raw.action_where or None)
+            elif not item_id:
+                self.report.error("HUB-ITEM-ID-MISSING", line=raw.line)
+            else:
+                self.deleted[item_id] = raw.line
+            return
+        fields = hub_rules.build_item(raw, self.report)
+        if item_id and item_id in self.seen:
+            self.report.error(
+                "HUB-DUPLICATE-ITEM",
+                line=raw.line,
+                value=item_id,
+                first=self.seen[item_id],
+                **({raw.where_kind: raw.where["seller_item_id"]} if "seller_item_id" in raw.where else {}),
+            )
+            return
+        if item_id:
+            self.seen[item_id] = raw.line
+        if fields is None or not self.report.ok:
+            return  # once invalid, nothing more is stored; checking goes on
+        self.batch.append(CatalogueItem(version=self.version, **fields))
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def merge_update(self) -> None:
+        """Header ActionCode Update: the live items not mentioned carry over; Delete lines drop theirs."""
+        live = self.catalogue.live_version
+        live_ids = set(live.items.values_list("seller_item_id", flat=True)) if live else set()
+        for item_id, line in self.deleted.items():
+            if item_id not in live_ids:
+                self.report.warning("HUB-DELETE-UNKNOWN-ITEM", line=line, value=item_id)
+        for item_id, line in self.seen.items():
+            if item_id not in live_ids:
+                self.report.warning("HUB-UPDATE-UNKNOWN-ITEM", line=line, value=item_id)
+        if not live or not self.report.ok:
+            return
+        skip = set(self.seen) | set(self.deleted)
+        next_line = max(self.seen.values(), default=0) + 1
+        for item in live.items.exclude(seller_item_id__in=skip).order_by("line_number").iterator(chunk_size=2000):
+            item.pk = None
+            item.id = None
+            item.version = self.version
+            item.line_number = next_line
+            next_line += 1
+            self.batch.append(item)
+            if len(self.batch) >= BATCH_SIZE:
+                self.flush()
+
+
+def process_version(
+    version: CatalogueVersion,
+    *,
+    progress: ProgressCallback | None = None,
+    processes: int | None = None,
+    chunk_lines: int | None = None,
+    submit: bool = True,
+) -> CatalogueVersion:
+    """Run the fast checks and the official rules on a stored version; see the module docstring."""
+    report = Report()
+    path = Path(version.file.path)
+    if not path.exists() or path.stat().st_size == 0:
+        report.error("FILE-EMPTY", source=SOURCE_FILE)
+        _finish(version, report, Status.INVALID)
+        return version
+    fmt = detect_format(path, version.original_filename)
+    if fmt is None:
+        report.error("FILE-UNKNOWN-FORMAT", source=SOURCE_FILE)
+        _finish(version, report, Status.INVALID)
+        return version
+    version.format = fmt
+    chunk_lines = chunk_lines or _setting("CATALOGUE_RULE_CHUNK_LINES", 500)
+    chunk_dir = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-"))
+    try:
+        importer = _Importer(version, report, progress, processes, chunk_lines)
+        try:
+            reader = importer.fast_checks(path, fmt, chunk_dir)
+        except StandardsMissing as exc:
+            report.error("STANDARDS-MISSING", source=SOURCE_FILE, detail=str(exc))
+            _discard_items(version)
+            _finish(version, report, Status.INVALID)
+            return version
+        header = importer.header or Header()
+        version.valid_from, version.valid_to = header.valid_from, header.valid_to
+        if header.action == "Update":
+            importer.merge_update()
+        importer.flush()
+        report.stages.append("fast")
+        if not report.ok:
+            _discard_items(version)
+            _finish(version, report, Status.INVALID)
+            return version
+        version.status = Status.VALIDATED
+        _set_progress(version, FAST_SHARE, "fast", progress)
+        version.report = report.to_dict()
+        version.save(update_fields=["status", "report", "format", "line_count", "valid_from", "valid_to"])
+        if reader.chunks:
+            _official_rules(version, report, reader.chunks, progress, processes)
+        status = Status.VALIDATED if report.ok else Status.INVALID
+        _finish(version, report, status)
+    finally:
+        shutil.rmtree(chunk_dir, ignore_errors=True)
+    if version.status == Status.VALIDATED and submit:
+        submit_for_review(version)
+    return version
+
+
+def _official_rules(version, report: Report, chunks, progress, processes) -> None:
+    def on_chunk(done: int, total: int) -> None:
+        _set_progress(version, FAST_SHARE + (100 - FAST_SHARE) * done / total, "official", progress)
+
+    try:
+        failed = official.run_chunks(chunks, processes=processes, progress=on_chunk)
+    except StandardsMissing as exc:
+        report.error("STANDARDS-MISSING", source=SOURCE_PEPPOL, detail=str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - a crashed worker must leave a readable report, not a 500
+        logger.exception("official rules failed for catalogue version %s", version.pk)
+        report.error("PEPPOL-RULES-FAILED", source=SOURCE_PEPPOL, detail=type(exc).__name__)
+        return
+    report.stages.append("official")
+    for fa in failed:
+        report.append(peppol_issue(fa))
+
+
+def peppol_issue(fa: official.FailedAssert) -> Issue:
+    from catalogue.error_codes import describe
+
+    sv, en = describe("PEPPOL-RULE", rule=fa.rule, text=fa.text)
+    severity = WARNING if fa.flag == "warning" else ERROR
+    return Issue(severity, "PEPPOL-RULE", sv, en, SOURCE_PEPPOL, fa.line, None, fa.location, fa.rule)
+
+
+def _discard_items(version: CatalogueVersion) -> None:
+    # Items of a version that never validated were never part of any catalogue.
+    CatalogueItem.objects.filter(version=version).delete()
+
+
+def submit_for_review(version: CatalogueVersion) -> None:
+    """Hand a validated version to review (auto-approve or wait for a Katalogansvarig)."""
+    try:
+        from catalogue.review import submit_for_review as submit
+    except ImportError:
+        logger.warning("catalogue.review is not installed; version %s stays VALIDATED", version.pk)
+        return
+    submit(version)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def env_processes() -> int | None:
+    value = os.environ.get("CATALOGUE_RULE_PROCESSES")
+    return int(value) if value else None

@@ -1,0 +1,276 @@
+"""The hub's own rules, the same for every format: raw values become CatalogueItem fields, or errors.
+
+Runs in the fast pass, so a supplier hears about a wrong agreement, provider, GTIN, unit or price
+within seconds, before the official rules have finished.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from stdnum import ean
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr as se_orgnr
+
+from catalogue.formats.base import HEADER_ACTIONS, LINE_ACTIONS, Header, RawLine
+from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS
+from catalogue.validation import codelists
+from catalogue.validation.report import Report
+
+SWEDISH_ORGNR_SCHEME = "0007"
+TEXT_FIELDS = (
+    "seller_item_id",
+    "gtin",
+    "name",
+    "description",
+    "manufacturer",
+    "manufacturer_part_number",
+    "unspsc",
+    "cpv",
+    "unit",
+    "currency",
+    "vat_category",
+)
+DECIMAL_FIELDS = ("price", "base_quantity", "vat_rate", "min_order_quantity", "max_order_quantity", "pack_size")
+LIST_FIELDS = ("eco_labels", "keywords", "image_urls")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_UNSPSC = re.compile(r"^\d{8}$")
+_CPV = re.compile(r"^\d{8}(-\d)?$")
+
+
+def parse_decimal(value: object) -> Decimal:
+    """A number as Swedish users type it: '12,50', '1 234,50', or '12.50'. Raises ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = _SPACES.sub("", str(value))
+    if "," in text and "." in text:
+        # 1.234,50 (thousands dot) or 1,234.50 (thousands comma): the last separator is the decimal one.
+        decimal_comma = text.rfind(",") > text.rfind(".")
+        text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def parse_date(value: object) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value).strip())
+
+
+def _field_limits() -> dict[str, int]:
+    from catalogue.models import CatalogueItem
+
+    return {f.name: f.max_length for f in CatalogueItem._meta.get_fields() if getattr(f, "max_length", None)}
+
+
+_LIMITS: dict[str, int] = {}
+
+
+def limits() -> dict[str, int]:
+    if not _LIMITS:
+        _LIMITS.update(_field_limits())
+    return _LIMITS
+
+
+def check_header(header: Header, report: Report, *, agreement, supplier, fmt: str, today: datetime.date) -> None:
+    """Agreement valid, provider is the agreement's supplier, identifiers and Peppol ids right."""
+    line = header.line
+    if fmt == "peppol":
+        if not header.customization_id.startswith(CUSTOMIZATION_ID):
+            report.error(
+                "PEPPOL-CUSTOMIZATION",
+                line=line,
+                element="cbc:CustomizationID",
+                value=header.customization_id,
+                expected=CUSTOMIZATION_ID,
+            )
+        if header.profile_id not in PROFILE_IDS:
+            report.error(
+                "PEPPOL-PROFILE",
+                line=line,
+                element="cbc:ProfileID",
+                value=header.profile_id,
+                expected=" eller/or ".join(PROFILE_IDS),
+            )
+        if header.action not in HEADER_ACTIONS:
+            report.error(
+                "HUB-ACTION-UNKNOWN",
+                line=line,
+                element="cbc:ActionCode",
+                value=header.action,
+                expected=", ".join(HEADER_ACTIONS),
+            )
+        for scheme, value in header.provider_ids + header.receiver_ids:
+            if scheme == SWEDISH_ORGNR_SCHEME and not se_orgnr.is_valid(value):
+                report.error("HUB-ORGNR-CHECKDIGIT", line=line, element="@schemeID=0007", value=value)
+        provider_numbers = {
+            _digits(value)
+            for scheme, value in header.provider_ids
+            if scheme in (SWEDISH_ORGNR_SCHEME, "") or value.startswith(f"{SWEDISH_ORGNR_SCHEME}:")
+        } | {_digits(value)[2:12] for scheme, value in header.provider_ids if scheme == "9955"}  # SE VAT no.
+        if supplier is not None and supplier.orgnr not in provider_numbers:
+            found = ", ".join(f"{s}:{v}" if s else v for s, v in header.provider_ids) or "–"
+            report.error(
+                "HUB-PROVIDER-MISMATCH",
+                line=line,
+                element="cac:ProviderParty",
+                found=found,
+                supplier=supplier.name,
+                orgnr=supplier.orgnr_display,
+            )
+    if header.valid_from and header.valid_to and header.valid_to < header.valid_from:
+        report.error(
+            "HUB-DATES-ORDER", line=line, element="cac:ValidityPeriod", start=header.valid_from, end=header.valid_to
+        )
+    if agreement is not None:
+        overlaps = (
+            header.valid_from is not None
+            and header.valid_from <= agreement.valid_to
+            and (header.valid_to or header.valid_from) >= agreement.valid_from
+        )
+        if not (agreement.is_valid_on(today) or overlaps):
+            report.error(
+                "HUB-AGREEMENT-INVALID",
+                line=line,
+                agreement=agreement.reference,
+                valid_from=agreement.valid_from,
+                valid_to=agreement.valid_to,
+            )
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -> dict | None:
+    """CatalogueItem field values for one line, or None when the line has errors (they are reported)."""
+    errors_before = report.error_count
+    values = raw.values
+    line = raw.line
+
+    def where(name: str) -> dict:
+        label = raw.where.get(name)
+        if label is None:
+            return {}
+        return {raw.where_kind: label}
+
+    item: dict = {"line_number": line}
+    for name in TEXT_FIELDS:
+        value = values.get(name)
+        text = "" if value is None else str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))  # a GTIN or item number typed into a numeric cell
+        limit = limits().get(name)
+        if limit and len(text) > limit:
+            report.error("HUB-VALUE-TOO-LONG", line=line, length=len(text), limit=limit, **where(name))
+        item[name] = text
+    if not item["seller_item_id"]:
+        item["seller_item_id"] = item["gtin"]
+    if not item["seller_item_id"]:
+        report.error("HUB-ITEM-ID-MISSING", line=line, **where("seller_item_id"))
+    if not item["name"]:
+        report.error("HUB-NAME-MISSING", line=line, **where("name"))
+    if item["gtin"]:
+        try:
+            ean.validate(item["gtin"])
+        except StdnumError:
+            report.error("HUB-GTIN-CHECKDIGIT", line=line, value=item["gtin"], **where("gtin"))
+    item["unit"] = item["unit"].upper()
+    if not item["unit"]:
+        item["unit"] = "EA"
+    elif item["unit"] not in codelists.units():
+        report.error("HUB-UNIT-UNKNOWN", line=line, value=item["unit"], **where("unit"))
+    item["currency"] = (item["currency"] or default_currency).upper()
+    if item["currency"] not in codelists.currencies():
+        report.error("HUB-CURRENCY-UNKNOWN", line=line, value=item["currency"], **where("currency"))
+    item["vat_category"] = (item["vat_category"] or "S").upper()
+    if item["vat_category"] not in codelists.tax_categories():
+        report.error("HUB-VAT-CATEGORY-UNKNOWN", line=line, value=item["vat_category"], **where("vat_category"))
+    if item["unspsc"] and not _UNSPSC.match(item["unspsc"]):
+        report.error(
+            "HUB-CLASSIFICATION-INVALID",
+            line=line,
+            value=item["unspsc"],
+            scheme="UNSPSC",
+            expected="8 siffror / 8 digits",
+            **where("unspsc"),
+        )
+    if item["cpv"] and not _CPV.match(item["cpv"]):
+        report.error(
+            "HUB-CLASSIFICATION-INVALID",
+            line=line,
+            value=item["cpv"],
+            scheme="CPV",
+            expected="12345678-9",
+            **where("cpv"),
+        )
+    for name in DECIMAL_FIELDS:
+        value = values.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            item[name] = None
+            continue
+        try:
+            number = parse_decimal(value)
+        except ValueError:
+            report.error("HUB-NUMBER-INVALID", line=line, value=str(value), **where(name))
+            item[name] = None
+            continue
+        if number < 0:
+            report.error("HUB-NUMBER-NEGATIVE", line=line, value=str(value), **where(name))
+        item[name] = number
+    if values.get("price") is None or (isinstance(values.get("price"), str) and not values["price"].strip()):
+        report.error("HUB-PRICE-MISSING", line=line, **where("price"))
+    for name, default in (("base_quantity", Decimal("1")), ("vat_rate", Decimal("25"))):
+        if item[name] is None:
+            item[name] = default
+    lead = values.get("lead_time_days")
+    item["lead_time_days"] = None
+    if lead not in (None, ""):
+        try:
+            days = parse_decimal(lead)
+            if values.get("lead_time_unit") == "WEE":
+                days *= 7
+            item["lead_time_days"] = int(days)
+            if days < 0:
+                report.error("HUB-NUMBER-NEGATIVE", line=line, value=str(lead), **where("lead_time_days"))
+        except ValueError:
+            report.error("HUB-NUMBER-INVALID", line=line, value=str(lead), **where("lead_time_days"))
+    for name in ("valid_from", "valid_to"):
+        value = values.get(name)
+        item[name] = None
+        if value not in (None, ""):
+            try:
+                item[name] = parse_date(value)
+            except ValueError:
+                report.error("HUB-DATE-INVALID", line=line, value=str(value), **where(name))
+    if item["valid_from"] and item["valid_to"] and item["valid_to"] < item["valid_from"]:
+        report.error("HUB-DATES-ORDER", line=line, start=item["valid_from"], end=item["valid_to"], **where("valid_to"))
+    for name in LIST_FIELDS:
+        value = values.get(name) or []
+        if isinstance(value, str):
+            value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
+        item[name] = list(value)
+    if raw.action not in LINE_ACTIONS:
+        report.error(
+            "HUB-ACTION-UNKNOWN",
+            line=line,
+            element=raw.action_where or None,
+            value=raw.action,
+            expected=", ".join(LINE_ACTIONS),
+        )
+    return item if report.error_count == errors_before else None

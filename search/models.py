@@ -1,0 +1,23 @@
+"""The search log: what was searched and how it went, for follow-up. No user, no IP address."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchLog(models.Model):
+    query = models.CharField(_("sökfråga"), max_length=200)
+    result_count = models.PositiveIntegerField(_("antal träffar"))
+    zero_hit = models.BooleanField(_("noll träffar"), db_index=True)
+    backend = models.CharField(_("sökmotor"), max_length=40)
+    duration_ms = models.PositiveIntegerField(_("tid (ms)"))
+    created_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sökning")
+        verbose_name_plural = _("sökloggen")
+
+    def __str__(self) -> str:
+        return f"{self.query!r} ({self.result_count})"

@@ -1,0 +1,238 @@
+"""Swedish text normalisation, the one place used at index time and at query time alike.
+
+Every backend sees the same tokens: a word is lowercased (å, ä and ö kept distinct),
+split into its compound parts with a dictionary ("kopieringspapper" -> "kopiering",
+"papper"), and each form is stemmed with the Snowball Swedish stemmer ("pennor" ->
+"penn"). The item's expansion is stored in CatalogueItem.search_text; the query is
+expanded the same way, so SQLite FTS5, PostgreSQL and OpenSearch all match alike.
+Typos are corrected against the same dictionary (difflib, same first letter).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED_WORDLIST = DATA_DIR / "sv_compound_words.txt"
+# Debian packages: wswedish (/usr/share/dict/swedish) and hunspell-sv.
+SYSTEM_WORDLISTS = (Path("/usr/share/dict/swedish"),)
+HUNSPELL_DIC = Path("/usr/share/hunspell/sv_SE.dic")
+
+# Snowball's Swedish stop words, trimmed of words that are also product words.
+STOP_WORDS = frozenset(
+    """
+    och det att i en jag hon som han på den med var sig för så till är men ett om hade de av icke
+    mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde något från ut
+    när efter upp vi dem vara vad över än dig kan sina här ha mot alla under någon eller allt mycket
+    sedan ju denna själv detta åt utan varit hur ingen mitt ni bli blev oss din dessa några deras
+    blir mina samma vilken er sådan vår blivit dess inom mellan sådant varför varje vilka ditt vem
+    vilket sitta sådana vart dina vars vårt våra ert era vilkas
+    the and for with of
+    """.split()
+)
+
+# Query syntax of any backend (FTS5, tsquery, Lucene) is never passed on: only word characters survive.
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
+MIN_PART = 3  # shortest compound part
+MIN_SPLIT = 6  # shortest word worth splitting
+LINKING = ("s", "e", "a", "u", "o")  # Swedish linking sounds (fogemorfem), "s" by far the most common
+
+_stemmer = snowballstemmer.stemmer("swedish")
+
+
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased word tokens with å/ä/ö kept; everything that is not a letter or digit separates."""
+    text = unicodedata.normalize("NFC", text or "").casefold()
+    return _WORD_RE.findall(text)
+
+
+def _read_words(path: Path) -> Iterable[str]:
+    try:
+        with path.open(encoding="utf-8", errors="ignore") as fh:
+            for line in fh:
+                word = line.split("/", 1)[0].strip().casefold()
+                if word and not word.startswith("#"):
+                    yield word
+    except OSError:
+        return
+
+
+def _use_system_wordlists() -> bool:
+    return os.environ.get("HUB_SEARCH_SYSTEM_WORDLISTS", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+@lru_cache(maxsize=1)
+def shipped_words() -> frozenset[str]:
+    return frozenset(w for w in _read_words(SHIPPED_WORDLIST) if w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> frozenset[str]:
+    """Known Swedish words: the shipped list plus Debian's word lists where installed."""
+    words = set(shipped_words())
+    if _use_system_wordlists():
+        for path in SYSTEM_WORDLISTS:
+            # Debian's lists hold names and abbreviations too: keep plain lowercase words of 4+ letters.
+            words.update(w for w in _read_words(path) if len(w) >= 4 and w.isalpha())
+        words.update(w for w in _read_words(HUNSPELL_DIC) if len(w) >= 4 and w.isalpha() and w.islower())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _stems_of_dictionary() -> frozenset[str]:
+    return frozenset(stem(w) for w in dictionary())
+
+
+def _known(part: str, last: bool) -> bool:
+    if len(part) < MIN_PART:
+        return False
+    words = dictionary()
+    if part in words:
+        return True
+    # The last part carries the inflection: "kulspets|pennor".
+    return last and len(part) >= 4 and stem(part) in _stems_of_dictionary()
+
+
+@lru_cache(maxsize=50_000)
+def split_compound(word: str) -> tuple[str, ...]:
+    """Split a compound into dictionary parts, or return () when it is not one.
+
+    Prefers the fewest parts, then the longest last part (the head of a Swedish compound).
+    Linking letters between parts are dropped: "kopieringspapper" -> ("kopiering", "papper").
+    """
+    if len(word) < MIN_SPLIT or not word.isalpha():
+        return ()
+    best: tuple[str, ...] | None = None
+
+    def better(a: tuple[str, ...], b: tuple[str, ...] | None) -> bool:
+        if b is None:
+            return True
+        return (len(a), -len(a[-1])) < (len(b), -len(b[-1]))
+
+    @lru_cache(maxsize=None)
+    def parts_from(start: int) -> tuple[str, ...] | None:
+        # Best segmentation of word[start:], each part known; None when impossible.
+        result: tuple[str, ...] | None = None
+        rest = word[start:]
+        if _known(rest, last=True) and start > 0:
+            result = (rest,)
+        for end in range(start + MIN_PART, len(word) - MIN_PART + 1):
+            head = word[start:end]
+            if head not in dictionary():
+                continue
+            for skip in ("",) + LINKING:
+                nxt = end + len(skip)
+                if skip and word[end:nxt] != skip:
+                    continue
+                if len(word) - nxt < MIN_PART:
+                    continue
+                tail = parts_from(nxt)
+                if tail is not None:
+                    candidate = (head,) + tail
+                    if better(candidate, result):
+                        result = candidate
+        return result
+
+    found = parts_from(0)
+    if found and len(found) >= 2 and better(found, best):
+        best = found
+    return best or ()
+
+
+@lru_cache(maxsize=100_000)
+def expand_word(word: str) -> tuple[str, ...]:
+    """The word, its compound parts, and the stems of each, without duplicates, in that order."""
+    forms = [word, *split_compound(word)]
+    out: list[str] = []
+    for form in forms + [stem(f) for f in forms]:
+        if form not in out:
+            out.append(form)
+    return tuple(out)
+
+
+def normalise(text: str) -> str:
+    """The indexed form of a text: every word expanded, stop words dropped."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for word in tokens(text):
+        if word in STOP_WORDS:
+            continue
+        for form in expand_word(word):
+            if form not in seen:
+                seen.add(form)
+                out.append(form)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=20_000)
+def correct_typo(word: str) -> str | None:
+    """A likely intended dictionary word for an unknown word, or None.
+
+    Only words of 5+ letters are corrected, against words with the same first letter and
+    a similar length, so short words and article numbers are never rewritten.
+    """
+    if len(word) < 5 or not word.isalpha() or word in dictionary() or split_compound(word):
+        return None
+    candidates = [w for w in _by_initial().get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)
+    return matches[0] if matches else None
+
+
+@lru_cache(maxsize=1)
+def _by_initial() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = {}
+    for w in dictionary():
+        groups.setdefault(w[0], []).append(w)
+    return {k: tuple(sorted(v)) for k, v in groups.items()}
+
+
+def query_groups(query: str) -> list[list[str]]:
+    """The query as groups of alternatives: every group must match (AND), any form in a group will do (OR).
+
+    Returns [] when nothing searchable is left (empty query, only punctuation or stop words).
+    """
+    words = [w for w in tokens((query or "")[:MAX_QUERY_CHARS]) if w not in STOP_WORDS]
+    groups: list[list[str]] = []
+    for word in words[:MAX_QUERY_WORDS]:
+        forms = list(expand_word(word))
+        fixed = correct_typo(word)
+        if fixed:
+            forms += [f for f in expand_word(fixed) if f not in forms]
+        groups.append(forms)
+    return groups
+
+
+def search_text_for(item) -> str:
+    """The normalised text stored in CatalogueItem.search_text (name, keywords, maker, description)."""
+    keywords = item.keywords if isinstance(item.keywords, list) else []
+    parts = [item.name or "", " ".join(str(k) for k in keywords), item.manufacturer or "", item.description or ""]
+    return normalise(" ".join(parts))
+
+
+def title_text_for(item) -> str:
+    """The normalised name alone, indexed with a higher boost than the rest."""
+    return normalise(item.name or "")
+
+
+def prefix_matches(name: str, prefix: str) -> bool:
+    """True when a word in name starts with prefix (å/ä/ö kept distinct: "kö" is not "ko")."""
+    want = tokens(prefix)
+    if not want:
+        return False
+    words = tokens(name)
+    # Every typed word but the last must be a whole word or a prefix; the last one a prefix.
+    return all(any(w.startswith(p) for w in words) for p in want)

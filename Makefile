@@ -52,3 +52,16 @@ bench: install-dev standards
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/media
+
+# CI and the services it starts (see docs/operations.md).
+.PHONY: ci services test-services
+ci:
+	bash .ci/run
+
+services:
+	scripts/postgres.sh start
+	scripts/opensearch.sh start
+
+# The suite on PostgreSQL + OpenSearch, as CI's second run does.
+test-services: services
+	DATABASE_URL="$$(scripts/postgres.sh url)" OPENSEARCH_URL=http://127.0.0.1:9200 $(MAKE) test

@@ -1,0 +1,79 @@
+"""Keeping the search indexes in step with the catalogue.
+
+- `fill_search_text(items)`: set CatalogueItem.search_text on unsaved or bulk-loaded items.
+  bulk_create() sends no pre_save signal, so an importer calls this before bulk_create().
+- `index_version(version)`: add every item of a (newly published) version to every
+  configured backend (OpenSearch and the database backend the hub falls back on).
+- `unindex_version(version)`: remove a superseded version's items from every backend.
+- A full rebuild without downtime: `python manage.py update_index` (modelsearch); with
+  ATOMIC_REBUILD the OpenSearch index is built under a new name and the alias swapped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from modelsearch.backends import get_search_backend
+
+from catalogue.models import CatalogueItem, CatalogueVersion
+from search.text import search_text_for
+
+logger = logging.getLogger(__name__)
+BATCH = 1000
+
+
+def fill_search_text(items: Iterable[CatalogueItem]) -> list[CatalogueItem]:
+    """Compute search_text for each item (in memory; the caller saves or bulk-creates them)."""
+    out = []
+    for item in items:
+        item.search_text = search_text_for(item)
+        out.append(item)
+    return out
+
+
+def _backends():
+    for name in settings.WAGTAILSEARCH_BACKENDS:
+        yield name, get_search_backend(name)
+
+
+def index_items(items: Iterable[CatalogueItem]) -> int:
+    """Add or update items in every backend; returns how many were sent."""
+    batch: list[CatalogueItem] = []
+    sent = 0
+    for item in items:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            sent += _send(batch)
+            batch = []
+    if batch:
+        sent += _send(batch)
+    return sent
+
+
+def _send(batch: list[CatalogueItem]) -> int:
+    missing = [i for i in batch if not i.search_text]
+    if missing:
+        # Items loaded with bulk_create before fill_search_text: fill and store now.
+        fill_search_text(missing)
+        CatalogueItem.objects.bulk_update(missing, ["search_text"], batch_size=BATCH)
+    for name, backend in _backends():
+        backend.add_bulk(CatalogueItem, batch)
+        logger.debug("indexed %s items in %s", len(batch), name)
+    return len(batch)
+
+
+def index_version(version: CatalogueVersion) -> int:
+    """Index every item of `version` in every backend. Call after the version is published."""
+    return index_items(CatalogueItem.objects.filter(version=version).order_by("pk").iterator(chunk_size=BATCH))
+
+
+def unindex_version(version: CatalogueVersion) -> int:
+    """Remove every item of `version` from every backend. Call after it is superseded or withdrawn."""
+    removed = 0
+    for item in CatalogueItem.objects.filter(version=version).iterator(chunk_size=BATCH):
+        for _name, backend in _backends():
+            backend.delete(item)
+        removed += 1
+    return removed

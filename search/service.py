@@ -1,0 +1,524 @@
+"""The one search service: the HTML page, the JSON API and the punchout shop all call `search()`.
+
+How a query runs:
+1. Who may see what: the signed-in user's organisation's buyable items (agreements valid
+   today that it is entitled to); anonymous visitors see agreements open to all while the
+   public catalogue is on (see `visible_items`).
+2. The text is normalised by search.text into groups of alternatives (AND across the
+   user's words, OR across each word's compound parts and stems) and sent to the
+   configured modelsearch backend, restricted to the visible catalogue versions. If every
+   word must match and nothing does, the query is relaxed to any word.
+3. The matching ids are filtered, faceted and sorted in the database, so facets and
+   filters work the same on every backend. Relevance is boosted by the agreement's
+   preferred rank (1 = first choice).
+When OpenSearch fails, the database backend answers and the result says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
+from django.utils.translation import gettext as _
+from modelsearch.backends import get_search_backend
+from modelsearch.query import And, Or, PlainText
+
+from catalogue.models import Agreement, CatalogueItem, CatalogueVersion
+from hub.organisations.models import BuyerOrganisation, Supplier
+from hub.organisations.roles import organisation_for
+from search import text
+from search.models import SearchLog
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000
+# The text match is capped: facets and sorting then work on the best matches.
+MAX_MATCHES = 2_000
+SORTS = ("relevance", "price", "-price", "unit_price")
+# Price ranges in SEK: (key, low inclusive, high exclusive or None).
+PRICE_RANGES = (
+    ("0-100", Decimal("0"), Decimal("100")),
+    ("100-500", Decimal("100"), Decimal("500")),
+    ("500-1000", Decimal("500"), Decimal("1000")),
+    ("1000-5000", Decimal("1000"), Decimal("5000")),
+    ("5000-", Decimal("5000"), None),
+)
+# After OpenSearch fails, skip it for this many seconds instead of waiting on each request.
+BACKEND_RETRY_SECONDS = 30
+_backend_down_until: dict[str, float] = {}
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    suppliers: list[str] = field(default_factory=list)
+    agreements: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    eco_labels: list[str] = field(default_factory=list)
+    price_ranges: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    log: bool = True
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    query: SearchQuery
+    items: list[CatalogueItem]
+    total: int
+    page: int
+    page_size: int
+    num_pages: int
+    facets: dict[str, list[FacetValue]]
+    backend: str
+    fallback: bool = False
+    relaxed: bool = False
+    messages: list[str] = field(default_factory=list)
+    duration_ms: int = 0
+
+
+@dataclass
+class Suggestion:
+    id: int
+    name: str
+    supplier: str
+
+
+def public_catalogue_open() -> bool:
+    """Anonymous visitors see the open agreements while the hub setting is on and no organisation turned it off.
+
+    The hub is run by (and for) its organisations: one that sets public_catalogue off keeps
+    the catalogue behind a sign-in for everyone, since anonymous visitors cannot be told apart.
+    """
+    if not getattr(settings, "HUB_PUBLIC_CATALOGUE", True):
+        return False
+    return not BuyerOrganisation.objects.filter(public_catalogue=False).exists()
+
+
+def visible_items(user) -> QuerySet[CatalogueItem]:
+    """What the user may see today: the organisation's buyable items, or the public catalogue."""
+    organisation = organisation_for(user) if user is not None else None
+    if organisation is not None:
+        return CatalogueItem.objects.buyable(organisation)
+    if public_catalogue_open():
+        return CatalogueItem.objects.buyable(None)
+    return CatalogueItem.objects.none()
+
+
+def _visible_versions(items: QuerySet[CatalogueItem]) -> list[int]:
+    return list(
+        CatalogueVersion.objects.filter(pk__in=items.values("version_id")).values_list("pk", flat=True).distinct()
+    )
+
+
+def _text_query(groups: list[list[str]], any_word: bool):
+    per_word = [Or([PlainText(form) for form in forms]) if len(forms) > 1 else PlainText(forms[0]) for forms in groups]
+    if len(per_word) == 1:
+        return per_word[0]
+    return Or(per_word) if any_word else And(per_word)
+
+
+def _backend_names() -> list[str]:
+    names = ["default"]
+    if "database" in settings.WAGTAILSEARCH_BACKENDS and settings.WAGTAILSEARCH_BACKENDS["default"].get(
+        "BACKEND"
+    ) != settings.WAGTAILSEARCH_BACKENDS["database"].get("BACKEND"):
+        names.append("database")
+    return names
+
+
+def backend_label(name: str) -> str:
+    path = settings.WAGTAILSEARCH_BACKENDS[name]["BACKEND"]
+    if "opensearch" in path or "elasticsearch" in path:
+        return path.rsplit(".", 1)[-1]
+    from django.db import connection
+
+    return f"database ({connection.vendor})"
+
+
+def _run_on_backends(run):
+    """Run `run(backend)` on the configured backend, falling back to the database backend on failure."""
+    names = _backend_names()
+    last_error: Exception | None = None
+    for i, name in enumerate(names):
+        is_last = i == len(names) - 1
+        if not is_last and _backend_down_until.get(name, 0) > time.monotonic():
+            continue
+        try:
+            value = run(get_search_backend(name))
+            return value, name, name != names[0]
+        except Exception as exc:  # opensearch-py raises many connection and transport errors
+            if is_last:
+                raise
+            last_error = exc
+            _backend_down_until[name] = time.monotonic() + BACKEND_RETRY_SECONDS
+            logger.warning(
+                "Search backend %r failed (%s); answering from the database backend", name, type(exc).__name__
+            )
+    raise RuntimeError("no search backend answered") from last_error
+
+
+def _match(groups: list[list[str]], versions: list[int], any_word: bool):
+    def run(backend) -> list[tuple[int, float]]:
+        qs = CatalogueItem.objects.filter(version_id__in=versions)
+        results = backend.search(_text_query(groups, any_word), qs).annotate_score("_score")
+        out = [(obj.pk, float(getattr(obj, "_score", 0.0) or 0.0)) for obj in results[:MAX_MATCHES]]
+        # Backends disagree on the sign (SQLite's bm25() is lower-is-better) but all return best first:
+        # turn the scores so that higher is better everywhere.
+        if len(out) > 1 and out[0][1] < out[-1][1]:
+            out = [(pk, -score) for pk, score in out]
+        if out and min(score for _, score in out) < 0:
+            low = min(score for _, score in out)
+            out = [(pk, score - low + 1e-6) for pk, score in out]
+        return out
+
+    return _run_on_backends(run)
+
+
+def _clean_ids(values: list[str], model, messages: list[str]) -> list[int]:
+    ids = []
+    for v in values:
+        try:
+            ids.append(int(v))
+        except (TypeError, ValueError):
+            messages.append(
+                _("Okänt filtervärde ignorerades: %(v)s / Unknown filter value ignored") % {"v": str(v)[:40]}
+            )
+    known = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    for i in ids:
+        if i not in known:
+            messages.append(_("Okänt filtervärde ignorerades: %(v)s / Unknown filter value ignored") % {"v": i})
+    return [i for i in ids if i in known]
+
+
+def _clean_categories(values: list[str], messages: list[str]) -> list[str]:
+    out = []
+    for v in values:
+        v = str(v).strip()
+        if len(v) == 8 and v.isdigit():
+            out.append(v)
+        else:
+            messages.append(_("Okänd kategori ignorerades: %(v)s / Unknown category ignored") % {"v": v[:40]})
+    return out
+
+
+def _category_q(codes: list[str]) -> Q:
+    q = Q()
+    for code in codes:
+        if code.endswith("000000"):
+            q |= Q(unspsc__startswith=code[:2])
+        elif code.endswith("0000"):
+            q |= Q(unspsc__startswith=code[:4])
+        else:
+            q |= Q(unspsc=code)
+    return q
+
+
+def _price_q(keys: list[str], messages: list[str]) -> Q | None:
+    ranges = {k: (lo, hi) for k, lo, hi in PRICE_RANGES}
+    q = Q()
+    used = False
+    for key in keys:
+        if key not in ranges:
+            messages.append(_("Okänt prisintervall ignorerades: %(v)s / Unknown price range ignored") % {"v": key[:40]})
+            continue
+        lo, hi = ranges[key]
+        q |= Q(price__gte=lo, price__lt=hi) if hi is not None else Q(price__gte=lo)
+        used = True
+    return q if used else None
+
+
+def _eco_q(labels: list[str]) -> Q | None:
+    if not labels:
+        return None
+    q = Q()
+    for label in labels:
+        # The labels are a JSON list; matching the quoted string works on SQLite and PostgreSQL alike.
+        q |= Q(eco_labels__icontains=f'"{label[:60]}"')
+    return q
+
+
+def _facets(base: QuerySet, filters: dict[str, Q | None], query: SearchQuery) -> dict[str, list[FacetValue]]:
+    """Counts per facet value, each counted with every other facet's filter applied (not its own)."""
+
+    def without(name: str) -> QuerySet:
+        qs = base
+        for key, q in filters.items():
+            if key != name and q is not None:
+                qs = qs.filter(q)
+        return qs
+
+    facets: dict[str, list[FacetValue]] = {}
+    rows = (
+        without("supplier")
+        .values("version__catalogue__supplier_id", "version__catalogue__supplier__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "version__catalogue__supplier__name")
+    )
+    facets["supplier"] = [
+        FacetValue(
+            str(r["version__catalogue__supplier_id"]),
+            r["version__catalogue__supplier__name"],
+            r["n"],
+            str(r["version__catalogue__supplier_id"]) in query.suppliers,
+        )
+        for r in rows
+    ]
+    rows = (
+        without("agreement")
+        .values("version__catalogue__agreement_id", "version__catalogue__agreement__title")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "version__catalogue__agreement__title")
+    )
+    facets["agreement"] = [
+        FacetValue(
+            str(r["version__catalogue__agreement_id"]),
+            r["version__catalogue__agreement__title"],
+            r["n"],
+            str(r["version__catalogue__agreement_id"]) in query.agreements,
+        )
+        for r in rows
+    ]
+    segments: dict[str, int] = {}
+    families: dict[str, int] = {}
+    for r in without("category").values("unspsc").annotate(n=Count("pk")):
+        code = (r["unspsc"] or "").strip()
+        if len(code) != 8 or not code.isdigit():
+            continue
+        seg, fam = code[:2] + "000000", code[:4] + "0000"
+        segments[seg] = segments.get(seg, 0) + r["n"]
+        families[fam] = families.get(fam, 0) + r["n"]
+    facets["category"] = [
+        FacetValue(code, _("Segment %(code)s") % {"code": code}, n, code in query.categories)
+        for code, n in sorted(segments.items())
+    ] + [
+        FacetValue(code, _("Familj %(code)s") % {"code": code}, n, code in query.categories)
+        for code, n in sorted(families.items())
+    ]
+    eco: dict[str, int] = {}
+    for labels in without("eco_label").exclude(eco_labels=[]).values_list("eco_labels", flat=True):
+        for label in labels if isinstance(labels, list) else []:
+            eco[str(label)] = eco.get(str(label), 0) + 1
+    facets["eco_label"] = [
+        FacetValue(label, label, n, label in query.eco_labels)
+        for label, n in sorted(eco.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    aggregates = {}
+    for key, lo, hi in PRICE_RANGES:
+        cond = Q(price__gte=lo, price__lt=hi) if hi is not None else Q(price__gte=lo)
+        aggregates[key.replace("-", "_") or "x"] = Count("pk", filter=cond)
+    counts = without("price").aggregate(**aggregates)
+    facets["price"] = [
+        FacetValue(key, _price_label(lo, hi), counts[key.replace("-", "_")], key in query.price_ranges)
+        for key, lo, hi in PRICE_RANGES
+    ]
+    return facets
+
+
+def _price_label(lo: Decimal, hi: Decimal | None) -> str:
+    if hi is None:
+        return _("minst %(lo)s kr") % {"lo": f"{lo:,.0f}".replace(",", "\u00a0")}
+    return _("%(lo)s–%(hi)s kr") % {
+        "lo": f"{lo:,.0f}".replace(",", "\u00a0"),
+        "hi": f"{hi:,.0f}".replace(",", "\u00a0"),
+    }
+
+
+def _log(query: str, total: int, backend: str, started: float) -> None:
+    try:
+        SearchLog.objects.create(
+            query=query[:200],
+            result_count=total,
+            zero_hit=total == 0,
+            backend=backend[:40],
+            duration_ms=int((time.perf_counter() - started) * 1000),
+        )
+    except Exception:  # the log must never break a search
+        logger.exception("Could not write the search log")
+
+
+def search(query: SearchQuery, user=None) -> SearchResult:
+    """Run a catalogue search for `user` (None or anonymous: the public catalogue)."""
+    started = time.perf_counter()
+    messages: list[str] = []
+    q = (query.q or "").strip()
+    if len(q) > text.MAX_QUERY_CHARS:
+        messages.append(
+            _("Sökfrågan kortades till %(n)s tecken / The query was shortened to %(n)s characters")
+            % {"n": text.MAX_QUERY_CHARS}
+        )
+        q = q[: text.MAX_QUERY_CHARS]
+    sort = query.sort if query.sort in SORTS else "relevance"
+    if query.sort and query.sort not in SORTS:
+        messages.append(_("Okänd sortering, sorterar på relevans / Unknown sort order, sorting by relevance"))
+    page_size = max(1, min(int(query.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
+    page = max(1, min(int(query.page or 1), MAX_PAGE))
+
+    visible = visible_items(user)
+    suppliers = _clean_ids(query.suppliers, Supplier, messages)
+    agreements = _clean_ids(query.agreements, Agreement, messages)
+    categories = _clean_categories(query.categories, messages)
+    filters: dict[str, Q | None] = {
+        "supplier": Q(version__catalogue__supplier_id__in=suppliers) if suppliers else None,
+        "agreement": Q(version__catalogue__agreement_id__in=agreements) if agreements else None,
+        "category": _category_q(categories) if categories else None,
+        "eco_label": _eco_q(query.eco_labels),
+        "price": _price_q(query.price_ranges, messages),
+    }
+
+    groups = text.query_groups(q)
+    backend_name = _backend_names()[0]
+    fallback = relaxed = False
+    scores: dict[int, float] | None = None
+    if groups:
+        versions = _visible_versions(visible)
+        matches, backend_name, fallback = _match(groups, versions, any_word=False)
+        if not matches and len(groups) > 1:
+            matches, backend_name, fallback2 = _match(groups, versions, any_word=True)
+            fallback = fallback or fallback2
+            relaxed = bool(matches)
+        scores = dict(matches)
+        base = visible.filter(pk__in=list(scores))
+    elif q:
+        messages.append(
+            _(
+                "Sökfrågan innehöll inga sökbara ord; visar alla artiklar / The query had no searchable words; showing all items"  # noqa: E501
+            )
+        )
+        base = visible
+    else:
+        base = visible
+    if fallback:
+        messages.append(
+            _(
+                "Sökmotorn svarar inte; resultaten kommer från databasen / The search engine is not answering; results come from the database"  # noqa: E501
+            )
+        )
+    if relaxed:
+        messages.append(
+            _(
+                "Inga artiklar innehöll alla orden; visar artiklar med något av dem / No item had every word; showing items with any of them"  # noqa: E501
+            )
+        )
+
+    filtered = base
+    for q_filter in filters.values():
+        if q_filter is not None:
+            filtered = filtered.filter(q_filter)
+    total = filtered.count()
+    num_pages = max(1, math.ceil(total / page_size))
+    if page > num_pages and total:
+        messages.append(
+            _(
+                "Sidan %(page)s finns inte, sista sidan är %(last)s / Page %(page)s is past the end, the last page is %(last)s"  # noqa: E501
+            )
+            % {"page": page, "last": num_pages}
+        )
+    start = (page - 1) * page_size
+
+    if sort == "relevance":
+        rows = filtered.values_list("pk", "version__catalogue__agreement__preferred_rank", "name")
+        if scores is not None:
+            # Relevance boosted by the agreement's preferred rank: rank 1 keeps its score, rank 2 gets 80 %, ...
+            def key(row):
+                return (-scores.get(row[0], 0.0) / (1 + 0.25 * max(0, (row[1] or 1) - 1)), row[2], row[0])
+        else:
+
+            def key(row):
+                return (row[1] or 1, row[2], row[0])
+
+        ordered = [row[0] for row in sorted(rows, key=key)]
+        page_ids = ordered[start : start + page_size]
+    else:
+        ordering = {
+            "price": ("price", "name", "pk"),
+            "-price": ("-price", "name", "pk"),
+            "unit_price": ("unit_price_value", "name", "pk"),
+        }[sort]
+        qs = filtered.annotate(
+            unit_price_value=ExpressionWrapper(
+                F("price") / F("base_quantity"), output_field=DecimalField(max_digits=20, decimal_places=6)
+            )
+        ).order_by(*ordering)
+        page_ids = list(qs.values_list("pk", flat=True)[start : start + page_size])
+    objects = CatalogueItem.objects.select_related(
+        "version__catalogue__supplier", "version__catalogue__agreement"
+    ).in_bulk(page_ids)
+    items = [objects[pk] for pk in page_ids if pk in objects]
+
+    result = SearchResult(
+        query=query,
+        items=items,
+        total=total,
+        page=page,
+        page_size=page_size,
+        num_pages=num_pages,
+        facets=_facets(base, filters, query),
+        backend=backend_label(backend_name),
+        fallback=fallback,
+        relaxed=relaxed,
+        messages=messages,
+    )
+    result.duration_ms = int((time.perf_counter() - started) * 1000)
+    if q and query.log:
+        _log(q, total, result.backend, started)
+    return result
+
+
+def autocomplete(prefix: str, user=None, limit: int = 8) -> tuple[list[Suggestion], str, bool]:
+    """Items whose name has a word starting with what was typed (å, ä, ö kept distinct)."""
+    words = text.tokens((prefix or "")[: text.MAX_QUERY_CHARS])[: text.MAX_QUERY_WORDS]
+    limit = max(1, min(limit, 20))
+    visible = visible_items(user)
+    if not words:
+        return [], backend_label(_backend_names()[0]), False
+    typed = " ".join(words)
+    versions = _visible_versions(visible)
+
+    def run(backend) -> list[int]:
+        qs = CatalogueItem.objects.filter(version_id__in=versions)
+        return [obj.pk for obj in backend.autocomplete(typed, qs)[:100]]
+
+    ids, backend_name, fallback = _run_on_backends(run)
+    rows = dict(visible.filter(pk__in=ids).values_list("pk", "name"))
+    chosen = [pk for pk in ids if pk in rows and text.prefix_matches(rows[pk], typed)]
+    if len(chosen) < limit:
+        # Backends may fold å/ä/ö ("kö" -> "ko"), filling the candidates with the wrong words;
+        # look the prefix up in the names directly, in the usual capitalisations.
+        last = words[-1]
+        cond = Q(name__contains=last) | Q(name__contains=last.capitalize()) | Q(name__contains=last.upper())
+        for pk, name in visible.filter(cond).exclude(pk__in=chosen).values_list("pk", "name")[:200]:
+            if text.prefix_matches(name, typed):
+                rows[pk] = name
+                chosen.append(pk)
+            if len(chosen) >= limit * 3:
+                break
+    chosen = chosen[: limit * 3]
+    items = CatalogueItem.objects.select_related("version__catalogue__supplier").in_bulk(chosen)
+    seen: set[str] = set()
+    out: list[Suggestion] = []
+    for pk in chosen:
+        item = items.get(pk)
+        if item is None or item.name.casefold() in seen:
+            continue
+        seen.add(item.name.casefold())
+        out.append(Suggestion(item.pk, item.name, item.version.catalogue.supplier.name))
+        if len(out) >= limit:
+            break
+    return out, backend_label(backend_name), fallback

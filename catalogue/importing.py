@@ -330,6 +330,7 @@ def process_version(
         shutil.rmtree(chunk_dir, ignore_errors=True)
     if version.status == Status.VALIDATED and submit:
         submit_for_review(version)
+        version.refresh_from_db()
     return version
 
 

@@ -1,5 +1,7 @@
 """Agreements, catalogues and versions built through the ORM, for the review/publication tests.
 
+Fixture names start with review_ so they never collide with the intake tests' fixtures.
+
 Versions are made directly (no file parsing) so review, publication, T58, portal and API
 tests do not depend on the intake code.
 """
@@ -68,28 +70,28 @@ def publish_directly(version: CatalogueVersion) -> CatalogueVersion:
 
 
 @pytest.fixture
-def agreement(supplier) -> Agreement:
+def review_agreement(supplier) -> Agreement:
     return make_agreement(supplier=supplier)
 
 
 @pytest.fixture
-def catalogue(agreement, supplier) -> Catalogue:
-    return Catalogue.objects.create(supplier=supplier, agreement=agreement)
+def review_catalogue(review_agreement, supplier) -> Catalogue:
+    return Catalogue.objects.create(supplier=supplier, agreement=review_agreement)
 
 
 @pytest.fixture
-def other_catalogue(other_supplier) -> Catalogue:
+def review_other_catalogue(other_supplier) -> Catalogue:
     other_agreement = make_agreement("RA-2026-002", supplier=other_supplier, title="Städmaterial")
     return Catalogue.objects.create(supplier=other_supplier, agreement=other_agreement)
 
 
 @pytest.fixture
-def live_version(catalogue) -> CatalogueVersion:
-    return publish_directly(make_version(catalogue, BASE_ITEMS))
+def review_live_version(review_catalogue) -> CatalogueVersion:
+    return publish_directly(make_version(review_catalogue, BASE_ITEMS))
 
 
 @pytest.fixture
-def changed_items() -> list[dict]:
+def review_changed_items() -> list[dict]:
     """BASE_ITEMS with: KP-100 +10 %, KP-200 renamed, KP-300 −25 %, KP-400 removed, KP-500 added."""
     return [
         {"seller_item_id": "KP-100", "name": "Kopieringspapper A4 80 g", "price": "49.50", "unit": "PK"},
@@ -100,7 +102,7 @@ def changed_items() -> list[dict]:
 
 
 @pytest.fixture
-def pending_version(live_version, changed_items) -> CatalogueVersion:
+def review_pending_version(review_live_version, review_changed_items) -> CatalogueVersion:
     from catalogue.review import submit_for_review
 
-    return submit_for_review(make_version(live_version.catalogue, changed_items))
+    return submit_for_review(make_version(review_live_version.catalogue, review_changed_items))

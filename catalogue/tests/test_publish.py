@@ -10,28 +10,28 @@ pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status
 
 
-def test_publish_switches_live_version_and_items(live_version, changed_items):
-    catalogue = live_version.catalogue
+def test_publish_switches_live_version_and_items(review_live_version, review_changed_items):
+    review_catalogue = review_live_version.catalogue
     assert set(CatalogueItem.objects.live().values_list("seller_item_id", flat=True)) == {
         item["seller_item_id"] for item in BASE_ITEMS
     }
-    new = make_version(catalogue, changed_items)
+    new = make_version(review_catalogue, review_changed_items)
     publish_version(new)
     assert new.status == Status.PUBLISHED
-    catalogue.refresh_from_db()
-    live_version.refresh_from_db()
-    assert catalogue.live_version == new
-    assert live_version.status == Status.SUPERSEDED
+    review_catalogue.refresh_from_db()
+    review_live_version.refresh_from_db()
+    assert review_catalogue.live_version == new
+    assert review_live_version.status == Status.SUPERSEDED
     assert set(CatalogueItem.objects.live().values_list("seller_item_id", flat=True)) == {
-        item["seller_item_id"] for item in changed_items
+        item["seller_item_id"] for item in review_changed_items
     }
     # Never hard-deleted: the old version's items are still there.
-    assert live_version.items.count() == len(BASE_ITEMS)
+    assert review_live_version.items.count() == len(BASE_ITEMS)
 
 
-def test_publication_is_one_transaction(live_version, changed_items):
+def test_publication_is_one_transaction(review_live_version, review_changed_items):
     """If the final step fails, neither the status switch nor the live pointer is kept."""
-    new = make_version(live_version.catalogue, changed_items)
+    new = make_version(review_live_version.catalogue, review_changed_items)
     from catalogue.models import Catalogue
 
     original_save = Catalogue.save
@@ -45,27 +45,29 @@ def test_publication_is_one_transaction(live_version, changed_items):
             publish_version(new)
     finally:
         Catalogue.save = original_save
-    live_version.refresh_from_db()
+    review_live_version.refresh_from_db()
     new.refresh_from_db()
-    assert live_version.status == Status.PUBLISHED
+    assert review_live_version.status == Status.PUBLISHED
     assert new.status == Status.VALIDATED
-    assert set(CatalogueItem.objects.live().values_list("version_id", flat=True)) == {live_version.pk}
+    assert set(CatalogueItem.objects.live().values_list("version_id", flat=True)) == {review_live_version.pk}
 
 
 @pytest.mark.parametrize("status", [Status.INVALID, Status.REJECTED, Status.RECEIVED, Status.SUPERSEDED])
-def test_only_publishable_states(catalogue, status):
+def test_only_publishable_states(review_catalogue, status):
     with pytest.raises(PublicationError):
-        publish_version(make_version(catalogue, BASE_ITEMS, status=status))
+        publish_version(make_version(review_catalogue, BASE_ITEMS, status=status))
 
 
-def test_publishing_twice_is_harmless(live_version):
+def test_publishing_twice_is_harmless(review_live_version):
     with CaptureQueriesContext(connection):
-        publish_version(live_version)
-    live_version.refresh_from_db()
-    assert live_version.status == Status.PUBLISHED
+        publish_version(review_live_version)
+    review_live_version.refresh_from_db()
+    assert review_live_version.status == Status.PUBLISHED
 
 
-def test_search_index_is_updated_after_commit(live_version, changed_items, django_capture_on_commit_callbacks):
+def test_search_index_is_updated_after_commit(
+    review_live_version, review_changed_items, django_capture_on_commit_callbacks
+):
     import sys
     import types
 
@@ -80,7 +82,7 @@ def test_search_index_is_updated_after_commit(live_version, changed_items, djang
     real_attr = getattr(search, "indexing", None)
     search.indexing = fake
     try:
-        new = make_version(live_version.catalogue, changed_items)
+        new = make_version(review_live_version.catalogue, review_changed_items)
         with django_capture_on_commit_callbacks(execute=True):
             publish_version(new)
             assert calls == []  # nothing before the commit
@@ -93,4 +95,4 @@ def test_search_index_is_updated_after_commit(live_version, changed_items, djang
             search.indexing = real_attr
         else:
             del search.indexing
-    assert calls == [("index", new.pk), ("unindex", live_version.pk)]
+    assert calls == [("index", new.pk), ("unindex", review_live_version.pk)]

@@ -13,25 +13,25 @@ pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status
 
 
-def test_first_version_waits_for_review(catalogue):
-    version = submit_for_review(make_version(catalogue, BASE_ITEMS))
+def test_first_version_waits_for_review(review_catalogue):
+    version = submit_for_review(make_version(review_catalogue, BASE_ITEMS))
     assert version.status == Status.PENDING_REVIEW
     assert any("first version" in reason for reason in version.diff_summary["review_reasons"])
 
 
-def test_within_thresholds_is_published_automatically(live_version):
-    agreement = live_version.catalogue.agreement
-    agreement.auto_approve_max_price_increase_percent = Decimal("5")
-    agreement.auto_approve_max_removals = 1
-    agreement.save()
+def test_within_thresholds_is_published_automatically(review_live_version):
+    review_agreement = review_live_version.catalogue.agreement
+    review_agreement.auto_approve_max_price_increase_percent = Decimal("5")
+    review_agreement.auto_approve_max_removals = 1
+    review_agreement.save()
     items = [dict(item) for item in BASE_ITEMS[:-1]]  # one removal
     items[0]["price"] = "47.00"  # +4.44 %
-    version = submit_for_review(make_version(live_version.catalogue, items))
+    version = submit_for_review(make_version(review_live_version.catalogue, items))
     assert version.status == Status.PUBLISHED
     assert "automatiskt" in version.review_comment
     assert version.reviewed_by is None
-    live_version.refresh_from_db()
-    assert live_version.status == Status.SUPERSEDED
+    review_live_version.refresh_from_db()
+    assert review_live_version.status == Status.SUPERSEDED
 
 
 @pytest.mark.parametrize(
@@ -43,48 +43,50 @@ def test_within_thresholds_is_published_automatically(live_version):
         ("10", 1, Status.PUBLISHED),  # exactly at both limits
     ],
 )
-def test_thresholds(live_version, changed_items, max_percent, max_removals, expected):
-    agreement = live_version.catalogue.agreement
-    agreement.auto_approve_max_price_increase_percent = Decimal(max_percent)
-    agreement.auto_approve_max_removals = max_removals
-    agreement.save()
-    version = submit_for_review(make_version(live_version.catalogue, changed_items))
+def test_thresholds(review_live_version, review_changed_items, max_percent, max_removals, expected):
+    review_agreement = review_live_version.catalogue.agreement
+    review_agreement.auto_approve_max_price_increase_percent = Decimal(max_percent)
+    review_agreement.auto_approve_max_removals = max_removals
+    review_agreement.save()
+    version = submit_for_review(make_version(review_live_version.catalogue, review_changed_items))
     assert version.status == expected
     assert version.diff_summary["removed"] == 1
 
 
-def test_only_validated_versions_can_be_submitted(catalogue):
-    version = make_version(catalogue, BASE_ITEMS, status=Status.INVALID)
+def test_only_validated_versions_can_be_submitted(review_catalogue):
+    version = make_version(review_catalogue, BASE_ITEMS, status=Status.INVALID)
     with pytest.raises(ReviewError):
         submit_for_review(version)
 
 
-def test_approve_publishes_and_records_reviewer(pending_version, reviewer_user, live_version):
-    version = approve(pending_version, reviewer_user, "Prishöjningen är avtalad")
+def test_approve_publishes_and_records_reviewer(review_pending_version, reviewer_user, review_live_version):
+    version = approve(review_pending_version, reviewer_user, "Prishöjningen är avtalad")
     assert version.status == Status.PUBLISHED
     assert version.reviewed_by == reviewer_user
     assert version.review_comment == "Prishöjningen är avtalad"
     version.catalogue.refresh_from_db()
     assert version.catalogue.live_version == version
-    live_version.refresh_from_db()
-    assert live_version.status == Status.SUPERSEDED
+    review_live_version.refresh_from_db()
+    assert review_live_version.status == Status.SUPERSEDED
 
 
-def test_reject_needs_comment_and_keeps_live_version(pending_version, reviewer_user, live_version):
+def test_reject_needs_comment_and_keeps_live_version(review_pending_version, reviewer_user, review_live_version):
     with pytest.raises(ReviewError):
-        reject(pending_version, reviewer_user, "  ")
-    version = reject(pending_version, reviewer_user, "Priset på KP-100 är inte avtalat")
+        reject(review_pending_version, reviewer_user, "  ")
+    version = reject(review_pending_version, reviewer_user, "Priset på KP-100 är inte avtalat")
     assert version.status == Status.REJECTED
-    live_version.refresh_from_db()
-    assert live_version.status == Status.PUBLISHED
-    assert version.catalogue.live_version_id == live_version.pk
+    review_live_version.refresh_from_db()
+    assert review_live_version.status == Status.PUBLISHED
+    assert version.catalogue.live_version_id == review_live_version.pk
     with pytest.raises(ReviewError):
         approve(version, reviewer_user)
 
 
-def test_future_validity_is_scheduled_then_activated_on_the_day(live_version, changed_items, reviewer_user):
+def test_future_validity_is_scheduled_then_activated_on_the_day(
+    review_live_version, review_changed_items, reviewer_user
+):
     start = datetime.date(2026, 12, 1)
-    version = submit_for_review(make_version(live_version.catalogue, changed_items, valid_from=start))
+    version = submit_for_review(make_version(review_live_version.catalogue, review_changed_items, valid_from=start))
     with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 11, 27)):
         version = approve(version, reviewer_user, "")
     assert version.status == Status.SCHEDULED
@@ -96,13 +98,13 @@ def test_future_validity_is_scheduled_then_activated_on_the_day(live_version, ch
 
     assert [v.pk for v in activate_scheduled(start)] == [version.pk]
     version.refresh_from_db()
-    live_version.refresh_from_db()
+    review_live_version.refresh_from_db()
     assert version.status == Status.PUBLISHED
-    assert live_version.status == Status.SUPERSEDED
+    assert review_live_version.status == Status.SUPERSEDED
 
 
-def test_activate_command_with_fixed_date(live_version, changed_items, reviewer_user):
-    version = make_version(live_version.catalogue, changed_items, valid_from=datetime.date(2099, 1, 1))
+def test_activate_command_with_fixed_date(review_live_version, review_changed_items, reviewer_user):
+    version = make_version(review_live_version.catalogue, review_changed_items, valid_from=datetime.date(2099, 1, 1))
     version = approve(submit_for_review(version), reviewer_user)
     assert version.status == Status.SCHEDULED
     call_command("activate_scheduled_catalogues", "--date", "2099-01-01")
@@ -110,12 +112,13 @@ def test_activate_command_with_fixed_date(live_version, changed_items, reviewer_
     assert version.status == Status.PUBLISHED
 
 
-def test_scheduled_version_never_replaces_a_newer_live_one(live_version, changed_items, reviewer_user):
-    catalogue = live_version.catalogue
+def test_scheduled_version_never_replaces_a_newer_live_one(review_live_version, review_changed_items, reviewer_user):
+    review_catalogue = review_live_version.catalogue
     scheduled = approve(
-        submit_for_review(make_version(catalogue, changed_items, valid_from=datetime.date(2099, 1, 1))), reviewer_user
+        submit_for_review(make_version(review_catalogue, review_changed_items, valid_from=datetime.date(2099, 1, 1))),
+        reviewer_user,
     )
-    newer = submit_for_review(make_version(catalogue, BASE_ITEMS))  # no changes: published automatically
+    newer = submit_for_review(make_version(review_catalogue, BASE_ITEMS))  # no changes: published automatically
     assert newer.status == Status.PUBLISHED
     activate_scheduled(datetime.date(2099, 1, 1))
     scheduled.refresh_from_db()

@@ -152,6 +152,11 @@ CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", 200 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Who signs the hub's Peppol catalogue responses (T58) when the catalogue did not name a receiver:
+# a participant id such as 0007:2120000142 (ICD/EAS 0007 = Swedish organisation number).
+HUB_PEPPOL_ID = os.environ.get("HUB_PEPPOL_ID", "")
+HUB_ORGANISATION_NAME = os.environ.get("HUB_ORGANISATION_NAME", WAGTAIL_SITE_NAME)
+
 # Anonymous visitors see agreements open to all organisations while this is on.
 HUB_PUBLIC_CATALOGUE = flag("HUB_PUBLIC_CATALOGUE", default=True)
 

@@ -11,11 +11,14 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 DATABASE_BACKEND = "modelsearch.backends.database"
-OPENSEARCH_BACKEND = "modelsearch.backends.opensearch2"
+# opensearch3 is modelsearch's backend for the opensearch-py 3.x client (keyword-only API);
+# it talks to OpenSearch 2.x servers too. Elasticsearch 8/9 sites: modelsearch.backends.elasticsearch8/9.
+OPENSEARCH_BACKEND = "modelsearch.backends.opensearch3"
 
 
 def search_backends_for(opensearch_url: str, index_prefix: str = "hub_") -> dict:
-    backends: dict = {"database": {"BACKEND": DATABASE_BACKEND, "AUTO_UPDATE": True}}
+    # SEARCH_CONFIG is PostgreSQL's text-search configuration (SQLite FTS5 ignores it).
+    backends: dict = {"database": {"BACKEND": DATABASE_BACKEND, "AUTO_UPDATE": True, "SEARCH_CONFIG": "swedish"}}
     if not opensearch_url:
         backends["default"] = dict(backends["database"])
         return backends

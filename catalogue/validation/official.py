@@ -111,7 +111,7 @@ def failed_asserts(
     if chunk_tree is not None:
         count = 0
         for index, child in enumerate(top_children):
-            if etree.QName(child).localname == "CatalogueLine":
+            if isinstance(child.tag, str) and etree.QName(child).localname == "CatalogueLine":
                 count += 1
                 line_positions[index] = count
     for fa in svrl_root.iter(f"{{{SVRL_NS}}}failed-assert"):

@@ -310,6 +310,8 @@ def process_version(
             return version
         header = importer.header or Header()
         version.valid_from, version.valid_to = header.valid_from, header.valid_to
+        if version.line_count == 0 and header.action != "Delete" and report.ok:
+            report.error("HUB-NO-LINES", source=SOURCE_FILE)
         if header.action == "Update":
             importer.merge_update()
         importer.flush()

@@ -27,7 +27,7 @@ COLUMNS: tuple[Column, ...] = (
         ("item id", "seller item id"),
     ),
     Column(
-        "GTIN", "gtin", False, "EAN/GTIN med kontrollsiffra", "EAN/GTIN with check digit", "7350000000019", ("ean",)
+        "GTIN", "gtin", False, "EAN/GTIN med kontrollsiffra", "EAN/GTIN with check digit", "7350000000016", ("ean",)
     ),
     Column(
         "Benämning", "name", True, "Artikelns namn", "The item's name", "Kopieringspapper A4 80 g", ("namn", "name")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/catalogues/", include("catalogue.api")),
     path("api/v1/", include(("search.urls_api", "search_api"))),
 ]
 
@@ -20,6 +21,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("", include("catalogue.urls")),
     path("", include(("search.urls", "search"))),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

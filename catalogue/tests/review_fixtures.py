@@ -106,3 +106,11 @@ def review_pending_version(review_live_version, review_changed_items) -> Catalog
     from catalogue.review import submit_for_review
 
     return submit_for_review(make_version(review_live_version.catalogue, review_changed_items))
+
+
+@pytest.fixture
+def hub_peppol_id(settings):
+    """The hub's own Peppol identity, which signs T58 responses (settings.HUB_PEPPOL_ID)."""
+    settings.HUB_PEPPOL_ID = "0007:2120000142"
+    settings.HUB_ORGANISATION_NAME = "Exempelkommun"
+    return settings.HUB_PEPPOL_ID

@@ -14,16 +14,10 @@ from catalogue.responses import (
 from catalogue.review import approve, reject
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_peppol_id")]
 Status = CatalogueVersion.Status
 CBC = f"{{{NS_CBC}}}"
 CAC = f"{{{NS_CAC}}}"
-
-
-@pytest.fixture(autouse=True)
-def hub_peppol_id(settings):
-    settings.HUB_PEPPOL_ID = "0007:2120000142"
-    settings.HUB_ORGANISATION_NAME = "Exempelkommun"
 
 
 def parse(document: bytes):

@@ -1,0 +1,225 @@
+"""REST upload API for suppliers' systems, authenticated with a per-supplier bearer token.
+
+    POST /api/v1/catalogues/<agreement_ref>/versions            upload (multipart field "file", or a raw body)
+    GET  /api/v1/catalogues/<agreement_ref>/versions/<n>        status and validation report
+    GET  /api/v1/catalogues/<agreement_ref>/versions/<n>/response.xml   the Peppol T58 response
+
+Status codes: 201 accepted (valid; pending review or published), 202 still being checked in
+the background (poll the Location), 422 invalid (the report says why), 401 no or unknown
+token, 403 the supplier is not on the agreement, 404 unknown agreement or version, 409 no
+response yet, 413 too large. The token travels only in the Authorization header; only its
+SHA-256 hash is stored, and it is never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from catalogue.models import Agreement, Catalogue, CatalogueVersion, SupplierApiToken
+from catalogue.views.common import t58_download
+from hub.organisations.models import Supplier
+
+logger = logging.getLogger(__name__)
+TOKEN_PREFIX = "hub_"  # noqa: S105 - a visible prefix, not a secret
+READ_CHUNK = 1024 * 1024
+EXTENSIONS = {
+    "application/xml": ".xml",
+    "text/xml": ".xml",
+    "text/csv": ".csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+Status = CatalogueVersion.Status
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(supplier: Supplier, name: str = "") -> tuple[SupplierApiToken, str]:
+    """Create a token; the clear text is returned once and never stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = SupplierApiToken.objects.create(
+        supplier=supplier, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(secret)
+    )
+    return token, secret
+
+
+def error(status: int, sv: str, en: str, **extra) -> JsonResponse:
+    response = JsonResponse({"error": {"sv": sv, "en": en, "message": f"{sv} / {en}"}, **extra}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="e-handelshubben"'
+    return response
+
+
+def authenticate(request: HttpRequest) -> SupplierApiToken | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    token = (
+        SupplierApiToken.objects.select_related("supplier")
+        .filter(token_hash=hash_token(secret.strip()), revoked_at__isnull=True)
+        .first()
+    )
+    if token is not None:
+        SupplierApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
+
+
+def _unauthorised() -> JsonResponse:
+    return error(
+        401,
+        "Ange en giltig API-nyckel i rubriken Authorization: Bearer …",
+        "Send a valid API token in the header Authorization: Bearer …",
+    )
+
+
+def _catalogue(token: SupplierApiToken, agreement_ref: str) -> Catalogue | JsonResponse:
+    agreement = Agreement.objects.filter(reference=agreement_ref).first()
+    if agreement is None:
+        return error(404, f"Avtalet {agreement_ref} finns inte", f"Agreement {agreement_ref} does not exist")
+    if not agreement.suppliers.filter(pk=token.supplier_id).exists():
+        return error(403, "Leverantören är inte part i avtalet", "The supplier is not a party to this agreement")
+    catalogue, _created = Catalogue.objects.get_or_create(agreement=agreement, supplier=token.supplier)
+    return catalogue
+
+
+def version_json(request: HttpRequest, version: CatalogueVersion) -> dict:
+    reference = version.catalogue.agreement.reference
+    args = {"agreement_ref": reference, "number": version.number}
+    return {
+        "agreement": reference,
+        "version": version.number,
+        "status": version.status,
+        "status_display": version.get_status_display(),
+        "progress_percent": version.progress_percent,
+        "lines": version.line_count,
+        "errors": version.error_count,
+        "warnings": version.warning_count,
+        "uploaded_at": version.uploaded_at.isoformat(),
+        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "publish_on": version.publish_on.isoformat() if version.publish_on else None,
+        "review_comment": version.review_comment,
+        "diff": version.diff_summary,
+        "images": version.image_report,
+        "report": version.report,
+        "links": {
+            "self": request.build_absolute_uri(reverse("catalogue-api:version", kwargs=args)),
+            "response": request.build_absolute_uri(reverse("catalogue-api:response", kwargs=args)),
+        },
+    }
+
+
+def _filename(request: HttpRequest) -> str:
+    disposition = request.headers.get("Content-Disposition", "")
+    match = re.search(r'filename="?([^";]+)"?', disposition)
+    if match:
+        return Path(match.group(1)).name[:200]
+    content_type = request.content_type or ""
+    return "katalog" + EXTENSIONS.get(content_type, ".xml")
+
+
+def _too_large(limit: int) -> JsonResponse:
+    return error(
+        413,
+        f"Filen är större än gränsen {limit} byte",
+        f"The file is larger than the limit of {limit} bytes",
+        limit=limit,
+    )
+
+
+@csrf_exempt
+@require_POST
+def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
+    token = authenticate(request)
+    if token is None:
+        return _unauthorised()
+    catalogue = _catalogue(token, agreement_ref)
+    if isinstance(catalogue, JsonResponse):
+        return catalogue
+    limit = getattr(settings, "CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit + 64 * 1024:  # room for multipart boundaries and headers
+        return _too_large(limit)
+
+    from catalogue.importing import import_file
+
+    if request.content_type == "multipart/form-data":
+        upload_file = request.FILES.get("file")
+        if upload_file is None:
+            return error(400, "Fältet 'file' saknas", "The form field 'file' is missing")
+        if upload_file.size > limit:
+            return _too_large(limit)
+        version = import_file(upload_file, catalogue=catalogue, filename=upload_file.name)
+    else:
+        # A raw body is streamed to disk, never held in memory, and cut off at the limit.
+        with tempfile.NamedTemporaryFile(suffix=Path(_filename(request)).suffix) as spool:
+            size = 0
+            while chunk := request.read(READ_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    return _too_large(limit)
+                spool.write(chunk)
+            spool.flush()
+            spool.seek(0)
+            name = _filename(request)
+            version = import_file(File(spool, name=name), catalogue=catalogue, filename=name)
+    version.refresh_from_db()
+    status = 422 if version.status == Status.INVALID else 202 if version.status == Status.RECEIVED else 201
+    response = JsonResponse(version_json(request, version), status=status)
+    response["Location"] = version_json(request, version)["links"]["self"]
+    return response
+
+
+def _own_version(request: HttpRequest, agreement_ref: str, number: int) -> CatalogueVersion | JsonResponse:
+    token = authenticate(request)
+    if token is None:
+        return _unauthorised()
+    version = (
+        CatalogueVersion.objects.select_related("catalogue__agreement", "catalogue__supplier")
+        .filter(catalogue__agreement__reference=agreement_ref, catalogue__supplier=token.supplier, number=number)
+        .first()
+    )
+    if version is None:
+        return error(404, "Versionen finns inte", "The version does not exist")
+    return version
+
+
+@require_GET
+def version_status(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
+    version = _own_version(request, agreement_ref, number)
+    if isinstance(version, JsonResponse):
+        return version
+    return JsonResponse(version_json(request, version))
+
+
+@require_GET
+def version_response(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
+    version = _own_version(request, agreement_ref, number)
+    if isinstance(version, JsonResponse):
+        return version
+    return t58_download(version)
+
+
+app_name = "catalogue-api"
+urlpatterns = [
+    path("<str:agreement_ref>/versions", upload, name="upload"),
+    path("<str:agreement_ref>/versions/<int:number>", version_status, name="version"),
+    path("<str:agreement_ref>/versions/<int:number>/response.xml", version_response, name="response"),
+]

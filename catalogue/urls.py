@@ -1,0 +1,21 @@
+"""Human pages of the catalogue app (inside i18n_patterns: /sv/leverantor/..., /en/leverantor/...)."""
+
+from django.urls import path
+
+from catalogue.views import portal, review
+from catalogue.views.common import PortalLoginView
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("leverantor/logga-in/", PortalLoginView.as_view(), name="login"),
+    path("leverantor/", portal.home, name="portal"),
+    path("leverantor/mall.xlsx", portal.xlsx_template, name="xlsx-template"),
+    path("leverantor/kataloger/<int:catalogue_id>/", portal.catalogue_detail, name="catalogue"),
+    path("leverantor/versioner/<int:version_id>/", portal.version_detail, name="version"),
+    path("leverantor/versioner/<int:version_id>/framsteg.json", portal.version_progress, name="version-progress"),
+    path("leverantor/versioner/<int:version_id>/svar.xml", portal.version_response, name="version-response"),
+    path("granskning/", review.review_list, name="review-list"),
+    path("granskning/<int:version_id>/", review.review_detail, name="review-detail"),
+    path("granskning/<int:version_id>/svar.xml", review.review_response, name="review-response"),
+]

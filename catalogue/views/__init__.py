@@ -1,0 +1,1 @@
+"""Supplier portal (catalogue.views.portal) and review screens (catalogue.views.review)."""

@@ -1,0 +1,110 @@
+"""Review screens for a Katalogansvarig: pending versions, the diff, approve or reject."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from catalogue.diff import added_items, diff_versions, removed_items
+from catalogue.models import CatalogueVersion
+from catalogue.review import ReviewError, approve, reject
+from catalogue.views.common import status_hint, t58_download
+
+SHOWN = 200  # rows per change list; the counts are always complete
+Status = CatalogueVersion.Status
+
+
+def reviewer_required(view):
+    view = permission_required("catalogue.review_catalogueversion", raise_exception=True)(view)
+    return login_required(view, login_url=reverse_lazy("catalogue:login"))
+
+
+@require_GET
+@reviewer_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    versions = CatalogueVersion.objects.select_related("catalogue__supplier", "catalogue__agreement")
+    return render(
+        request,
+        "catalogue/review/list.html",
+        {
+            "pending": versions.filter(status=Status.PENDING_REVIEW).order_by("uploaded_at"),
+            "decided": versions.filter(reviewed_at__isnull=False).order_by("-reviewed_at")[:20],
+        },
+    )
+
+
+def _sort_key(change) -> tuple:
+    # Largest increases first; unbounded ones (from 0 kr, new currency) before everything.
+    if change.price_change_percent is None:
+        return (0, Decimal("0"))
+    return (1, -change.price_change_percent)
+
+
+@reviewer_required
+def review_detail(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = get_object_or_404(
+        CatalogueVersion.objects.select_related("catalogue__supplier", "catalogue__agreement", "reviewed_by"),
+        pk=version_id,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        comment = request.POST.get("comment", "")
+        try:
+            if action == "approve":
+                version = approve(version, request.user, comment)
+                if version.status == Status.SCHEDULED:
+                    messages.success(
+                        request,
+                        _("Godkänd, publiceras %(day)s / Approved, published on %(day)s") % {"day": version.publish_on},
+                    )
+                else:
+                    messages.success(request, _("Godkänd och publicerad / Approved and published"))
+            elif action == "reject":
+                version = reject(version, request.user, comment)
+                messages.success(request, _("Avvisad / Rejected"))
+            else:
+                messages.error(request, _("Okänt val / Unknown action"))
+        except ReviewError as error:
+            messages.error(request, str(error))
+            return _render_detail(request, version, comment=comment, status=400)
+        return redirect("catalogue:review-detail", version_id=version.pk)
+    return _render_detail(request, version)
+
+
+def _render_detail(request: HttpRequest, version: CatalogueVersion, comment: str = "", status: int = 200):
+    context = {
+        "version": version,
+        "catalogue": version.catalogue,
+        "hint": status_hint(version),
+        "comment": comment,
+        "decidable": version.status in {Status.PENDING_REVIEW, Status.VALIDATED},
+        "has_response": version.status
+        in {Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.REJECTED, Status.INVALID},
+        "shown": SHOWN,
+    }
+    if version.status in {Status.PENDING_REVIEW, Status.VALIDATED}:
+        diff = diff_versions(version)
+        old = CatalogueVersion.objects.filter(pk=diff.base_version_id).first()
+        changes = sorted(diff.changes, key=_sort_key)
+        context.update(
+            diff=diff,
+            base_version=old,
+            changes=changes[:SHOWN],
+            added=added_items(version, old).order_by("line_number")[:SHOWN],
+            removed=removed_items(version, old).order_by("line_number")[:SHOWN],
+            reasons=version.diff_summary.get("review_reasons", []),
+        )
+    return render(request, "catalogue/review/detail.html", context, status=status)
+
+
+@require_GET
+@reviewer_required
+def review_response(request: HttpRequest, version_id: int) -> HttpResponse:
+    return t58_download(get_object_or_404(CatalogueVersion, pk=version_id))

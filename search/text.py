@@ -345,6 +345,12 @@ def query_groups(query: str) -> list[list[str]]:
     groups: list[list[str]] = []
     for word in words[:MAX_QUERY_WORDS]:
         forms = list(expand_word(word))
+        parts = split_compound(word)
+        if len(parts) == 2:
+            # A missed or extra linking "s" is the commonest compound typo: try both spellings.
+            for joined in (parts[0] + parts[1], parts[0] + "s" + parts[1]):
+                if joined not in forms:
+                    forms.append(joined)
         fixed = correct_typo(word)
         if fixed:
             forms += [f for f in expand_word(fixed) if f not in forms]

@@ -1,4 +1,7 @@
-"""Search pages inside i18n_patterns: /sv/sok/ and /en/search/ (explicit paths, so both work before any .po is compiled)."""
+"""Search pages inside i18n_patterns: /sv/sok/ and /en/search/.
+
+Explicit paths, so both work before any .po file is compiled.
+"""
 
 from django.urls import path
 

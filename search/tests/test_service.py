@@ -1,0 +1,148 @@
+"""The search service on whichever backend is configured: Swedish behaviour, visibility, facets, sorting."""
+
+from decimal import Decimal
+
+import pytest
+
+from search import service
+from search.models import SearchLog
+from search.service import SearchQuery, autocomplete, search
+
+pytestmark = pytest.mark.django_db
+
+
+def names(result):
+    return [i.name for i in result.items]
+
+
+def ids(result):
+    return [i.seller_item_id for i in result.items]
+
+
+def test_compound_parts_find_compounds(test_catalogue):
+    found = names(search(SearchQuery(q="papper", page_size=100)))
+    assert any(n.startswith("Kopieringspapper") for n in found)
+    assert any(n.startswith("Toalettpapper") for n in found)
+
+
+def test_plural_finds_compound_singular(test_catalogue):
+    found = names(search(SearchQuery(q="pennor", page_size=100)))
+    assert any(n.startswith("Kulspetspenna") for n in found)
+
+
+def test_typo_finds_the_intended_item_first(test_catalogue):
+    top = names(search(SearchQuery(q="kopieringpapper")))[:4]
+    assert sum(n.startswith("Kopieringspapper") for n in top) >= 3
+    assert names(search(SearchQuery(q="kulspetspena")))[0].startswith("Kulspetspenna")
+
+
+def test_autocomplete_keeps_o_with_dots_distinct(test_catalogue):
+    suggestions, _backend, _fallback = autocomplete("kö")
+    got = [s.name for s in suggestions]
+    assert "Köksstol" in got
+    assert all(any(w.lower().startswith("kö") for w in n.split()) for n in got)
+    suggestions, _b, _f = autocomplete("ko")
+    assert suggestions and not any(s.name.lower().startswith("kö") for s in suggestions)
+
+
+def test_anonymous_sees_only_open_valid_agreements(test_catalogue):
+    assert search(SearchQuery(q="kaffe")).total == 0  # food agreement is restricted
+    everything = search(SearchQuery(page_size=100))
+    assert everything.total > 0
+    assert not any(i.startswith("X-") for i in ids(everything))  # expired agreement
+    assert not any(i.startswith("M-") for i in ids(everything))
+
+
+def test_entitled_organisation_sees_its_agreement(test_catalogue, django_user_model):
+    from hub.organisations.models import Membership
+
+    user = django_user_model.objects.create_user("kommun", password="x-test-1")
+    Membership.objects.create(user=user, organisation=test_catalogue.entitled)
+    assert search(SearchQuery(q="kaffe"), user).total >= 2
+    other = django_user_model.objects.create_user("region", password="x-test-1")
+    Membership.objects.create(user=other, organisation=test_catalogue.other)
+    assert search(SearchQuery(q="kaffe"), other).total == 0
+    found = ids(search(SearchQuery(q="kulspetspenna utgånget", page_size=100), user))
+    assert "X-9002" not in found and "X-9001" not in found
+
+
+def test_public_catalogue_can_be_turned_off(test_catalogue, settings):
+    settings.HUB_PUBLIC_CATALOGUE = False
+    assert search(SearchQuery(q="papper")).total == 0
+    settings.HUB_PUBLIC_CATALOGUE = True
+    assert search(SearchQuery(q="papper")).total > 0
+    test_catalogue.other.public_catalogue = False
+    test_catalogue.other.save()
+    assert search(SearchQuery(q="papper")).total == 0
+
+
+def test_facet_counts_add_up_and_filter(test_catalogue):
+    result = search(SearchQuery(q="papper", page_size=100))
+    assert sum(f.count for f in result.facets["supplier"]) == result.total
+    assert sum(f.count for f in result.facets["price"]) == result.total
+    segments = [f for f in result.facets["category"] if f.value.endswith("000000")]
+    assert sum(f.count for f in segments) == result.total
+    seg = max(segments, key=lambda f: f.count)
+    narrowed = search(SearchQuery(q="papper", categories=[seg.value], page_size=100))
+    assert narrowed.total == seg.count
+    assert all(i.unspsc.startswith(seg.value[:2]) for i in narrowed.items)
+    supplier = result.facets["supplier"][0]
+    by_supplier = search(SearchQuery(q="papper", suppliers=[supplier.value], page_size=100))
+    assert by_supplier.total == supplier.count
+    assert {i.version.catalogue.supplier.name for i in by_supplier.items} == {supplier.label}
+
+
+def test_eco_label_and_price_filters(test_catalogue):
+    result = search(SearchQuery(q="papper", eco_labels=["Svanen"], page_size=100))
+    assert result.total > 0 and all("Svanen" in i.eco_labels for i in result.items)
+    cheap = search(SearchQuery(q="papper", price_ranges=["0-100"], page_size=100))
+    assert cheap.total > 0 and all(i.price < Decimal("100") for i in cheap.items)
+
+
+def test_sort_by_price_and_unit_price(test_catalogue):
+    asc = [i.price for i in search(SearchQuery(q="penna", sort="price", page_size=100)).items]
+    assert asc == sorted(asc) and len(asc) > 3
+    desc = [i.price for i in search(SearchQuery(q="penna", sort="-price", page_size=100)).items]
+    assert desc == sorted(desc, reverse=True)
+    unit = [i.unit_price for i in search(SearchQuery(q="penna", sort="unit_price", page_size=100)).items]
+    assert unit == sorted(unit)
+
+
+def test_preferred_rank_breaks_near_ties(test_catalogue):
+    order = ids(search(SearchQuery(q="kuvert c5 vitt")))
+    assert order.index("K-1029") < order.index("P-2005")  # rank 1 before rank 2
+
+
+def test_paging(test_catalogue):
+    first = search(SearchQuery(q="papper", page_size=5))
+    second = search(SearchQuery(q="papper", page_size=5, page=2))
+    assert len(first.items) == 5 and not set(ids(first)) & set(ids(second))
+    past = search(SearchQuery(q="papper", page=999))
+    assert past.items == [] and past.messages
+
+
+def test_search_log_has_no_personal_data(test_catalogue):
+    search(SearchQuery(q="zzzyyyxxx"))
+    log = SearchLog.objects.get(query="zzzyyyxxx")
+    assert log.zero_hit and log.result_count == 0 and log.backend
+    fields = {f.name for f in SearchLog._meta.get_fields()}
+    assert not fields & {"user", "ip", "ip_address", "session"}
+
+
+def test_falls_back_to_the_database_when_opensearch_is_down(test_catalogue, settings):
+    backends = {k: dict(v) for k, v in settings.WAGTAILSEARCH_BACKENDS.items()}
+    backends["default"] = {
+        "BACKEND": "modelsearch.backends.opensearch3",
+        "URLS": ["http://127.0.0.1:9"],  # nothing listens on the discard port
+        "INDEX_PREFIX": "hub_down_",
+        "TIMEOUT": 1,
+        "AUTO_UPDATE": False,
+    }
+    settings.WAGTAILSEARCH_BACKENDS = backends
+    service._backend_down_until.clear()
+    result = search(SearchQuery(q="kulspetspenna"))
+    assert result.fallback and result.backend.startswith("database")
+    assert names(result)[0].startswith("Kulspetspenna")
+    suggestions, _backend, fallback = autocomplete("kö")
+    assert fallback and suggestions
+    service._backend_down_until.clear()

@@ -1,0 +1,74 @@
+"""Swedish normalisation: compounds, stems, typos, stop words, å/ä/ö kept distinct."""
+
+import pytest
+
+from search import text
+
+
+@pytest.fixture(autouse=True, params=["system", "shipped"])
+def wordlists(request, monkeypatch):
+    """Every behaviour holds with Debian's word lists and with the shipped list alone."""
+    monkeypatch.setenv("HUB_SEARCH_SYSTEM_WORDLISTS", "1" if request.param == "system" else "0")
+    for f in (text.dictionary, text._stems_of_dictionary, text._by_initial, text.split_compound, text.expand_word):
+        f.cache_clear()
+    text.correct_typo.cache_clear()
+    yield
+    for f in (text.dictionary, text._stems_of_dictionary, text._by_initial, text.split_compound, text.expand_word):
+        f.cache_clear()
+    text.correct_typo.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("kopieringspapper", ("kopiering", "papper")),
+        ("toalettpapper", ("toalett", "papper")),
+        ("kulspetspenna", ("kulspets", "penna")),
+        ("kopieringpapper", ("kopiering", "papper")),
+        ("köksrulle", ("kök", "rulle")),
+    ],
+)
+def test_compounds_split_into_dictionary_parts(word, parts):
+    assert text.split_compound(word) == parts
+
+
+def test_short_and_simple_words_are_not_split():
+    assert text.split_compound("papper") == ()
+    assert text.split_compound("a4") == ()
+
+
+def test_inflections_share_a_stem():
+    assert text.stem("pennor") == text.stem("penna")
+    assert set(text.expand_word("pennor")) & set(text.expand_word("kulspetspenna"))
+
+
+def test_normalised_text_carries_parts_and_stems():
+    words = text.normalise("Kopieringspapper A4 och Toalettpapper").split()
+    assert {"kopieringspapper", "papper", "kopiering", "toalett", text.stem("papper")} <= set(words)
+    assert "och" not in words  # stop word
+
+
+def test_typo_in_a_compound_is_corrected():
+    assert text.correct_typo("kulspetspena") == "kulspetspenna"
+    assert text.correct_typo("kontorsstol") is None  # known compound: nothing to correct
+    assert text.correct_typo("a4") is None
+
+
+def test_query_syntax_never_reaches_a_backend():
+    groups = text.query_groups('" * : ( ) - AND OR NEAR( papper')
+    assert groups == [list(text.expand_word("papper"))]
+    for forms in text.query_groups("papper' OR 1=1; DROP TABLE x --  MATCH {col}: ^a*"):
+        assert all(f.isalnum() for f in forms)
+
+
+def test_empty_and_huge_queries():
+    assert text.query_groups("") == []
+    assert text.query_groups("   ") == []
+    assert len(text.query_groups("papper " * 5000)) <= text.MAX_QUERY_WORDS
+
+
+def test_a_with_rings_and_dots_stay_distinct():
+    assert text.tokens("Kök Ö") == ["kök", "ö"]
+    assert text.prefix_matches("Köksstol", "kö")
+    assert not text.prefix_matches("Kontorsstol", "kö")
+    assert not text.prefix_matches("Köksstol", "ko")

@@ -138,12 +138,14 @@ def seed_users() -> dict[str, object]:
 
 def seed_catalogues(stdout=None) -> dict[str, int]:
     """Generate and import a demo catalogue per agreement that has none live yet."""
-    from catalogue.generator import generate_items, write_peppol
+    from catalogue.generator import Party, generate_items, write_peppol
     from catalogue.importing import import_file
     from catalogue.models import Agreement, Catalogue
     from catalogue.review import approve
 
     imported = 0
+    today = timezone.localdate()
+    receiver = Party(*BUYERS[0])
     for seed, demo in enumerate(AGREEMENTS, start=1):
         if not demo.catalogue_lines:
             continue
@@ -155,8 +157,17 @@ def seed_catalogues(stdout=None) -> dict[str, int]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{demo.reference}.xml"
             items = generate_items(demo.catalogue_lines, seed=seed)
-            write_peppol(path, items, supplier=supplier, receiver=None, agreement_ref=demo.reference)
-            version = import_file(agreement=agreement, supplier=supplier, path=path, user=None)
+            write_peppol(
+                path,
+                items,
+                supplier=supplier,
+                receiver=receiver,
+                agreement_ref=demo.reference,
+                issue_date=today,
+                valid_from=today,
+                valid_to=agreement.valid_to,
+            )
+            version = import_file(path, agreement=agreement, supplier=supplier, background=False)
         if version.status == version.Status.INVALID:
             raise RuntimeError(f"Demo catalogue for {demo.reference} did not validate: {version.report}")
         if version.status != version.Status.PUBLISHED:

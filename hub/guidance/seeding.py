@@ -33,6 +33,7 @@ KEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://e-handelshubben.se/guida
 
 WORKFLOW_NAME = "Granskning av vägledning"
 TASK_NAME = "Granskning av Administratör"
+WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
 
 
 class GuidanceSeedError(Exception):
@@ -255,11 +256,31 @@ def ensure_workflow(root) -> str:
     from hub.organisations.roles import ADMINISTRATOR
 
     approvers, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
+    _grant_page_permissions(approvers, root)
     workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=TASK_NAME)
         task.groups.add(approvers)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    WorkflowPage.objects.get_or_create(page=root, defaults={"workflow": workflow})
+    assigned, _ = WorkflowPage.objects.get_or_create(page=root, defaults={"workflow": workflow})
+    if assigned.workflow_id != workflow.id and assigned.workflow.name == WAGTAIL_DEFAULT_WORKFLOW:
+        # Wagtail's migration attaches its untouched default here; an editor's own choice stays.
+        assigned.workflow = workflow
+        assigned.save()
+        return "replaced"
     return "created" if created else "kept"
+
+
+APPROVER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+def _grant_page_permissions(group: Group, root) -> None:
+    """Approvers need page permissions to open the page and act on its task in the admin."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    for codename in APPROVER_PAGE_PERMISSIONS:
+        permission = Permission.objects.filter(content_type__app_label="wagtailcore", codename=codename).first()
+        if permission is not None:
+            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)

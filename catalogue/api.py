@@ -17,7 +17,9 @@ import hashlib
 import logging
 import re
 import secrets
+import sys
 import tempfile
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -42,6 +44,23 @@ EXTENSIONS = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
 Status = CatalogueVersion.Status
+
+
+def api_view(view):
+    """An API answer stays as it is: no redirect of a JSON 404 to /sv/... by LocaleMiddleware.
+
+    LocaleMiddleware retries a 404 under the language prefix when that path resolves, and
+    Wagtail's catch-all resolves every path. It reads request.urlconf in its response phase,
+    so pointing it at this module's own patterns (no i18n_patterns) switches that off.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        request.urlconf = sys.modules[__name__]
+        return response
+
+    return wrapper
 
 
 def hash_token(token: str) -> str:
@@ -142,6 +161,7 @@ def _too_large(limit: int) -> JsonResponse:
 
 
 @csrf_exempt
+@api_view
 @require_POST
 def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
     token = authenticate(request)
@@ -201,6 +221,7 @@ def _own_version(request: HttpRequest, agreement_ref: str, number: int) -> Catal
     return version
 
 
+@api_view
 @require_GET
 def version_status(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
     version = _own_version(request, agreement_ref, number)
@@ -209,6 +230,7 @@ def version_status(request: HttpRequest, agreement_ref: str, number: int) -> Htt
     return JsonResponse(version_json(request, version))
 
 
+@api_view
 @require_GET
 def version_response(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
     version = _own_version(request, agreement_ref, number)

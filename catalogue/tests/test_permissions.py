@@ -108,3 +108,31 @@ def test_version_numbers_of_other_catalogues_do_not_leak(client, supplier_user, 
     other = make_version(review_other_catalogue, BASE_ITEMS)
     client.force_login(supplier_user)
     assert client.get(reverse("catalogue:version", args=[other.pk])).status_code == 404
+
+
+def _snippet_url(model: str, view: str, *args) -> str:
+    return reverse(f"wagtailsnippets_catalogue_{model}:{view}", args=args)
+
+
+def test_administrator_manages_agreements_in_wagtail_admin(client, administrator_user, decided_version):
+    client.force_login(administrator_user)
+    for model in ("agreement", "catalogue", "catalogueversion", "supplierapitoken"):
+        assert client.get(_snippet_url(model, "list")).status_code == 200, model
+    page = client.get(_snippet_url("agreement", "list")).content.decode()
+    assert decided_version.catalogue.agreement.reference in page
+    assert client.get(_snippet_url("agreement", "edit", decided_version.catalogue.agreement.pk)).status_code == 200
+    # Versions are read-only: inspect yes, edit/delete/add no (publication goes through review).
+    assert client.get(_snippet_url("catalogueversion", "inspect", decided_version.pk)).status_code == 200
+    assert client.get(_snippet_url("catalogueversion", "edit", decided_version.pk)).status_code in {302, 403}
+    before = decided_version.status
+    client.post(_snippet_url("catalogueversion", "delete", decided_version.pk))
+    decided_version.refresh_from_db()
+    assert decided_version.status == before
+
+
+def test_editor_without_catalogue_permissions_cannot_list(client, editor_user, decided_version):
+    client.force_login(editor_user)
+    for model in ("agreement", "catalogueversion", "supplierapitoken"):
+        response = client.get(_snippet_url(model, "list"))
+        assert response.status_code in {302, 403}, model
+        assert decided_version.catalogue.agreement.reference not in response.content.decode()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
@@ -340,15 +341,23 @@ def _price_label(lo: Decimal, hi: Decimal | None) -> str:
     }
 
 
+def _clean_text(value: str, limit: int = 10_000) -> str:
+    """Drop NUL and other control characters (PostgreSQL refuses NUL in text) from user input."""
+    value = str(value or "")[:limit]
+    return "".join(ch for ch in value if ch.isprintable() or ch == " ")
+
+
 def _log(query: str, total: int, backend: str, started: float) -> None:
     try:
-        SearchLog.objects.create(
-            query=query[:200],
-            result_count=total,
-            zero_hit=total == 0,
-            backend=backend[:40],
-            duration_ms=int((time.perf_counter() - started) * 1000),
-        )
+        # A savepoint, so a failed write cannot break the caller's transaction.
+        with transaction.atomic():
+            SearchLog.objects.create(
+                query=query[:200],
+                result_count=total,
+                zero_hit=total == 0,
+                backend=backend[:40],
+                duration_ms=int((time.perf_counter() - started) * 1000),
+            )
     except Exception:  # the log must never break a search
         logger.exception("Could not write the search log")
 
@@ -357,7 +366,9 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     """Run a catalogue search for `user` (None or anonymous: the public catalogue)."""
     started = time.perf_counter()
     messages: list[str] = []
-    q = (query.q or "").strip()
+    q = _clean_text(query.q).strip()
+    query.eco_labels = [_clean_text(v, 60) for v in query.eco_labels]
+    query.price_ranges = [_clean_text(v, 40) for v in query.price_ranges]
     if len(q) > text.MAX_QUERY_CHARS:
         messages.append(
             _("Sökfrågan kortades till %(n)s tecken / The query was shortened to %(n)s characters")
@@ -483,7 +494,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
 
 def autocomplete(prefix: str, user=None, limit: int = 8) -> tuple[list[Suggestion], str, bool]:
     """Items whose name has a word starting with what was typed (å, ä, ö kept distinct)."""
-    words = text.tokens((prefix or "")[: text.MAX_QUERY_CHARS])[: text.MAX_QUERY_WORDS]
+    words = text.tokens(_clean_text(prefix, text.MAX_QUERY_CHARS))[: text.MAX_QUERY_WORDS]
     limit = max(1, min(limit, 20))
     visible = visible_items(user)
     if not words:

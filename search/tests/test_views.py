@@ -36,6 +36,9 @@ def test_bad_queries_never_500(client, test_catalogue, q):
         {"page": "99999999999999999999"},
         {"page": "-5"},
         {"page_size": "100000"},
+        {"eco_label": "Svanen\x00"},
+        {"supplier": "\x00"},
+        {"q": "papper\x00kopiering"},
     ],
 )
 def test_bad_parameters_give_results_or_a_message(client, test_catalogue, params):

@@ -15,3 +15,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Catalogue image fetching is switched on only by the tests that serve images locally.
+CATALOGUE_FETCH_IMAGES = False

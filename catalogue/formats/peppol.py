@@ -57,18 +57,40 @@ FIELD_PATHS = {
     "valid_to": "cac:LineValidityPeriod/cbc:EndDate",
     "unit": "cbc:OrderableUnit",
 }
-_COMPILED_PATHS = {
-    name: etree.ETXPath("/".join(f"{{{NS[p.split(':')[0]]}}}{p.split(':')[1]}" for p in path.split("/")))
-    for name, path in FIELD_PATHS.items()
-}
-_CLASSIFICATION = etree.ETXPath(f"{{{CAC}}}Item/{{{CAC}}}CommodityClassification/{{{CBC}}}ItemClassificationCode")
-_STANDARD_ID = etree.ETXPath(f"{{{CAC}}}Item/{{{CAC}}}StandardItemIdentification/{{{CBC}}}ID")
-_KEYWORDS = etree.ETXPath(f"{{{CAC}}}Item/{{{CBC}}}Keyword")
-_LABELS = etree.ETXPath(f"{{{CAC}}}Item/{{{CAC}}}Certificate/{{{CBC}}}ID")
-_IMAGE_URIS = etree.ETXPath(
-    f"{{{CAC}}}Item/{{{CAC}}}ItemSpecificationDocumentReference/{{{CAC}}}Attachment/"
-    f"{{{CAC}}}ExternalReference/{{{CBC}}}URI"
+
+
+def _c(prefixed: str) -> str:
+    prefix, _, local = prefixed.partition(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def _key(path: str) -> tuple[str, str]:
+    parts = ["cac:CatalogueLine", *path.split("/")]
+    return (_c(parts[-2]), _c(parts[-1]))
+
+
+_FIELD_BY_KEY = {_key(path): name for name, path in FIELD_PATHS.items()}
+_LINE_ACTION = _key("cbc:ActionCode")
+_KEYWORD = _key("cac:Item/cbc:Keyword")
+_LABEL = _key("cac:Item/cac:Certificate/cbc:ID")
+_IMAGE_URI = _key("cac:Attachment/cac:ExternalReference/cbc:URI")
+_CLASSIFICATION_PATH = "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode"
+_CLASSIFICATION = _key(_CLASSIFICATION_PATH)
+_CLASSIFICATION_FIELDS = {"TST": "unspsc", "STI": "cpv"}
+_STANDARD_ID_PATH = "cac:Item/cac:StandardItemIdentification/cbc:ID"
+_STANDARD_ID = _key(_STANDARD_ID_PATH)
+_PARTY_NAME = _key("cac:PartyName/cbc:Name")
+_MANUFACTURER_PARTY = _c("cac:ManufacturerParty")
+_WANTED_TAGS = tuple(
+    sorted({key[1] for key in (*_FIELD_BY_KEY, _LINE_ACTION, _KEYWORD, _LABEL, _IMAGE_URI, _CLASSIFICATION,
+                               _STANDARD_ID)})
 )
+_BASE_QUANTITY = etree.ETXPath(f"{{{CAC}}}RequiredItemLocationQuantity/{{{CAC}}}Price/{{{CBC}}}BaseQuantity/@unitCode")
+
+
+def base_unit_of(element: etree._Element) -> str:
+    found = _BASE_QUANTITY(element)
+    return str(found[0]) if found else ""
 
 
 def safe_iterparse_options() -> dict:
@@ -162,42 +184,67 @@ class PeppolReader(CatalogueReader):
 
     # -- lines --------------------------------------------------------------------------------------
     def _raw_line(self, element: etree._Element) -> RawLine:
+        """One pass over the line's interesting elements (filtered in C), dispatched on (parent, tag)."""
         raw = RawLine(line=element.sourceline or 0)
-        raw.action = _text(element.find(f"{{{CBC}}}ActionCode")) or "Add"
-        raw.action_where = "cac:CatalogueLine/cbc:ActionCode"
         values = raw.values
         where = raw.where
-        for name, xpath in _COMPILED_PATHS.items():
-            found = xpath(element)
-            if found:
-                node = found[0]
-                values[name] = (node.text or "").strip()
-                where[name] = FIELD_PATHS[name]
-                if name == "price":
-                    values["currency"] = node.get("currencyID", "")
-                    where["currency"] = f"{FIELD_PATHS[name]}/@currencyID"
-                elif name == "lead_time_days":
-                    values["lead_time_unit"] = node.get("unitCode", "DAY")
-                elif name == "base_quantity" and not values.get("unit"):
-                    values["base_quantity_unit"] = node.get("unitCode", "")
-        if not values.get("unit") and values.get("base_quantity_unit"):
-            values["unit"] = values.pop("base_quantity_unit")
-            where["unit"] = f"{FIELD_PATHS['base_quantity']}/@unitCode"
-        values.pop("base_quantity_unit", None)
-        for node in _STANDARD_ID(element):
-            if node.get("schemeID") == GTIN_SCHEME:
-                values["gtin"] = (node.text or "").strip()
-                where["gtin"] = "cac:Item/cac:StandardItemIdentification/cbc:ID"
-                break
-        for node in _CLASSIFICATION(element):
-            list_id = node.get("listID", "")
-            field = {"TST": "unspsc", "STI": "cpv"}.get(list_id)
-            if field and field not in values:
-                values[field] = (node.text or "").strip()
-                where[field] = "cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode"
-        values["keywords"] = [k.text.strip() for k in _KEYWORDS(element) if k.text and k.text.strip()]
-        values["eco_labels"] = [k.text.strip() for k in _LABELS(element) if k.text and k.text.strip()]
-        values["image_urls"] = [k.text.strip() for k in _IMAGE_URIS(element) if k.text and k.text.strip()]
+        keywords: list[str] = []
+        labels: list[str] = []
+        images: list[str] = []
+        for node in element.iter(*_WANTED_TAGS):
+            parent = node.getparent()
+            key = (parent.tag, node.tag)
+            text = (node.text or "").strip()
+            if key == _LINE_ACTION:
+                if parent is element:
+                    raw.action = text or "Add"
+                continue
+            if key == _KEYWORD:
+                if text:
+                    keywords.append(text)
+                continue
+            if key == _LABEL:
+                if text:
+                    labels.append(text)
+                continue
+            if key == _IMAGE_URI:
+                if text:
+                    images.append(text)
+                continue
+            if key == _CLASSIFICATION:
+                name = _CLASSIFICATION_FIELDS.get(node.get("listID", ""))
+                if name and name not in values:
+                    values[name] = text
+                    where[name] = _CLASSIFICATION_PATH
+                continue
+            if key == _STANDARD_ID:
+                if node.get("schemeID") == GTIN_SCHEME and "gtin" not in values:
+                    values["gtin"] = text
+                    where["gtin"] = _STANDARD_ID_PATH
+                continue
+            if key == _PARTY_NAME and parent.getparent().tag != _MANUFACTURER_PARTY:
+                continue
+            name = _FIELD_BY_KEY.get(key)
+            if name is None or name in values:
+                continue  # not ours, or a later repeat (the first one counts)
+            if key[0] == LINE_TAG and parent is not element:
+                continue
+            values[name] = text
+            where[name] = FIELD_PATHS[name]
+            if name == "price":
+                values["currency"] = node.get("currencyID", "")
+                where["currency"] = f"{FIELD_PATHS[name]}/@currencyID"
+            elif name == "lead_time_days":
+                values["lead_time_unit"] = node.get("unitCode", "DAY")
+        if "unit" not in values and "base_quantity" in values:
+            unit = base_unit_of(element)
+            if unit:
+                values["unit"] = unit
+                where["unit"] = f"{FIELD_PATHS['base_quantity']}/@unitCode"
+        values["keywords"] = keywords
+        values["eco_labels"] = labels
+        values["image_urls"] = images
+        raw.action_where = "cac:CatalogueLine/cbc:ActionCode"
         return raw
 
     def lines(self) -> Iterator[RawLine]:
@@ -209,27 +256,25 @@ class PeppolReader(CatalogueReader):
         chunk_root = None
         chunk_children: list[int] = []
         chunk_count = 0
+        first_index = 1
         total = 0
         handle = open(self.path, "rb")  # noqa: SIM115 - closed in finally; the position drives progress
         try:
-            context = etree.iterparse(handle, events=("start", "end"), **safe_iterparse_options())
-            depth = 0
+            if not self._peek_root(handle):
+                return
+            handle.seek(0)
+            # Only the catalogue lines raise events (filtered in C); the header builds up on the root.
+            context = etree.iterparse(handle, events=("start", "end"), tag=LINE_TAG, **safe_iterparse_options())
             for event, element in context:
                 if event == "start":
-                    depth += 1
-                    if depth == 1:
-                        root = element
-                        if not self._root_ok(root):
-                            return
-                    elif depth == 2 and element.tag == LINE_TAG and self.header is None:
+                    if root is None:
+                        root = element.getparent()
                         # The parser reads ahead: later lines may already hang off the root.
                         header_children = [copy.deepcopy(c) for c in root if c.tag != LINE_TAG]
                         self.header = self._read_header(root, header_children)
                     continue
-                depth -= 1
-                if depth != 1 or element.tag != LINE_TAG:
-                    continue
-                # A complete catalogue line.
+                if element.getparent() is not root:
+                    continue  # a CatalogueLine nested somewhere else is not a catalogue line
                 total += 1
                 yield self._raw_line(element)
                 if chunk_root is None:
@@ -243,12 +288,15 @@ class PeppolReader(CatalogueReader):
                     self._close_chunk(chunk_root, chunk_children, first_index, chunk_count, root)
                     chunk_root, chunk_count = None, 0
                     self.bytes_done = handle.tell()
-            if root is not None and self.header is None:
+            if root is None:
+                root = context.root
+                if root is None:
+                    return
                 header_children = [copy.deepcopy(c) for c in root if c.tag != LINE_TAG]
                 self.header = self._read_header(root, header_children)
             if chunk_root is not None:
                 self._close_chunk(chunk_root, chunk_children, first_index, chunk_count, root)
-            elif root is not None and total == 0:
+            elif total == 0:
                 # No lines: the official rules still judge the header.
                 chunk_root = self._new_chunk_root(root, header_children)
                 self._close_chunk(chunk_root, [c.sourceline or 0 for c in header_children], 1, 0, root)
@@ -258,6 +306,18 @@ class PeppolReader(CatalogueReader):
         finally:
             self.bytes_done = self.bytes_total
             handle.close()
+
+    def _peek_root(self, handle) -> bool:
+        """Check the root element (and that there is no DOCTYPE) before the long pass."""
+        try:
+            for _event, element in etree.iterparse(handle, events=("start",), **safe_iterparse_options()):
+                return self._root_ok(element)
+        except etree.XMLSyntaxError as exc:
+            self.ok = False
+            self._syntax_error(exc)
+            return False
+        self.report.error("FILE-EMPTY", source=SOURCE_FILE)
+        return False
 
     def _root_ok(self, root: etree._Element) -> bool:
         if root.getroottree().docinfo.doctype:

@@ -1,0 +1,182 @@
+"""Benchmark: catalogue intake. Not a test; figures go to docs/benchmarks.md ("## Catalogue").
+
+1. Fast checks (parse, UBL XSD per chunk, hub rules, bulk insert with search_text) on a generated
+   Peppol catalogue of --lines lines (default 100,000): lines/s and peak memory (ru_maxrss of a
+   fresh child process). Target: >= 5,000 lines/s, <= 400 MB. A plain lxml iterparse of the same
+   file is timed in the same run, so a loaded machine shows as a lower baseline too.
+2. The official T19 rules on --rule-lines lines (default 10,000), in chunks: one process against
+   two worker processes, in the same run. Reports lines/s, the scaling ratio and the peak memory
+   of the worker processes.
+
+Rerun:  .venv/bin/python bench/catalogue_bench.py [--lines 100000] [--rule-lines 10000]
+        DATABASE_URL=postgres://... .venv/bin/python bench/catalogue_bench.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.test")
+
+
+def mb(kilobytes: int) -> float:
+    return round(kilobytes / 1024, 1)
+
+
+def child_fast(path: str) -> None:
+    """Runs in a fresh process: a throw-away test database, then the fast checks, timed."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "hub-intake-bench.sqlite3")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        import datetime
+
+        from catalogue.importing import create_version, process_version
+        from catalogue.models import Agreement, Catalogue
+        from catalogue.validation.codelists import code_lists
+        from catalogue.validation.official import compiled
+        from hub.organisations.models import Supplier
+
+        supplier = Supplier.objects.create(name="Kontorsleverantören AB", orgnr="5560160680")
+        agreement = Agreement.objects.create(
+            reference="RAM-2026-001",
+            title="Bench",
+            valid_from=datetime.date(2020, 1, 1),
+            valid_to=datetime.date(2099, 1, 1),
+        )
+        agreement.suppliers.add(supplier)
+        catalogue = Catalogue.objects.create(agreement=agreement, supplier=supplier)
+        code_lists()  # loaded once per process in real use too
+        del compiled
+        version = create_version(catalogue, Path(path), filename="bench.xml")
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        version = process_version(version, official_rules=False, submit=False)
+        seconds = time.perf_counter() - started
+        print(
+            json.dumps(
+                {
+                    "lines": version.line_count,
+                    "items": version.items.count(),
+                    "errors": version.error_count,
+                    "seconds": seconds,
+                    "peak_mb": mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+                    "peak_before_mb": mb(before),
+                    "database": connection.vendor,
+                }
+            )
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def baseline_parse(path: Path) -> float:
+    from lxml import etree
+
+    tag = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}CatalogueLine"
+    started = time.perf_counter()
+    count = 0
+    for _event, element in etree.iterparse(
+        str(path), events=("end",), tag=tag, resolve_entities=False, no_network=True, load_dtd=False
+    ):
+        count += 1
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    return count / (time.perf_counter() - started)
+
+
+def official_runs(path: Path, chunk_lines: int) -> dict:
+    import django
+
+    django.setup()
+    from catalogue.formats.peppol import PeppolReader
+    from catalogue.validation import official
+    from catalogue.validation.report import Report
+
+    with tempfile.TemporaryDirectory() as chunk_dir:
+        reader = PeppolReader(path, Report(), chunk_lines=chunk_lines, chunk_dir=Path(chunk_dir), xsd=False)
+        lines = sum(1 for _ in reader.lines())
+        results = {"lines": lines, "chunks": len(reader.chunks), "chunk_lines": chunk_lines}
+        for processes in (1, 2):
+            started = time.perf_counter()
+            failed = official.run_chunks(reader.chunks, processes=processes)
+            seconds = time.perf_counter() - started
+            results[f"p{processes}"] = {
+                "seconds": round(seconds, 2),
+                "lines_per_s": round(lines / seconds),
+                "failed_asserts": len(failed),
+            }
+        results["scaling"] = round(results["p1"]["seconds"] / results["p2"]["seconds"], 2)
+        results["main_peak_mb"] = mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        results["worker_peak_mb"] = mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--rule-lines", type=int, default=10_000)
+    parser.add_argument("--chunk-lines", type=int, default=500)
+    parser.add_argument("--child-fast")
+    args = parser.parse_args()
+    if args.child_fast:
+        child_fast(args.child_fast)
+        return
+    from catalogue.generator import DEMO_RECEIVER, DEMO_SUPPLIER, iter_items, write_peppol
+
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        big = write_peppol(
+            Path(folder) / "big.xml", iter_items(args.lines, 1), DEMO_SUPPLIER, DEMO_RECEIVER, "RAM-2026-001"
+        )
+        size_mb = big.stat().st_size / 1e6
+        baseline = baseline_parse(big)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-fast", str(big)], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        fast = json.loads(out.stdout.strip().splitlines()[-1])
+        rate = fast["lines"] / fast["seconds"]
+        print(
+            f"fast checks ({fast['database']}): {fast['lines']} lines ({size_mb:.0f} MB) in {fast['seconds']:.1f} s"
+            f" = {rate:,.0f} lines/s, peak memory {fast['peak_mb']} MB (before the import: "
+            f"{fast['peak_before_mb']} MB), {fast['errors']} errors, {fast['items']} items stored"
+        )
+        print(f"  plain lxml iterparse of the same file, same run: {baseline:,.0f} lines/s")
+        rules_file = write_peppol(
+            Path(folder) / "rules.xml", iter_items(args.rule_lines, 2), DEMO_SUPPLIER, DEMO_RECEIVER, "RAM-2026-001"
+        )
+        rules = official_runs(rules_file, args.chunk_lines)
+        print(
+            f"official T19 rules on {rules['lines']} lines in {rules['chunks']} chunks of {rules['chunk_lines']}: "
+            f"1 process {rules['p1']['seconds']} s ({rules['p1']['lines_per_s']} lines/s), "
+            f"2 processes {rules['p2']['seconds']} s ({rules['p2']['lines_per_s']} lines/s), "
+            f"scaling x{rules['scaling']}; peak memory main {rules['main_peak_mb']} MB, "
+            f"largest worker {rules['worker_peak_mb']} MB; failed asserts {rules['p1']['failed_asserts']}"
+            f"/{rules['p2']['failed_asserts']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -30,7 +30,7 @@ PROCESS_STEPS: tuple[tuple[str, object], ...] = (
 
 # Layout of the drawing: a snake of rows so it stays legible on a phone.
 _STEPS_PER_ROW = 3
-_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD = 200, 56, 60, 48, 10
+_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD = 232, 56, 56, 48, 10
 
 
 def process_layout() -> list[dict]:

@@ -27,6 +27,11 @@ class GuidanceBase(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["subpages"] = self.get_children().live().public().specific()
+        parent = self.get_parent().specific
+        if not context["subpages"] and isinstance(parent, GuidancePage):
+            # A leaf page lists its section (its siblings), so readers can move on without going up.
+            context["section_parent"] = parent
+            context["section_pages"] = parent.get_children().live().public()
         # Breadcrumbs start at the site's start page in this page's language.
         context["breadcrumbs"] = [p for p in self.get_ancestors().live().specific() if p.depth > 1]
         return context

@@ -143,7 +143,7 @@ class AgreementLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(
         label=_("Adress"),
         required=False,
-        help_text=_("Tomt = avtalets dokumentadress / Empty = the agreement's document address"),
+        help_text=_("Tomt = avtalets produkter i sökningen / Empty = the agreement's products in the search"),
     )
 
     class Meta:
@@ -157,7 +157,7 @@ class AgreementLinkBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context=parent_context)
         agreement = Agreement.objects.filter(reference=value["reference"]).first()
         context["agreement"] = agreement
-        context["href"] = value["url"] or (agreement.documents_url if agreement else "")
+        context["href"] = value["url"] or (agreement_search_url(agreement.pk) if agreement else "")
         context["text"] = value["label"] or (str(agreement) if agreement else value["reference"])
         return context
 
@@ -185,10 +185,29 @@ class CategoryLinkBlock(blocks.StructBlock):
 
 def category_search_url(code: str, language: str | None = None) -> str:
     """The search page filtered on one catalogue category, in the current language."""
+    return _search_url({"category": code}, language)
+
+
+def agreement_search_url(agreement_id: int, language: str | None = None) -> str:
+    """The search page showing the products on one agreement."""
+    return _search_url({"agreement": agreement_id}, language)
+
+
+def _search_url(params: dict, language: str | None) -> str:
     from urllib.parse import urlencode
 
-    language = (language or get_language() or "sv").split("-")[0]
-    return f"/{language}/sok/?{urlencode({'category': code})}"
+    from django.urls import NoReverseMatch
+    from django.utils import translation
+
+    language = "en" if (language or get_language() or "sv").startswith("en") else "sv"
+    try:
+        from search.views import search_page_url
+
+        with translation.override(language):
+            base = search_page_url(language)
+    except (ImportError, NoReverseMatch):  # the search app is optional for guidance
+        base = f"/{language}/sok/"
+    return f"{base}?{urlencode(params)}"
 
 
 class ComplianceRowBlock(blocks.StructBlock):

@@ -14,7 +14,13 @@ from lxml import html as lxml_html
 from wagtail.models import Locale
 
 from catalogue.models import Agreement
-from hub.guidance.blocks import PROCESS_STEPS, ComplianceFiguresBlock, category_search_url, process_layout
+from hub.guidance.blocks import (
+    PROCESS_STEPS,
+    ComplianceFiguresBlock,
+    agreement_search_url,
+    category_search_url,
+    process_layout,
+)
 from hub.guidance.models import FollowUpPage, GuidancePage, HomePage
 
 
@@ -137,11 +143,15 @@ def test_agreement_and_category_links(client, seeded_guidance):
     )
     tree = _tree(client.get(page.url))
     hrefs = [a.get("href") for a in tree.xpath("//main//p[contains(@class,'agreement-link')]//a")]
-    assert hrefs == [agreement.documents_url]  # the unknown reference is text, not a dead link
+    # The agreement's products in the hub's search, then its documents; an unknown reference is text.
+    assert hrefs == [agreement_search_url(agreement.pk), agreement.documents_url]
+    assert client.get(hrefs[0]).status_code == 200
     assert "OKÄNT-1" in tree.text_content()
     (category,) = tree.xpath("//p[contains(@class,'category-link')]/a")
     assert category.get("href") == "/sv/sok/?category=44120000"
-    assert category_search_url("44120000", "en") == "/en/sok/?category=44120000"
+    assert client.get(category.get("href")).status_code == 200
+    english = category_search_url("44120000", "en")
+    assert english.startswith("/en/") and client.get(english).status_code == 200
 
 
 def test_category_codes_are_validated():

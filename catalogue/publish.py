@@ -1,8 +1,10 @@
 """Atomic publication: the old live version and the new one switch in one transaction.
 
-Readers filter on the version status (CatalogueItem.objects.live()), so a query sees
-either the whole old version or the whole new one. The OpenSearch index (search.indexing,
-when that module exists) is updated after the commit, new version first.
+Readers choose items by version status (CatalogueItem.objects.live(), and the search
+service filters hits to the visible versions), so a query sees either the whole old
+version or the whole new one. For the search indexes (search.indexing, when present):
+the new version is indexed *before* the switch (its hits are filtered out until it is
+published), and the superseded version is removed *after* the commit, in the background.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from catalogue.models import Catalogue, CatalogueVersion
 
@@ -28,48 +31,75 @@ class PublicationError(ValueError):
     """The version cannot be published in its current state."""
 
 
+def _indexing():
+    try:
+        from search import indexing
+    except ImportError:
+        return None
+    return indexing
+
+
+def _check_publishable(version: CatalogueVersion) -> None:
+    if version.status not in PUBLISHABLE:
+        raise PublicationError(
+            _("Version %(number)s kan inte publiceras i status %(status)s / Version %(number)s cannot be published")
+            % {"number": version.number, "status": version.get_status_display()}
+        )
+
+
 def publish_version(version: CatalogueVersion) -> None:
     """Make `version` the live version of its catalogue; the previous one becomes SUPERSEDED."""
+    fresh = CatalogueVersion.objects.get(pk=version.pk)
+    if fresh.status == CatalogueVersion.Status.PUBLISHED:
+        return
+    _check_publishable(fresh)
+    _index_new(fresh)
     with transaction.atomic():
         # Lock the catalogue row so two publications of one catalogue run one after the other.
         catalogue = Catalogue.objects.select_for_update().get(pk=version.catalogue_id)
         current = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
         if current.status == CatalogueVersion.Status.PUBLISHED:
             return
-        if current.status not in PUBLISHABLE:
-            raise PublicationError(
-                _("Version %(number)s kan inte publiceras i status %(status)s / Version %(number)s cannot be published")
-                % {"number": current.number, "status": current.get_status_display()}
-            )
+        _check_publishable(current)
         previous = list(
             catalogue.versions.filter(status=CatalogueVersion.Status.PUBLISHED)
             .exclude(pk=current.pk)
-            .order_by("number")
+            .values_list("pk", flat=True)
         )
-        catalogue.versions.filter(pk__in=[v.pk for v in previous]).update(status=CatalogueVersion.Status.SUPERSEDED)
-        now = timezone.now()
+        catalogue.versions.filter(pk__in=previous).update(status=CatalogueVersion.Status.SUPERSEDED)
         current.status = CatalogueVersion.Status.PUBLISHED
-        current.published_at = now
+        current.published_at = timezone.now()
         current.publish_on = None
         current.save(update_fields=["status", "published_at", "publish_on"])
         catalogue.live_version = current
         catalogue.save(update_fields=["live_version"])
-        transaction.on_commit(lambda: _update_search_index(current, previous))
+        if previous:
+            transaction.on_commit(lambda: unindex_versions.enqueue(previous))
     # Keep the caller's instance in step with the database.
     version.status, version.published_at, version.publish_on = current.status, current.published_at, None
 
 
-def _update_search_index(new: CatalogueVersion, previous: list[CatalogueVersion]) -> None:
+def _index_new(version: CatalogueVersion) -> None:
+    indexing = _indexing()
+    if indexing is None or not hasattr(indexing, "index_version"):
+        return  # Database-only search reads items by status; nothing to prepare.
     try:
-        from search import indexing
-    except ImportError:
-        return  # Database search needs nothing: it filters on the version status.
-    try:
-        if hasattr(indexing, "index_version"):
-            indexing.index_version(new)
-        if hasattr(indexing, "unindex_version"):
-            for old in previous:
-                indexing.unindex_version(old)
+        indexing.index_version(version)
     except Exception:
-        # The database switch is the truth and is committed; the index can be rebuilt.
-        logger.exception("Search index update failed after publishing catalogue version %s", new.pk)
+        # The database switch is the truth and the database backend still answers; log and go on.
+        logger.exception("Search indexing failed before publishing catalogue version %s", version.pk)
+
+
+@task()
+def unindex_versions(version_ids: list[int]) -> int:
+    """Remove superseded versions' items from the search indexes (after the switch has committed)."""
+    indexing = _indexing()
+    if indexing is None or not hasattr(indexing, "unindex_version"):
+        return 0
+    removed = 0
+    for version in CatalogueVersion.objects.filter(pk__in=version_ids):
+        try:
+            removed += indexing.unindex_version(version)
+        except Exception:
+            logger.exception("Removing catalogue version %s from the search index failed", version.pk)
+    return removed

@@ -111,13 +111,16 @@ def approve(version: CatalogueVersion, user=None, comment: str = "") -> Catalogu
         current.reviewed_by = user if getattr(user, "is_authenticated", False) else None
         current.reviewed_at = timezone.now()
         current.review_comment = comment.strip()
-        if current.valid_from and current.valid_from > today:
+        scheduled = bool(current.valid_from and current.valid_from > today)
+        if scheduled:
             current.status = Status.SCHEDULED
             current.publish_on = current.valid_from
             current.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "status", "publish_on"])
         else:
             current.save(update_fields=["reviewed_by", "reviewed_at", "review_comment"])
-            publish_version(current)
+    if not scheduled:
+        # Outside the lock above: publication first indexes the new version for search, which can take a while.
+        publish_version(current)
     current.refresh_from_db()
     return current
 

@@ -65,34 +65,40 @@ def test_publishing_twice_is_harmless(review_live_version):
     assert review_live_version.status == Status.PUBLISHED
 
 
-def test_search_index_is_updated_after_commit(
-    review_live_version, review_changed_items, django_capture_on_commit_callbacks
+def test_search_index_new_before_switch_old_after_commit(
+    review_live_version, review_changed_items, django_capture_on_commit_callbacks, monkeypatch
 ):
-    import sys
-    import types
+    """The new version is indexed while still unpublished; the old one is removed only after the commit."""
+    import search.indexing
 
     calls = []
-    fake = types.ModuleType("search.indexing")
-    fake.index_version = lambda version: calls.append(("index", version.pk))
-    fake.unindex_version = lambda version: calls.append(("unindex", version.pk))
-    real = sys.modules.get("search.indexing")
-    sys.modules["search.indexing"] = fake
-    import search
 
-    real_attr = getattr(search, "indexing", None)
-    search.indexing = fake
-    try:
-        new = make_version(review_live_version.catalogue, review_changed_items)
-        with django_capture_on_commit_callbacks(execute=True):
-            publish_version(new)
-            assert calls == []  # nothing before the commit
-    finally:
-        if real is not None:
-            sys.modules["search.indexing"] = real
-        else:
-            del sys.modules["search.indexing"]
-        if real_attr is not None:
-            search.indexing = real_attr
-        else:
-            del search.indexing
-    assert calls == [("index", new.pk), ("unindex", review_live_version.pk)]
+    def index_version(version):
+        status = CatalogueVersion.objects.get(pk=version.pk).status
+        calls.append(("index", version.pk, status))
+        return 0
+
+    def unindex_version(version):
+        calls.append(("unindex", version.pk, CatalogueVersion.objects.get(pk=version.pk).status))
+        return 0
+
+    monkeypatch.setattr(search.indexing, "index_version", index_version)
+    monkeypatch.setattr(search.indexing, "unindex_version", unindex_version)
+    new = make_version(review_live_version.catalogue, review_changed_items)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_version(new)
+        assert calls == [("index", new.pk, Status.VALIDATED)]
+    assert calls == [("index", new.pk, Status.VALIDATED), ("unindex", review_live_version.pk, Status.SUPERSEDED)]
+
+
+def test_publication_goes_on_when_the_search_index_fails(review_live_version, review_changed_items, monkeypatch):
+    import search.indexing
+
+    def broken(version):
+        raise ConnectionError("OpenSearch is down")
+
+    monkeypatch.setattr(search.indexing, "index_version", broken)
+    new = make_version(review_live_version.catalogue, review_changed_items)
+    publish_version(new)
+    new.refresh_from_db()
+    assert new.status == Status.PUBLISHED

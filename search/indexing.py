@@ -34,7 +34,13 @@ def fill_search_text(items: Iterable[CatalogueItem]) -> list[CatalogueItem]:
 
 
 def _backends():
-    for name in settings.WAGTAILSEARCH_BACKENDS:
+    """Each distinct configured backend once (without OpenSearch, "default" and "database" are the same)."""
+    seen = set()
+    for name, config in settings.WAGTAILSEARCH_BACKENDS.items():
+        key = (config.get("BACKEND"), tuple(config.get("URLS", ())), config.get("INDEX_PREFIX"))
+        if key in seen:
+            continue
+        seen.add(key)
         yield name, get_search_backend(name)
 
 

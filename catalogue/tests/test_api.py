@@ -187,3 +187,22 @@ def test_other_supplier_cannot_read_a_version(client, token, other_token, intake
 
 def test_wrong_method_is_405(client, token, intake_agreement):
     assert client.get(upload_url(intake_agreement.reference), **auth(token)).status_code == 405
+
+
+def test_invalid_upload_gets_a_t58_rejection_with_the_reasons(client, token, intake_agreement):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = "Artikelnummer;Benämning;Enhet;Pris;Valuta\nA-1;Penna;EA;;SEK\n"
+    client.post(
+        upload_url(intake_agreement.reference),
+        {"file": SimpleUploadedFile("katalog.csv", csv.encode(), "text/csv")},
+        **auth(token),
+    )
+    version = CatalogueVersion.objects.get(catalogue__agreement=intake_agreement, number=1)
+    response = client.get(reverse("catalogue-api:response", args=[intake_agreement.reference, 1]), **auth(token))
+    assert response.status_code == 200
+    assert b"<cbc:ResponseCode>RE</cbc:ResponseCode>" in response.content
+    first_error = next(i for i in version.report["issues"] if i["severity"] == "error")
+    assert first_error["message_sv"].encode() in response.content
+    check = check_response(response.content)
+    assert check.ok, (check.xsd_errors, check.fatal)

@@ -200,8 +200,12 @@ def diff_versions(
     agreement: CatalogueVersion | None = None,
     *,
     use_live: bool = True,
+    keep_changes: bool = True,
 ) -> CatalogueDiff:
-    """Compare `new` with `old` (default: the live version) and with the baseline version."""
+    """Compare `new` with `old` (default: the live version) and with the baseline version.
+
+    keep_changes=False keeps only the counts and maxima (what auto-approval needs).
+    """
     if old is None and use_live:
         old = live_version(new)
     if agreement is None:
@@ -228,9 +232,13 @@ def diff_versions(
     params = [old.pk] + ([agreement.pk] if with_agreement else []) + [new.pk]
     with connection.cursor() as cursor:
         cursor.execute(_changed_sql(with_agreement), params)
-        for row in cursor.fetchall():
-            result.changes.append(_item_change(row, result))
-    result.changed = len(result.changes)
+        # Streamed in batches; with keep_changes=False only the counts are kept (bounded memory).
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                change = _item_change(row, result)
+                result.changed += 1
+                if keep_changes:
+                    result.changes.append(change)
     result.unchanged = new_total - result.added - result.changed
     return result
 

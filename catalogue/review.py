@@ -81,7 +81,7 @@ def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:
         )
     # Pictures are fetched in the background; a broken one is reported, never blocks the version.
     enqueue_image_fetch(version)
-    diff = diff_versions(version)
+    diff = diff_versions(version, keep_changes=False)
     reasons = review_reasons(version, diff)
     version.diff_summary = {**diff.summary(), "review_reasons": reasons}
     if reasons:

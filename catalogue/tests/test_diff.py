@@ -97,3 +97,10 @@ def test_summary_is_json_safe(review_live_version, review_changed_items):
 
     summary = diff_versions(make_version(review_live_version.catalogue, review_changed_items)).summary()
     assert json.loads(json.dumps(summary))["max_increase_percent"] == "10.00"
+
+
+def test_counts_only_mode_gives_the_same_summary(review_live_version, review_changed_items):
+    new = make_version(review_live_version.catalogue, review_changed_items)
+    full, counts = diff_versions(new), diff_versions(new, keep_changes=False)
+    assert counts.changes == []
+    assert counts.summary() == full.summary()

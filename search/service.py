@@ -192,6 +192,30 @@ def _match(groups: list[list[str]], versions: list[int], any_word: bool):
     return _run_on_backends(run)
 
 
+def trigram_matches(q: str, versions: list[int], limit: int = 50) -> list[tuple[int, float]]:
+    """Items whose name is similar to q by trigrams, best first; PostgreSQL only (elsewhere: [])."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not q or not versions:
+        return []
+    query = " ".join(text.tokens(q))[: text.MAX_QUERY_CHARS]
+    if not query:
+        return []
+    sql = (
+        "SELECT id, word_similarity(%s, lower(name)) AS score FROM catalogue_catalogueitem "
+        "WHERE version_id = ANY(%s) AND %s <%% lower(name) ORDER BY score DESC, id LIMIT %s"
+    )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The default threshold (0.6) misses a word with two typos; 0.45 still keeps noise out.
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.45")
+            cursor.execute(sql, [query, versions, query, limit])
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+    except Exception:  # pg_trgm missing (migration not run): no typo fallback, never an error
+        logger.warning("pg_trgm is not available; no trigram fallback", exc_info=True)
+        return []
+
+
 def _clean_ids(values: list[str], model, messages: list[str]) -> list[int]:
     ids = []
     for v in values:
@@ -403,6 +427,11 @@ def search(query: SearchQuery, user=None) -> SearchResult:
         if not matches and len(groups) > 1:
             matches, backend_name, fallback2 = _match(groups, versions, any_word=True)
             fallback = fallback or fallback2
+            relaxed = bool(matches)
+        if not matches:
+            # PostgreSQL: pg_trgm similarity on the names (GIN index from migration search/0002) catches
+            # typos the dictionary cannot correct, such as misspelt brand names.
+            matches = trigram_matches(q, versions)
             relaxed = bool(matches)
         scores = dict(matches)
         base = visible.filter(pk__in=list(scores))

@@ -146,3 +146,15 @@ def test_falls_back_to_the_database_when_opensearch_is_down(test_catalogue, sett
     suggestions, _backend, fallback = autocomplete("kö")
     assert fallback and suggestions
     service._backend_down_until.clear()
+
+
+def test_trigram_fallback_on_postgresql(test_catalogue):
+    from django.db import connection
+
+    versions = list({i.version_id for i in test_catalogue.items.values()})
+    found = service.trigram_matches("kopiringspapr", versions)
+    if connection.vendor != "postgresql":
+        assert found == []  # SQLite has no pg_trgm; the dictionary handles typos there
+        return
+    names_by_pk = {i.pk: i.name for i in test_catalogue.items.values()}
+    assert found and names_by_pk[found[0][0]].startswith("Kopieringspapper")

@@ -81,9 +81,25 @@ _STANDARD_ID_PATH = "cac:Item/cac:StandardItemIdentification/cbc:ID"
 _STANDARD_ID = _key(_STANDARD_ID_PATH)
 _PARTY_NAME = _key("cac:PartyName/cbc:Name")
 _MANUFACTURER_PARTY = _c("cac:ManufacturerParty")
+_ID_TAG = _c("cbc:ID")
+_KEYWORDS_FIELD, _IMAGES_FIELD, _CLASSIFICATION_FIELD = "keywords", "image_urls", "classification"
+_CURRENCY_PATH = f"{FIELD_PATHS['price']}/@currencyID"
+# Tags that mean one thing wherever they sit in a catalogue line.
+_BY_TAG = {
+    _c("cbc:OrderableUnit"): "unit",
+    _c("cbc:MinimumOrderQuantity"): "min_order_quantity",
+    _c("cbc:MaximumOrderQuantity"): "max_order_quantity",
+    _c("cbc:PackSizeNumeric"): "pack_size",
+    _c("cbc:LeadTimeMeasure"): "lead_time_days",
+    _c("cbc:Percent"): "vat_rate",
+    _c("cbc:Keyword"): _KEYWORDS_FIELD,
+    _c("cbc:URI"): _IMAGES_FIELD,
+    _c("cbc:ItemClassificationCode"): _CLASSIFICATION_FIELD,
+}
 _WANTED_TAGS = tuple(
-    sorted({key[1] for key in (*_FIELD_BY_KEY, _LINE_ACTION, _KEYWORD, _LABEL, _IMAGE_URI, _CLASSIFICATION,
-                               _STANDARD_ID)})
+    sorted(
+        {key[1] for key in (*_FIELD_BY_KEY, _LINE_ACTION, _KEYWORD, _LABEL, _IMAGE_URI, _CLASSIFICATION, _STANDARD_ID)}
+    )
 )
 _BASE_QUANTITY = etree.ETXPath(f"{{{CAC}}}RequiredItemLocationQuantity/{{{CAC}}}Price/{{{CBC}}}BaseQuantity/@unitCode")
 
@@ -184,56 +200,62 @@ class PeppolReader(CatalogueReader):
 
     # -- lines --------------------------------------------------------------------------------------
     def _raw_line(self, element: etree._Element) -> RawLine:
-        """One pass over the line's interesting elements (filtered in C), dispatched on (parent, tag)."""
-        raw = RawLine(line=element.sourceline or 0)
+        """One pass over the line's interesting elements (filtered in C).
+
+        Tags that mean one thing anywhere in a line map straight to a field; the ambiguous ones
+        (cbc:ID, cbc:Name, prices, dates) are told apart by their parent.
+        """
+        raw = RawLine(line=element.sourceline or 0, action_where="cac:CatalogueLine/cbc:ActionCode")
         values = raw.values
         where = raw.where
         keywords: list[str] = []
         labels: list[str] = []
         images: list[str] = []
         for node in element.iter(*_WANTED_TAGS):
-            parent = node.getparent()
-            key = (parent.tag, node.tag)
-            text = (node.text or "").strip()
-            if key == _LINE_ACTION:
-                if parent is element:
-                    raw.action = text or "Add"
-                continue
-            if key == _KEYWORD:
+            tag = node.tag
+            name = _BY_TAG.get(tag)
+            if name is None:
+                parent = node.getparent()
+                name = _FIELD_BY_KEY.get((parent.tag, tag))
+                if name is None:
+                    if tag == _ID_TAG and parent.tag == _STANDARD_ID[0]:
+                        if node.get("schemeID") == GTIN_SCHEME and "gtin" not in values:
+                            values["gtin"] = (node.text or "").strip()
+                            where["gtin"] = _STANDARD_ID_PATH
+                    elif tag == _ID_TAG and parent.tag == _LABEL[0]:
+                        text = (node.text or "").strip()
+                        if text:
+                            labels.append(text)
+                    elif parent is element and tag == _LINE_ACTION[1]:
+                        raw.action = (node.text or "").strip() or "Add"
+                    continue
+                if name == "manufacturer" and parent.getparent().tag != _MANUFACTURER_PARTY:
+                    continue
+                if parent.tag == LINE_TAG and parent is not element:
+                    continue
+            elif name == _KEYWORDS_FIELD:
+                text = (node.text or "").strip()
                 if text:
                     keywords.append(text)
                 continue
-            if key == _LABEL:
-                if text:
-                    labels.append(text)
-                continue
-            if key == _IMAGE_URI:
+            elif name == _IMAGES_FIELD:
+                text = (node.text or "").strip()
                 if text:
                     images.append(text)
                 continue
-            if key == _CLASSIFICATION:
+            elif name == _CLASSIFICATION_FIELD:
                 name = _CLASSIFICATION_FIELDS.get(node.get("listID", ""))
                 if name and name not in values:
-                    values[name] = text
+                    values[name] = (node.text or "").strip()
                     where[name] = _CLASSIFICATION_PATH
                 continue
-            if key == _STANDARD_ID:
-                if node.get("schemeID") == GTIN_SCHEME and "gtin" not in values:
-                    values["gtin"] = text
-                    where["gtin"] = _STANDARD_ID_PATH
-                continue
-            if key == _PARTY_NAME and parent.getparent().tag != _MANUFACTURER_PARTY:
-                continue
-            name = _FIELD_BY_KEY.get(key)
-            if name is None or name in values:
-                continue  # not ours, or a later repeat (the first one counts)
-            if key[0] == LINE_TAG and parent is not element:
-                continue
-            values[name] = text
+            if name in values:
+                continue  # a later repeat: the first one counts
+            values[name] = (node.text or "").strip()
             where[name] = FIELD_PATHS[name]
             if name == "price":
                 values["currency"] = node.get("currencyID", "")
-                where["currency"] = f"{FIELD_PATHS[name]}/@currencyID"
+                where["currency"] = _CURRENCY_PATH
             elif name == "lead_time_days":
                 values["lead_time_unit"] = node.get("unitCode", "DAY")
         if "unit" not in values and "base_quantity" in values:
@@ -244,7 +266,6 @@ class PeppolReader(CatalogueReader):
         values["keywords"] = keywords
         values["eco_labels"] = labels
         values["image_urls"] = images
-        raw.action_where = "cac:CatalogueLine/cbc:ActionCode"
         return raw
 
     def lines(self) -> Iterator[RawLine]:

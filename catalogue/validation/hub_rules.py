@@ -11,13 +11,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from stdnum import ean
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr as se_orgnr
 
 from catalogue.formats.base import HEADER_ACTIONS, LINE_ACTIONS, Header, RawLine
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS
 from catalogue.validation import codelists
-from catalogue.validation.report import Report
+from catalogue.validation.report import ERROR, Report
 
 SWEDISH_ORGNR_SCHEME = "0007"
 TEXT_FIELDS = (
@@ -158,24 +157,33 @@ def _digits(value: str) -> str:
 
 
 def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -> dict | None:
-    """CatalogueItem field values for one line, or None when the line has errors (they are reported)."""
-    errors_before = report.error_count
+    """CatalogueItem field values for one line, or None when the line has errors (they are reported).
+
+    Runs once per line in the fast pass, so the common case (clean text, plain numbers) takes the
+    short paths; anything unusual falls through to the careful ones.
+    """
+    errors_before = report.counts[ERROR]
     values = raw.values
     line = raw.line
+    field_limits = _LIMITS or limits()
+    where_map = raw.where
+    kind = raw.where_kind
 
     def where(name: str) -> dict:
-        label = raw.where.get(name)
-        if label is None:
-            return {}
-        return {raw.where_kind: label}
+        label = where_map.get(name)
+        return {} if label is None else {kind: label}
 
     item: dict = {"line_number": line}
     for name in TEXT_FIELDS:
         value = values.get(name)
-        text = "" if value is None else str(value).strip()
+        if value is None:
+            item[name] = ""
+            continue
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))  # a GTIN or item number typed into a numeric cell
-        limit = limits().get(name)
+        else:
+            text = value.strip() if isinstance(value, str) else str(value).strip()
+        limit = field_limits.get(name)
         if limit and len(text) > limit:
             report.error("HUB-VALUE-TOO-LONG", line=line, length=len(text), limit=limit, **where(name))
         item[name] = text
@@ -185,22 +193,23 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
         report.error("HUB-ITEM-ID-MISSING", line=line, **where("seller_item_id"))
     if not item["name"]:
         report.error("HUB-NAME-MISSING", line=line, **where("name"))
-    if item["gtin"]:
-        try:
-            ean.validate(item["gtin"])
-        except StdnumError:
-            report.error("HUB-GTIN-CHECKDIGIT", line=line, value=item["gtin"], **where("gtin"))
-    item["unit"] = item["unit"].upper()
-    if not item["unit"]:
-        item["unit"] = "EA"
-    elif item["unit"] not in codelists.units():
-        report.error("HUB-UNIT-UNKNOWN", line=line, value=item["unit"], **where("unit"))
-    item["currency"] = (item["currency"] or default_currency).upper()
-    if item["currency"] not in codelists.currencies():
-        report.error("HUB-CURRENCY-UNKNOWN", line=line, value=item["currency"], **where("currency"))
-    item["vat_category"] = (item["vat_category"] or "S").upper()
-    if item["vat_category"] not in codelists.tax_categories():
-        report.error("HUB-VAT-CATEGORY-UNKNOWN", line=line, value=item["vat_category"], **where("vat_category"))
+    gtin = item["gtin"]
+    if gtin and not ean.is_valid(gtin):
+        report.error("HUB-GTIN-CHECKDIGIT", line=line, value=gtin, **where("gtin"))
+    unit = item["unit"].upper()
+    if not unit:
+        unit = "EA"
+    elif unit not in _UNITS:
+        report.error("HUB-UNIT-UNKNOWN", line=line, value=unit, **where("unit"))
+    item["unit"] = unit
+    currency = (item["currency"] or default_currency).upper()
+    if currency not in _CURRENCIES:
+        report.error("HUB-CURRENCY-UNKNOWN", line=line, value=currency, **where("currency"))
+    item["currency"] = currency
+    category = (item["vat_category"] or "S").upper()
+    if category not in _TAX_CATEGORIES:
+        report.error("HUB-VAT-CATEGORY-UNKNOWN", line=line, value=category, **where("vat_category"))
+    item["vat_category"] = category
     if item["unspsc"] and not _UNSPSC.match(item["unspsc"]):
         report.error(
             "HUB-CLASSIFICATION-INVALID",
@@ -221,8 +230,11 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
         )
     for name in DECIMAL_FIELDS:
         value = values.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or value == "":
             item[name] = None
+            continue
+        if isinstance(value, str) and _PLAIN_NUMBER.match(value):
+            item[name] = Decimal(value)  # the common case: 12.50
             continue
         try:
             number = parse_decimal(value)
@@ -233,14 +245,16 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
         if number < 0:
             report.error("HUB-NUMBER-NEGATIVE", line=line, value=str(value), **where(name))
         item[name] = number
-    if values.get("price") is None or (isinstance(values.get("price"), str) and not values["price"].strip()):
+    price = values.get("price")
+    if price is None or (isinstance(price, str) and not price.strip()):
         report.error("HUB-PRICE-MISSING", line=line, **where("price"))
-    for name, default in (("base_quantity", Decimal("1")), ("vat_rate", Decimal("25"))):
-        if item[name] is None:
-            item[name] = default
+    if item["base_quantity"] is None:
+        item["base_quantity"] = ONE
+    if item["vat_rate"] is None:
+        item["vat_rate"] = DEFAULT_VAT
     lead = values.get("lead_time_days")
     item["lead_time_days"] = None
-    if lead not in (None, ""):
+    if lead is not None and lead != "":
         try:
             days = parse_decimal(lead)
             if values.get("lead_time_unit") == "WEE":
@@ -253,7 +267,7 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
     for name in ("valid_from", "valid_to"):
         value = values.get(name)
         item[name] = None
-        if value not in (None, ""):
+        if value is not None and value != "":
             try:
                 item[name] = parse_date(value)
             except ValueError:
@@ -273,4 +287,25 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
             value=raw.action,
             expected=", ".join(LINE_ACTIONS),
         )
-    return item if report.error_count == errors_before else None
+    return item if report.counts[ERROR] == errors_before else None
+
+
+class _CodeList:
+    """A code list loaded on first use (the rule file is read once per process)."""
+
+    def __init__(self, loader) -> None:
+        self._loader = loader
+        self._codes: frozenset[str] | None = None
+
+    def __contains__(self, code: str) -> bool:
+        if self._codes is None:
+            self._codes = self._loader()
+        return code in self._codes
+
+
+_UNITS = _CodeList(codelists.units)
+_CURRENCIES = _CodeList(codelists.currencies)
+_TAX_CATEGORIES = _CodeList(codelists.tax_categories)
+_PLAIN_NUMBER = re.compile(r"^\d{1,12}(\.\d{1,6})?$")
+ONE = Decimal("1")
+DEFAULT_VAT = Decimal("25")

@@ -337,9 +337,11 @@ def _facets(base: QuerySet, filters: dict[str, Q | None], query: SearchQuery) ->
         for code, n in sorted(families.items())
     ]
     eco: dict[str, int] = {}
-    for labels in without("eco_label").exclude(eco_labels=[]).values_list("eco_labels", flat=True):
+    # Group by the whole label list (few distinct combinations), then split the lists in Python.
+    for r in without("eco_label").exclude(eco_labels=[]).values("eco_labels").annotate(n=Count("pk")).order_by():
+        labels = r["eco_labels"]
         for label in labels if isinstance(labels, list) else []:
-            eco[str(label)] = eco.get(str(label), 0) + 1
+            eco[str(label)] = eco.get(str(label), 0) + r["n"]
     facets["eco_label"] = [
         FacetValue(label, label, n, label in query.eco_labels)
         for label, n in sorted(eco.items(), key=lambda x: (-x[1], x[0]))
@@ -472,19 +474,19 @@ def search(query: SearchQuery, user=None) -> SearchResult:
         )
     start = (page - 1) * page_size
 
-    if sort == "relevance":
+    if sort == "relevance" and scores is not None:
+        # Relevance boosted by the agreement's preferred rank: rank 1 keeps its score, rank 2 gets 80 %, ...
         rows = filtered.values_list("pk", "version__catalogue__agreement__preferred_rank", "name")
-        if scores is not None:
-            # Relevance boosted by the agreement's preferred rank: rank 1 keeps its score, rank 2 gets 80 %, ...
-            def key(row):
-                return (-scores.get(row[0], 0.0) / (1 + 0.25 * max(0, (row[1] or 1) - 1)), row[2], row[0])
-        else:
 
-            def key(row):
-                return (row[1] or 1, row[2], row[0])
+        def key(row):
+            return (-scores.get(row[0], 0.0) / (1 + 0.25 * max(0, (row[1] or 1) - 1)), row[2], row[0])
 
         ordered = [row[0] for row in sorted(rows, key=key)]
         page_ids = ordered[start : start + page_size]
+    elif sort == "relevance":
+        # No text: first-choice agreements first, then by name; the database sorts and pages.
+        qs = filtered.order_by("version__catalogue__agreement__preferred_rank", "name", "pk")
+        page_ids = list(qs.values_list("pk", flat=True)[start : start + page_size])
     else:
         ordering = {
             "price": ("price", "name", "pk"),

@@ -32,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reprice", action="store_true", help="every item's price changes (annual indexation)")
     args = parser.parse_args()
 
     setup_test_environment()
@@ -42,12 +43,12 @@ def main() -> None:
         connection.settings_dict["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "hub-diff-bench.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.items, args.repeat)
+        run(args.items, args.repeat, args.reprice)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(n: int, repeat: int) -> None:
+def run(n: int, repeat: int, reprice: bool = False) -> None:
     import datetime
 
     from catalogue.diff import diff_versions
@@ -72,7 +73,7 @@ def run(n: int, repeat: int) -> None:
                 continue  # 2 % removed
             price = Decimal(100 + i % 900) / 4
             name = f"Artikel {i} kontorsmaterial"
-            if second and i % 10 == 1:
+            if second and (reprice or i % 10 == 1):
                 price = price * Decimal("1.07")
             if second and i % 20 == 2:
                 name += " ny"
@@ -105,6 +106,16 @@ def run(n: int, repeat: int) -> None:
         f"unchanged={diff.unchanged} max_increase={diff.max_increase_percent} %"
     )
     print("diff seconds: " + ", ".join(f"{t:.2f}" for t in timings) + f" (best {min(timings):.2f})")
+    import tracemalloc
+
+    for keep in (True, False):
+        tracemalloc.start()
+        t = time.perf_counter()
+        diff_versions(v2, keep_changes=keep)
+        elapsed = time.perf_counter() - t
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"keep_changes={keep}: {elapsed:.2f} s under tracemalloc, Python peak {peak / 2**20:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -46,7 +46,9 @@ def main() -> None:
     if connection.vendor == "sqlite":
         import tempfile
 
-        connection.settings_dict["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / f"hub-search-bench-{os.getpid()}.sqlite3")
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.gettempdir()) / f"hub-search-bench-{os.getpid()}.sqlite3"
+        )
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run(args.items, args.rounds)

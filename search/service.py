@@ -32,7 +32,7 @@ from modelsearch.query import And, Or, PlainText
 from catalogue.models import Agreement, CatalogueItem, CatalogueVersion
 from hub.organisations.models import BuyerOrganisation, Supplier
 from hub.organisations.roles import organisation_for
-from search import text
+from search import dbsearch, text
 from search.models import SearchLog
 
 logger = logging.getLogger(__name__)
@@ -175,8 +175,21 @@ def _run_on_backends(run):
     raise RuntimeError("no search backend answered") from last_error
 
 
+def _is_database_backend(backend) -> bool:
+    from django.db import connection
+
+    module = type(backend).__module__
+    return (
+        module.startswith("modelsearch.backends.database.")
+        and connection.vendor in {"sqlite", "postgresql"}
+        and ("fallback" not in module)
+    )
+
+
 def _match(groups: list[list[str]], versions: list[int], any_word: bool):
     def run(backend) -> list[tuple[int, float]]:
+        if _is_database_backend(backend):
+            return dbsearch.match(groups, versions, any_word, MAX_MATCHES)
         qs = CatalogueItem.objects.filter(version_id__in=versions)
         results = backend.search(_text_query(groups, any_word), qs).annotate_score("_score")
         out = [(obj.pk, float(getattr(obj, "_score", 0.0) or 0.0)) for obj in results[:MAX_MATCHES]]

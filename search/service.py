@@ -33,6 +33,7 @@ from catalogue.models import Agreement, CatalogueItem, CatalogueVersion
 from hub.organisations.models import BuyerOrganisation, Supplier
 from hub.organisations.roles import organisation_for
 from search import dbsearch, text
+from search.categories import category_label
 from search.models import SearchLog
 
 logger = logging.getLogger(__name__)
@@ -343,12 +344,8 @@ def _facets(base: QuerySet, filters: dict[str, Q | None], query: SearchQuery) ->
         segments[seg] = segments.get(seg, 0) + r["n"]
         families[fam] = families.get(fam, 0) + r["n"]
     facets["category"] = [
-        FacetValue(code, _("Segment %(code)s") % {"code": code}, n, code in query.categories)
-        for code, n in sorted(segments.items())
-    ] + [
-        FacetValue(code, _("Familj %(code)s") % {"code": code}, n, code in query.categories)
-        for code, n in sorted(families.items())
-    ]
+        FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(segments.items())
+    ] + [FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(families.items())]
     eco: dict[str, int] = {}
     # Group by the whole label list (few distinct combinations), then split the lists in Python.
     for r in without("eco_label").exclude(eco_labels=[]).values("eco_labels").annotate(n=Count("pk")).order_by():

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.http import urlencode
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalogue.models import CatalogueItem
 from search import service
-from search.service import SearchQuery
+from search.categories import category_path, is_family, is_segment, segment_of
+from search.service import FacetValue, SearchQuery
 
 MAX_COMPARE = 4
 FACETS = (
@@ -54,19 +59,59 @@ def _lang_prefix() -> str:
     return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
+def _other_lang() -> str:
+    return "sv" if _lang_prefix() == "en" else "en"
+
+
+def _reverse_in(lang: str, name: str, args: list | None = None) -> str:
+    # i18n_patterns prefixes the active language: reverse under the wanted one ("/en/search/", not "/sv/search/").
+    with override(lang):
+        return reverse(f"search:{name}_en" if lang == "en" else f"search:{name}", args=args)
+
+
 def item_url(item_id: int, lang: str | None = None) -> str:
-    lang = lang or _lang_prefix()
-    return reverse("search:item_en" if lang == "en" else "search:item", args=[item_id])
+    return _reverse_in(lang or _lang_prefix(), "item", [item_id])
 
 
 def search_page_url(lang: str | None = None) -> str:
-    lang = lang or _lang_prefix()
-    return reverse("search:page_en" if lang == "en" else "search:page")
+    return _reverse_in(lang or _lang_prefix(), "page")
 
 
 def compare_url(lang: str | None = None) -> str:
-    lang = lang or _lang_prefix()
-    return reverse("search:compare_en" if lang == "en" else "search:compare")
+    return _reverse_in(lang or _lang_prefix(), "compare")
+
+
+def _with_query(url: str, request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+def _language_switch(url: str) -> dict:
+    """The other language's version of this very page, for the language switcher."""
+    lang = _other_lang()
+    return {"url": url, "code": lang, "name": dict(settings.LANGUAGES).get(lang, lang)}
+
+
+@dataclass
+class CategoryGroup:
+    """A segment in the category facet with its families under it."""
+
+    segment: FacetValue | None
+    families: list[FacetValue]
+
+
+def category_groups(values: list[FacetValue]) -> list[CategoryGroup]:
+    """The category facet as a tree: each family under its segment, segments in code order."""
+    groups: dict[str, CategoryGroup] = {}
+    for value in values:
+        if is_segment(value.value):
+            groups.setdefault(value.value, CategoryGroup(None, [])).segment = value
+    for value in values:
+        if is_family(value.value):
+            groups.setdefault(segment_of(value.value), CategoryGroup(None, [])).families.append(value)
+    for group in groups.values():
+        group.families.sort(key=lambda f: f.value)
+    return [groups[code] for code in sorted(groups)]
 
 
 @require_GET
@@ -77,14 +122,24 @@ def search_page(request: HttpRequest) -> HttpResponse:
         item.search_url = item_url(item.pk)
     params = request.GET.copy()
     params.pop("page", None)
+    # The page shows its own, friendlier notice when the database answers for OpenSearch.
+    fallback_message = _(
+        "Sökmotorn svarar inte; resultaten kommer från databasen / The search engine is not answering; results come from the database"  # noqa: E501
+    )
+    messages = [m for m in result.messages if not (result.fallback and m == fallback_message)]
+    facets = result.facets
     return render(
         request,
         "search/search.html",
         {
             "result": result,
             "query": query,
-            "notes": notes + result.messages,
-            "facet_groups": [(name, _facet_title(name), result.facets.get(name, [])) for name, _attr in FACETS],
+            "notes": notes + messages,
+            "facet_groups": [(name, _facet_title(name), facets.get(name, [])) for name, _attr in FACETS],
+            "category_groups": category_groups(facets.get("category", [])),
+            "first_number": (result.page - 1) * result.page_size + 1,
+            "any_filter": any(f.selected for values in facets.values() for f in values),
+            "clear_filters_url": search_page_url() + (f"?{urlencode({'q': query.q})}" if query.q else ""),
             "sorts": [
                 ("relevance", _("Relevans")),
                 ("price", _("Lägst pris")),
@@ -94,6 +149,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "paging_query": params.urlencode(),
             "search_url": search_page_url(),
             "compare_url": compare_url(),
+            "max_compare": MAX_COMPARE,
+            "language_switch": _language_switch(_with_query(search_page_url(_other_lang()), request)),
         },
     )
 
@@ -127,7 +184,13 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(
         request,
         "search/item.html",
-        {"item": item, "search_url": search_page_url(), "compare_url": compare_url()},
+        {
+            "item": item,
+            "category": category_path(item.unspsc),
+            "search_url": search_page_url(),
+            "compare_url": compare_url(),
+            "language_switch": _language_switch(item_url(item.pk, _other_lang())),
+        },
     )
 
 
@@ -135,7 +198,7 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
 def compare_page(request: HttpRequest) -> HttpResponse:
     notes: list[str] = []
     ids: list[int] = []
-    for raw in request.GET.getlist("id"):
+    for raw in request.GET.getlist("id")[:100]:
         value, bad = _int(raw, 0)
         if bad or value <= 0:
             notes.append(_("Ogiltigt artikel-id ignorerades / Invalid item id ignored"))
@@ -143,7 +206,9 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             ids.append(value)
     if len(ids) > MAX_COMPARE:
         notes.append(
-            _("Högst %(n)s artiklar kan jämföras; de första visas / At most %(n)s items can be compared")
+            _(
+                "Högst %(n)s artiklar kan jämföras åt gången; de %(n)s första visas / At most %(n)s items can be compared at a time; the first %(n)s are shown"  # noqa: E501
+            )
             % {"n": MAX_COMPARE}
         )
         ids = ids[:MAX_COMPARE]
@@ -155,8 +220,12 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     items = [found[i] for i in ids if i in found]
     for item in items:
         item.search_url = item_url(item.pk)
+        item.category = category_path(item.unspsc)
+        others = [other.pk for other in items if other.pk != item.pk]
+        item.remove_url = compare_url() + (f"?{urlencode({'id': others}, doseq=True)}" if others else "")
     if len(items) < len(ids):
         notes.append(_("Någon artikel finns inte / Some item was not found"))
+    shown = urlencode({"id": [item.pk for item in items]}, doseq=True)
     return render(
         request,
         "search/compare.html",
@@ -164,6 +233,8 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             "items": items,
             "notes": notes,
             "search_url": search_page_url(),
+            "max_compare": MAX_COMPARE,
+            "language_switch": _language_switch(compare_url(_other_lang()) + (f"?{shown}" if shown else "")),
         },
     )
 
@@ -214,10 +285,17 @@ def api_search(request: HttpRequest) -> JsonResponse:
 @require_GET
 def api_autocomplete(request: HttpRequest) -> JsonResponse:
     suggestions, backend, fallback = service.autocomplete(request.GET.get("q", ""), request.user)
+    # The page asking says its language, so the links lead to product pages in that language.
+    lang = request.GET.get("lang") if request.GET.get("lang") in ("sv", "en") else None
     return JsonResponse(
         {
             "results": [
-                {"id": s.id, "name": s.name, "supplier": s.supplier, "url": request.build_absolute_uri(item_url(s.id))}
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "supplier": s.supplier,
+                    "url": request.build_absolute_uri(item_url(s.id, lang)),
+                }
                 for s in suggestions
             ],
             "backend": backend,

@@ -127,3 +127,158 @@ def test_fallback_notice_on_the_page(client, test_catalogue, settings):
     html = client.get("/sv/sok/", {"q": "papper"}).content.decode()
     assert "Sökmotorn svarar inte" in html
     service._backend_down_until.clear()
+
+
+# --- Category names, the grouped facet, comparison and the language switch ---------------------------
+
+
+def _generator_codes() -> set[str]:
+    from catalogue.generator import CATEGORIES
+
+    return {product[1] for _name, products, _n in CATEGORIES for product in products}
+
+
+def _test_catalogue_codes() -> set[str]:
+    from search.tests.catalogue_data import parsed_items
+
+    return {row["unspsc"] for row in parsed_items()}
+
+
+@pytest.mark.django_db(databases=[])
+def test_every_code_we_emit_has_a_named_segment_and_family_in_both_languages():
+    from search import categories
+
+    codes = _generator_codes() | _test_catalogue_codes()
+    assert len(codes) > 30
+    for code in sorted(codes):
+        for parent in (categories.segment_of(code), categories.family_of(code)):
+            sv, en = categories.category_name(parent, "sv"), categories.category_name(parent, "en")
+            assert sv and en, f"{parent} (from {code}) has no name"
+    # The public-sector areas: office supplies, IT, cleaning, food, care, furniture.
+    for segment in ("44000000", "43000000", "47000000", "50000000", "42000000", "56000000"):
+        assert categories.is_segment(segment) and categories.category_name(segment, "sv")
+
+
+@pytest.mark.django_db(databases=[])
+def test_category_labels_follow_the_language_and_fall_back_to_the_code():
+    from django.utils import translation
+
+    from search import categories
+
+    assert categories.category_label("14000000", "sv") == "Papper och pappersprodukter"
+    assert categories.category_label("14110000", "en") == "Paper products"
+    with translation.override("en"):
+        assert categories.category_label("44120000") == "Office supplies"
+    with translation.override("sv"):
+        assert categories.category_label("44120000") == "Kontorsmaterial"
+        # 99 is no UNSPSC segment: the code is shown rather than nothing.
+        assert categories.category_label("99000000") == "Segment 99000000"
+        assert categories.category_label("99110000") == "Familj 99110000"
+    path = categories.category_path("44121701", "en")
+    assert (path.segment, path.family) == ("44000000", "44120000")
+    assert path.family_name == "Office supplies"
+    assert categories.category_path("4412") is None and categories.category_path(None) is None
+
+
+def test_category_facet_names_families_under_their_segment(client, test_catalogue):
+    import re
+
+    html = client.get("/sv/sok/", {"q": "penna"}).content.decode()
+    tree = html[html.index('class="facet-tree"') : html.index("</fieldset>", html.index('class="facet-tree"'))]
+    assert "Segment 44000000" not in tree and "Familj 44120000" not in tree
+    segment_at = tree.index("Kontorsutrustning, tillbehör och förbrukningsmaterial")
+    family_at = tree.index("Kontorsmaterial")
+    assert segment_at < family_at
+    # The family sits in the nested list that follows its segment, with its code in small type.
+    nested = tree[segment_at : tree.index("</ul>", segment_at)]
+    assert '<span class="code">44120000</span>' in nested
+    # The count shown is the API's, which rolls the matching items up to their family.
+    count = int(re.search(r'f-category-44120000".*?\((\d+)\)', tree, re.S).group(1))
+    api = client.get("/api/v1/search", {"q": "penna", "page_size": 100}).json()
+    family = next(f for f in api["facets"]["category"] if f["value"] == "44120000")
+    assert family["count"] == count == sum(1 for r in api["results"] if r["unspsc"].startswith("4412"))
+    assert family["label"] in ("Kontorsmaterial", "Office supplies")
+
+
+def test_filtering_by_a_family_counts_its_items(client, test_catalogue):
+    from search import service
+
+    visible = service.visible_items(None)
+    expected = visible.filter(unspsc__startswith="4412").count()
+    assert 0 < expected < visible.count()
+    body = client.get("/api/v1/search", {"category": "44120000", "page_size": 100}).json()
+    assert body["total"] == expected
+    assert all(r["unspsc"].startswith("4412") for r in body["results"])
+    html = client.get("/sv/sok/", {"category": "44120000"}).content.decode()
+    assert 'value="44120000" checked' in html
+    assert "Rensa alla filter" in html
+
+
+def test_english_page_names_categories_in_english(client, test_catalogue):
+    html = client.get("/en/search/", {"q": "papper"}).content.decode()
+    assert "Paper Materials and Products" in html and "Paper products" in html
+    assert "Papper och pappersprodukter" not in html
+
+
+def test_product_page_shows_the_category_names_and_code(client, test_catalogue):
+    item = test_catalogue.items["K-1006"]
+    html = client.get(f"/sv/sok/artikel/{item.pk}/").content.decode()
+    assert "Kontorsutrustning, tillbehör och förbrukningsmaterial › Kontorsmaterial" in html
+    assert '<span class="code">UNSPSC 44121701</span>' in html
+    html = client.get(f"/en/search/item/{item.pk}/").content.decode()
+    assert "Office Equipment and Accessories and Supplies › Office supplies" in html
+
+
+def test_fifth_compared_item_gives_a_message_in_both_languages(client, test_catalogue):
+    picked = [test_catalogue.items[k].pk for k in ("K-1006", "K-1007", "K-1008", "K-1009", "K-1010")]
+    for url in ("/sv/sok/jamfor/", "/en/search/compare/"):
+        html = client.get(url, {"id": picked}).content.decode()
+        assert "Högst 4 artiklar kan jämföras" in html
+        assert "At most 4 items can be compared" in html
+        assert html.count('scope="col"') == 4
+
+
+def test_compare_page_removes_an_item_and_keeps_the_rest(client, test_catalogue):
+    first, second = test_catalogue.items["K-1006"].pk, test_catalogue.items["K-1007"].pk
+    html = client.get("/sv/sok/jamfor/", {"id": [first, second]}).content.decode()
+    assert f'href="/sv/sok/jamfor/?id={second}"' in html
+    assert f'href="/sv/sok/jamfor/?id={first}"' in html
+    assert "Kategori" in html and "Kontorsmaterial" in html
+
+
+def test_language_switch_keeps_the_search(client, test_catalogue):
+    html = client.get("/sv/sok/", {"q": "penna", "sort": "price"}).content.decode()
+    assert 'href="/en/search/?q=penna&amp;sort=price" lang="en"' in html
+    item = test_catalogue.items["K-1006"]
+    html = client.get(f"/en/search/item/{item.pk}/").content.decode()
+    assert f'href="/sv/sok/artikel/{item.pk}/" lang="sv"' in html
+
+
+def test_paging_links_keep_query_and_filters(client, test_catalogue):
+    html = client.get("/sv/sok/", {"q": "papper", "page_size": 2, "eco_label": "Svanen"}).content.decode()
+    total = client.get("/api/v1/search", {"q": "papper", "eco_label": "Svanen"}).json()["total"]
+    assert total > 2
+    assert "q=papper&amp;page_size=2&amp;eco_label=Svanen&amp;page=2" in html
+    html2 = client.get("/sv/sok/", {"q": "papper", "page_size": 2, "eco_label": "Svanen", "page": 2}).content.decode()
+    assert 'rel="prev"' in html2 and 'start="3"' in html2
+
+
+def test_autocomplete_links_follow_the_page_language(client, test_catalogue):
+    body = client.get("/api/v1/autocomplete", {"q": "kulsp", "lang": "en"}).json()
+    assert body["results"] and all("/en/search/item/" in r["url"] for r in body["results"])
+    body = client.get("/api/v1/autocomplete", {"q": "kulsp", "lang": "sv"}).json()
+    assert all("/sv/sok/artikel/" in r["url"] for r in body["results"])
+
+
+def test_sorting_by_price_and_unit_price_orders_the_page(client, test_catalogue):
+    from decimal import Decimal
+
+    for sort, key in (("price", "price"), ("unit_price", "unit_price")):
+        body = client.get("/api/v1/search", {"q": "penna", "sort": sort}).json()
+        values = [
+            Decimal(r["price"]) / Decimal(r["base_quantity"]) if key == "unit_price" else Decimal(r["price"])
+            for r in body["results"]
+        ]
+        assert values == sorted(values) and len(values) > 2
+    html = client.get("/sv/sok/", {"q": "kontorsstol", "sort": "-price"}).content.decode()
+    assert '<option value="-price" selected>' in html

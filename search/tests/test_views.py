@@ -126,6 +126,11 @@ def test_fallback_notice_on_the_page(client, test_catalogue, settings):
     service._backend_down_until.clear()
     html = client.get("/sv/sok/", {"q": "papper"}).content.decode()
     assert "Sökmotorn svarar inte" in html
+    # One notice, in the page's language, with the results from the database below it.
+    assert html.count("Sökmotorn svarar inte") == 1
+    assert "Kopieringspapper" in html
+    html = client.get("/en/search/", {"q": "papper"}).content.decode()
+    assert "The search engine is not answering" in html and "Kopieringspapper" in html
     service._backend_down_until.clear()
 
 

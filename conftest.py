@@ -49,3 +49,24 @@ def django_db_modify_db_settings(
         if db["ENGINE"] == "django.db.backends.postgresql":
             test = db.setdefault("TEST", {})
             test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{os.getpid()}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _delete_this_runs_opensearch_indexes():
+    """The test settings give each run its own index prefix; remove those indexes when the run ends."""
+    yield
+    from django.conf import settings
+
+    prefix = getattr(settings, "TEST_INDEX_PREFIX", "")
+    url = os.environ.get("OPENSEARCH_URL", "").strip()
+    if not (prefix and url):
+        return
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch([url], timeout=10)
+    try:
+        names = list(client.indices.get(index=f"{prefix}*", expand_wildcards="all"))
+        if names:
+            client.indices.delete(index=",".join(names))
+    except Exception as exc:  # cleanup must never turn a green run red
+        print(f"note: could not delete this run's OpenSearch indexes {prefix}*: {type(exc).__name__}")

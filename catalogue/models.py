@@ -227,6 +227,19 @@ class CatalogueItem(index.Indexed, models.Model):
     def __str__(self) -> str:
         return f"{self.seller_item_id} {self.name}"
 
+    # Versions whose items a full index rebuild sends to the search backends: live ones and those on
+    # their way to publication (publish.py indexes a version before its switch). History stays out.
+    INDEXED_VERSION_STATUSES = (
+        CatalogueVersion.Status.VALIDATED,
+        CatalogueVersion.Status.PENDING_REVIEW,
+        CatalogueVersion.Status.SCHEDULED,
+        CatalogueVersion.Status.PUBLISHED,
+    )
+
+    @classmethod
+    def get_indexed_objects(cls) -> models.QuerySet:
+        return super().get_indexed_objects().filter(version__status__in=cls.INDEXED_VERSION_STATUSES)
+
     def title(self) -> str:
         """The Swedish-normalised name (compound parts and stems), indexed for search only."""
         from search.text import title_text_for

@@ -44,11 +44,11 @@ def database_from_env(default_sqlite_path: Path) -> dict:
     return config
 
 
-def search_backends_from_env() -> dict:
+def search_backends_from_env(index_prefix: str = "hub_") -> dict:
     """Return WAGTAILSEARCH_BACKENDS: the database backend, plus OpenSearch when OPENSEARCH_URL is set."""
     from search.backends import search_backends_for
 
-    return search_backends_for(os.environ.get("OPENSEARCH_URL", "").strip())
+    return search_backends_for(os.environ.get("OPENSEARCH_URL", "").strip(), index_prefix=index_prefix)
 
 
 def base_url_from_env(default: str) -> str:

@@ -15,5 +15,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each run gets its own OpenSearch indexes (like its own PostgreSQL test database): runs side by side
+# on one server never see each other's documents, and never touch a dev server's "hub_" indexes.
+# The root conftest deletes them when the run ends.
+TEST_INDEX_PREFIX = f"hub_test_{os.getpid()}_"
+WAGTAILSEARCH_BACKENDS = search_backends_from_env(index_prefix=TEST_INDEX_PREFIX)  # noqa: F405
 # Catalogue image fetching is switched on only by the tests that serve images locally.
 CATALOGUE_FETCH_IMAGES = False

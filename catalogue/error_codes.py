@@ -217,6 +217,84 @@ _CODES = (
         "Regelpaketet är inte installerat: {detail}",
         "The rule package is not installed: {detail}",
     ),
+    # cXML CIF 3.0 (Ariba Catalog Interchange Format)
+    ErrorCode(
+        "CIF-VERSION",
+        "Filen börjar med {value!r}; en CIF-katalog ska börja med CIF_I_V{expected}.",
+        "The file starts with {value!r}; a CIF catalogue must start with CIF_I_V{expected}.",
+    ),
+    ErrorCode(
+        "CIF-HEADER-LINE",
+        "Huvudraden {value!r} ska ha formen NAMN: värde (eller vara DATA).",
+        "The header line {value!r} must have the form NAME: value (or be DATA).",
+    ),
+    ErrorCode(
+        "CIF-HEADER-UNKNOWN",
+        "Huvudfältet {value} är inte ett CIF 3.0-fält; det läses inte.",
+        "The header field {value} is not a CIF 3.0 field; it is not read.",
+    ),
+    ErrorCode(
+        "CIF-CHARSET-UNKNOWN",
+        "Teckenkodningen CHARSET: {value} känns inte igen (använd t.ex. UTF-8 eller 8859_1).",
+        "The character set CHARSET: {value} is not recognised (use e.g. UTF-8 or 8859_1).",
+    ),
+    ErrorCode(
+        "CIF-FIELDNAMES-MISSING",
+        "Huvudet saknar FIELDNAMES: med fältnamnen, så raderna kan inte läsas.",
+        "The header has no FIELDNAMES: with the field names, so the rows cannot be read.",
+    ),
+    ErrorCode(
+        "CIF-DATA-MISSING",
+        "Raden DATA som inleder artikelraderna saknas.",
+        "The line DATA that starts the item rows is missing.",
+    ),
+    ErrorCode(
+        "CIF-ENDOFDATA-MISSING",
+        "Raden ENDOFDATA som avslutar artikelraderna saknas; filen kan vara avkortad.",
+        "The line ENDOFDATA that ends the item rows is missing; the file may be cut short.",
+    ),
+    ErrorCode(
+        "CIF-ITEMCOUNT",
+        "ITEMCOUNT anger {expected} artikelrader men filen har {found}.",
+        "ITEMCOUNT gives {expected} item rows but the file has {found}.",
+    ),
+    ErrorCode(
+        "CIF-LOADMODE",
+        "LOADMODE {value!r} är okänt; ange F (fullständig) eller I (inkrementell).",
+        "LOADMODE {value!r} is unknown; give F (full) or I (incremental).",
+    ),
+    ErrorCode(
+        "CIF-UNUOM",
+        "UNUOM: TRUE saknas, så enheterna läses som UN/ECE rek. 20-koder; en enhet som inte är det ger fel på "
+        "sin rad. Ange UNUOM: TRUE och UN/ECE-koder (t.ex. EA, XPK, KGM).",
+        "UNUOM: TRUE is missing, so the units are read as UN/ECE Rec 20 codes; a unit that is not one gives an "
+        "error on its line. Give UNUOM: TRUE and UN/ECE codes (e.g. EA, XPK, KGM).",
+    ),
+    ErrorCode(
+        "CIF-FIELD-UNKNOWN",
+        "Fältnamnet {value!r} i FIELDNAMES är inte ett CIF 3.0-fält.",
+        "The field name {value!r} in FIELDNAMES is not a CIF 3.0 field.",
+    ),
+    ErrorCode(
+        "CIF-FIELD-MISSING",
+        "FIELDNAMES saknar det obligatoriska fältet {value!r}.",
+        "FIELDNAMES lacks the required field {value!r}.",
+    ),
+    ErrorCode(
+        "CIF-FIELD-IGNORED",
+        "Fältet {value!r} används inte av hubben; dess värden läses inte.",
+        "The field {value!r} is not used by the hub; its values are not read.",
+    ),
+    ErrorCode(
+        "CIF-COLUMN-COUNT",
+        "Raden har {found} värden men FIELDNAMES anger {expected} fält (citera värden som innehåller komma).",
+        "The row has {found} values but FIELDNAMES names {expected} fields (quote values that contain a comma).",
+    ),
+    ErrorCode(
+        "CIF-DELETE-INVALID",
+        "Delete-värdet {value!r} är okänt; ange TRUE för att ta bort artikeln eller lämna tomt.",
+        "The Delete value {value!r} is unknown; give TRUE to delete the item or leave it empty.",
+    ),
 )
 
 CODES: dict[str, ErrorCode] = {c.code: c for c in _CODES}

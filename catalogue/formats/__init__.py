@@ -14,30 +14,35 @@ __all__ = ["CatalogueReader", "Header", "RawLine", "detect_format", "reader_for"
 
 
 def _registry() -> dict[str, type[CatalogueReader]]:
+    from catalogue.formats.cif import CifReader
     from catalogue.formats.csvfile import CsvReader
     from catalogue.formats.peppol import PeppolReader
     from catalogue.formats.spreadsheet import XlsxReader
 
-    return {"peppol": PeppolReader, "xlsx": XlsxReader, "csv": CsvReader}
+    return {"peppol": PeppolReader, "xlsx": XlsxReader, "cif": CifReader, "csv": CsvReader}
 
 
 REGISTRY = _registry
 
 
 def detect_format(path: Path, filename: str = "") -> str | None:
-    """'peppol', 'xlsx', 'csv' or None, from the content first and the name second."""
+    """'peppol', 'xlsx', 'cif', 'csv' or None, from the content first and the name second."""
     with open(path, "rb") as handle:
         head = handle.read(4096)
     name = (filename or str(path)).lower()
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"CIF_I_V"):
+        return "cif"  # CIF is CSV under a header; it must win over the CSV fallback
     if stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "peppol"
     if name.endswith(".xml"):
         return "peppol"
     if name.endswith(".xlsx"):
         return "xlsx"
+    if name.endswith(".cif"):
+        return "cif"
     if name.endswith((".csv", ".txt")) or head:
         return "csv"
     return None

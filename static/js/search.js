@@ -17,7 +17,7 @@
     function say(count) {
       if (!status) return;
       status.textContent = count === 1 ? status.getAttribute("data-one")
-        : status.getAttribute("data-many").replace("%s", String(count));
+        : status.getAttribute("data-many").replace("{n}", String(count));
     }
 
     function clear() {

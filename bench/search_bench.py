@@ -1,24 +1,36 @@
-"""Benchmark: p50/p95 latency of faceted text queries and autocomplete, in-process, per backend.
+"""Benchmark: search latency in-process and over HTTP, throughput under load, index build time, per backend.
 
-Rerun:  .venv/bin/python bench/search_bench.py --items 20000
-        DATABASE_URL=$(scripts/postgres.sh url) .venv/bin/python bench/search_bench.py --items 20000
-        OPENSEARCH_URL=http://127.0.0.1:9200 .venv/bin/python bench/search_bench.py --items 20000
-Creates a throw-away test database, loads N items from catalogue.generator on one open
-agreement (search_text filled in bulk, as an importer does), indexes them in every configured
-backend (index build time), then times the search service. Not yet measured: HTTP and
-concurrent load (locust/wrk), and the 500k size the issue asks for.
+Rerun (one command per backend; each builds its own throw-away database and drops it at the end):
+    .venv/bin/python bench/search_bench.py --items 500000 --http
+    DATABASE_URL=$(scripts/postgres.sh url) .venv/bin/python bench/search_bench.py --items 500000 --http
+    DATABASE_URL=$(scripts/postgres.sh url) OPENSEARCH_URL=http://127.0.0.1:9200 \
+        .venv/bin/python bench/search_bench.py --items 500000 --http
+Steps: load N items from catalogue.generator on one open agreement (search_text filled in bulk, as an
+importer does), index them in every configured backend (index build time), time the search service
+in-process (p50/p95 of faceted text queries, filtered + sorted queries, autocomplete), then serve the hub
+with gunicorn from requirements-dev.txt and measure over HTTP from other processes: sequential p50/p95,
+then 16 concurrent clients with `wrk` (apt package; a Python client process when wrk is missing).
+--keep keeps the database (and OpenSearch index) for the next run with the same --items, for profiling.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
+import textwrap
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.test")
 
 import django  # noqa: E402
@@ -30,6 +42,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 QUERIES = ["papper", "kopieringspapper", "pennor", "kontorsstol", "handskar", "kaffe", "skrivbord", "rengöring"]
 PREFIXES = ["ko", "kö", "pa", "pe", "sk", "ha", "st", "mu"]
+INDEX_PREFIX = "hub_bench_"
+PORT = 8765
 
 
 def pct(values: list[float], p: float) -> float:
@@ -37,38 +51,56 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def line(name: str, values: list[float]) -> str:
+    return f"  {name:26s} p50={statistics.median(values):7.1f} ms  p95={pct(values, 95):7.1f} ms  n={len(values)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--http", action="store_true", help="also serve the hub and measure over HTTP")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=30, help="seconds of concurrent load per URL kind")
+    parser.add_argument("--keep", action="store_true", help="keep the database for the next run")
     args = parser.parse_args()
     setup_test_environment()
-    if connection.vendor == "sqlite":
-        import tempfile
-
-        connection.settings_dict["TEST"]["NAME"] = str(
-            Path(tempfile.gettempdir()) / f"hub-search-bench-{os.getpid()}.sqlite3"
-        )
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(args.items, args.rounds)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-def run(n: int, rounds: int) -> None:
-    import datetime
-
     from django.conf import settings
+
+    if "INDEX_PREFIX" in settings.WAGTAILSEARCH_BACKENDS["default"]:
+        settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = INDEX_PREFIX
+    if connection.vendor == "sqlite":
+        suffix = f"keep-{args.items}" if args.keep else str(os.getpid())
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.gettempdir()) / f"hub-search-bench-{suffix}.sqlite3"
+        )
+    else:
+        connection.settings_dict["TEST"]["NAME"] = "test_hub_search_bench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep)
+    try:
+        version = load_and_index(args.items)
+        measure_in_process(args.rounds)
+        if args.http:
+            measure_http(args, version)
+    finally:
+        if not args.keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def load_and_index(n: int):
+    import datetime
 
     from catalogue.generator import iter_items
     from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
     from hub.organisations.models import Supplier
     from search import indexing, service
-    from search.service import SearchQuery
+    from search.tests.fixtures import refresh_search_indexes, reset_search_indexes
 
-    if "INDEX_PREFIX" in settings.WAGTAILSEARCH_BACKENDS["default"]:
-        settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = "hub_bench_"
+    label = service.backend_label("default")
+    existing = CatalogueVersion.objects.filter(catalogue__agreement__reference="BENCH-1").first()
+    if existing is not None and CatalogueItem.objects.filter(version=existing).count() == n:
+        print(f"backend={label} items={n} (kept from an earlier --keep run)")
+        return existing
     supplier = Supplier.objects.create(name="Bench AB", orgnr="5560160680")
     agreement = Agreement.objects.create(
         reference="BENCH-1", title="Bench", valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2099, 1, 1)
@@ -102,35 +134,164 @@ def run(n: int, rounds: int) -> None:
         CatalogueItem.objects.bulk_create(indexing.fill_search_text(batch))
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
-    from search.tests.fixtures import refresh_search_indexes, reset_search_indexes
-
     reset_search_indexes()
     indexing.index_version(version)
     refresh_search_indexes()
     build = time.perf_counter() - t0
-    label = service.backend_label("default")
     print(f"backend={label} items={n} load+normalise={load:.1f}s index build={build:.1f}s")
+    return version
 
-    facet_times, plain_times, ac_times = [], [], []
-    service.search(SearchQuery(q="papper", log=False))  # warm caches
+
+def measure_in_process(rounds: int) -> None:
+    from search import service
+    from search.service import SearchQuery
+
+    facet_times, filtered_times, ac_times = [], [], []
+    for q in QUERIES:  # warm caches
+        service.search(SearchQuery(q=q, log=False))
     for _ in range(rounds):
         for q in QUERIES:
             t = time.perf_counter()
             service.search(SearchQuery(q=q, log=False))
-            plain_times.append((time.perf_counter() - t) * 1000)
+            facet_times.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             service.search(SearchQuery(q=q, price_ranges=["0-100", "100-500"], sort="price", log=False))
-            facet_times.append((time.perf_counter() - t) * 1000)
+            filtered_times.append((time.perf_counter() - t) * 1000)
         for p in PREFIXES:
             t = time.perf_counter()
             service.autocomplete(p)
             ac_times.append((time.perf_counter() - t) * 1000)
-    for name, values in (
-        ("text query + facets", plain_times),
-        ("filtered + sorted", facet_times),
-        ("autocomplete", ac_times),
-    ):
-        print(f"  {name:22s} p50={statistics.median(values):7.1f} ms  p95={pct(values, 95):7.1f} ms  n={len(values)}")
+    print("in-process:")
+    print(line("text query + facets", facet_times))
+    print(line("filtered + sorted + facets", filtered_times))
+    print(line("autocomplete", ac_times))
+
+
+def _paths() -> dict[str, list[str]]:
+    def enc(params: dict) -> str:
+        return urllib.parse.urlencode(params)
+
+    return {
+        "/sv/sok/": [f"/sv/sok/?{enc({'q': q})}" for q in QUERIES],
+        "/api/v1/search": [f"/api/v1/search?{enc({'q': q})}" for q in QUERIES]
+        + [f"/api/v1/search?{enc({'q': q, 'price_ranges': '0-100', 'sort': 'price'})}" for q in QUERIES],
+        "/api/v1/autocomplete": [f"/api/v1/autocomplete?{enc({'q': p})}" for p in PREFIXES],
+    }
+
+
+def _server_settings(tmp: Path) -> str:
+    """A settings module pointing the served hub at the bench database and index."""
+    module = "hub_search_bench_settings"
+    (tmp / f"{module}.py").write_text(
+        textwrap.dedent(
+            f"""
+            from hub.settings.test import *  # noqa: F403
+            DATABASES["default"]["NAME"] = {connection.settings_dict["NAME"]!r}  # noqa: F405
+            if "INDEX_PREFIX" in WAGTAILSEARCH_BACKENDS["default"]:  # noqa: F405
+                WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = {INDEX_PREFIX!r}  # noqa: F405
+            """
+        )
+    )
+    return module
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except Exception:
+            time.sleep(0.5)
+    raise RuntimeError(f"the bench server did not answer {url}")
+
+
+WRK_SCRIPT = """
+paths = {%s}
+i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%f %%f %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+CLIENT_SCRIPT = """
+import http.client, json, sys, threading, time
+base_port, seconds, clients, paths = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
+times, errors, lock = [], [0], threading.Lock()
+def worker(k):
+    conn = http.client.HTTPConnection("127.0.0.1", base_port, timeout=30)
+    end, i = time.monotonic() + seconds, k
+    while time.monotonic() < end:
+        t = time.perf_counter()
+        try:
+            conn.request("GET", paths[i % len(paths)]); r = conn.getresponse(); r.read(); ok = r.status == 200
+        except Exception:
+            ok = False; conn = http.client.HTTPConnection("127.0.0.1", base_port, timeout=30)
+        with lock:
+            (times.append((time.perf_counter() - t) * 1000) if ok else errors.__setitem__(0, errors[0] + 1))
+        i += 1
+threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+[t.start() for t in threads]; [t.join() for t in threads]
+times.sort()
+print("RESULT", len(times), int(seconds * 1e6), times[len(times) // 2], times[int(0.95 * (len(times) - 1))], errors[0])
+"""
+
+
+def _load(paths: list[str], clients: int, seconds: int) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p95 ms, errors) with `clients` concurrent connections from another process."""
+    if shutil.which("wrk"):
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+        cmd = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "30s", "-s", f.name]
+        cmd.append(f"http://127.0.0.1:{PORT}")
+    else:
+        cmd = [sys.executable, "-c", CLIENT_SCRIPT, str(PORT), str(seconds), str(clients), json.dumps(paths)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    result = next(ln for ln in out.splitlines() if ln.startswith("RESULT")).split()
+    requests, duration_us, p50, p95, errors = int(result[1]), int(result[2]), *map(float, result[3:5]), int(result[5])
+    return requests / (duration_us / 1e6), p50, p95, errors
+
+
+def measure_http(args, version) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="hub-search-bench-"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=_server_settings(tmp), PYTHONPATH=f"{tmp}:{ROOT}")
+    workers, threads = 2, 8
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "hub.wsgi:application", "--bind", f"127.0.0.1:{PORT}"]
+        + ["--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{PORT}/api/v1/autocomplete?q=ko")
+        print(f"HTTP (gunicorn {workers} workers x {threads} threads, loopback):")
+        for kind, paths in _paths().items():
+            for path in paths:  # warm every worker
+                for _ in range(workers):
+                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=60).read()
+            times = []
+            for _ in range(args.rounds):
+                for path in paths:
+                    t = time.perf_counter()
+                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=60).read()
+                    times.append((time.perf_counter() - t) * 1000)
+            print(line(f"{kind} 1 client", times))
+            rps, p50, p95, errors = _load(paths, args.clients, args.duration)
+            print(
+                f"  {kind + f' {args.clients} clients':26s} p50={p50:7.1f} ms  p95={p95:7.1f} ms  "
+                f"{rps:6.1f} req/s  errors={errors}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -69,3 +69,64 @@ def match(groups: list[list[str]], versions: list[int], any_word: bool, limit: i
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(row[0]), float(row[1] or 0.0)) for row in cursor.fetchall()]
+
+
+AUTOCOMPLETE_TABLE = "search_autocomplete"  # created by migration search/0003
+
+
+def _word_chars(word: str) -> str:
+    return "".join(ch for ch in word if ch.isalnum())
+
+
+def autocomplete_ids(words: list[str], versions: list[int], limit: int) -> list[int]:
+    """Item ids (one per distinct name and version) whose name has words starting with each typed word.
+
+    An indexed prefix query on the autocomplete table, å/ä/ö kept distinct; the caller checks visibility
+    and the exact prefix (search.text.prefix_matches), since rows can outlive an edited item.
+    """
+    words = [w for w in (_word_chars(w) for w in words) if w]
+    if not words or not versions:
+        return []
+    placeholders = ", ".join(["%s"] * len(versions))
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT item_id FROM {AUTOCOMPLETE_TABLE} WHERE {AUTOCOMPLETE_TABLE} MATCH %s "  # noqa: S608
+            f"AND version_id IN ({placeholders}) LIMIT %s"
+        )
+        params = [" AND ".join(f'"{w}"*' for w in words), *versions, limit]
+    elif connection.vendor == "postgresql":
+        sql = (
+            f"SELECT item_id FROM {AUTOCOMPLETE_TABLE} "  # noqa: S608
+            "WHERE to_tsvector('simple'::regconfig, name) @@ to_tsquery('simple'::regconfig, %s) "
+            f"AND version_id IN ({placeholders}) LIMIT %s"
+        )
+        params = [" & ".join(f"{w}:*" for w in words), *versions, limit]
+    else:
+        raise NotImplementedError(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def refresh_autocomplete(version_ids: list[int]) -> None:
+    """Rebuild the autocomplete rows of these versions from their items (one row per distinct name)."""
+    if not version_ids or connection.vendor not in {"sqlite", "postgresql"}:
+        return
+    items = CatalogueItem._meta.db_table
+    with connection.cursor() as cursor:
+        for version_id in sorted(set(version_ids)):
+            cursor.execute(f"DELETE FROM {AUTOCOMPLETE_TABLE} WHERE version_id = %s", [version_id])  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {AUTOCOMPLETE_TABLE} (name, version_id, item_id) "  # noqa: S608
+                f"SELECT name, version_id, MIN(id) FROM {items} WHERE version_id = %s GROUP BY version_id, name",
+                [version_id],
+            )
+
+
+def drop_autocomplete(version_ids: list[int]) -> None:
+    """Remove the autocomplete rows of these versions."""
+    if not version_ids or connection.vendor not in {"sqlite", "postgresql"}:
+        return
+    with connection.cursor() as cursor:
+        for version_id in sorted(set(version_ids)):
+            cursor.execute(f"DELETE FROM {AUTOCOMPLETE_TABLE} WHERE version_id = %s", [version_id])  # noqa: S608

@@ -5,6 +5,8 @@
 - `index_version(version)`: add every item of a (newly published) version to every
   configured backend (OpenSearch and the database backend the hub falls back on).
 - `unindex_version(version)`: remove a superseded version's items from every backend.
+- Both also keep the autocomplete table (migration search/0003, one row per distinct name per
+  version) in step: it is rebuilt per version from the items in the database.
 - A full rebuild without downtime: `python manage.py update_index` (modelsearch); with
   ATOMIC_REBUILD the OpenSearch index is built under a new name and the alias swapped.
 """
@@ -18,6 +20,7 @@ from django.conf import settings
 from modelsearch.backends import get_search_backend
 
 from catalogue.models import CatalogueItem, CatalogueVersion
+from search import dbsearch
 from search.text import search_text_for
 
 logger = logging.getLogger(__name__)
@@ -45,16 +48,19 @@ def _backends():
 
 
 def index_items(items: Iterable[CatalogueItem]) -> int:
-    """Add or update items in every backend; returns how many were sent."""
+    """Add or update items in every backend and the autocomplete table; returns how many were sent."""
     batch: list[CatalogueItem] = []
     sent = 0
+    versions: set[int] = set()
     for item in items:
         batch.append(item)
+        versions.add(item.version_id)
         if len(batch) >= BATCH:
             sent += _send(batch)
             batch = []
     if batch:
         sent += _send(batch)
+    dbsearch.refresh_autocomplete(sorted(versions))
     return sent
 
 
@@ -82,4 +88,5 @@ def unindex_version(version: CatalogueVersion) -> int:
         for _name, backend in _backends():
             backend.delete(item)
         removed += 1
+    dbsearch.drop_autocomplete([version.pk])
     return removed

@@ -43,6 +43,8 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 # The text match is capped: facets and sorting then work on the best matches.
 MAX_MATCHES = 2_000
+# Autocomplete looks at this many candidate rows (one per distinct name on the database backends).
+AUTOCOMPLETE_CANDIDATES = 200
 SORTS = ("relevance", "price", "-price", "unit_price")
 # Price ranges in SEK: (key, low inclusive, high exclusive or None).
 PRICE_RANGES = (
@@ -533,6 +535,18 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     return result
 
 
+def _distinct_names(ids: list[int], names: dict[int, str]) -> list[int]:
+    """The first id of each name (compared case-insensitively), in order."""
+    seen: set[str] = set()
+    out = []
+    for pk in ids:
+        key = names[pk].casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(pk)
+    return out
+
+
 def autocomplete(prefix: str, user=None, limit: int = 8) -> tuple[list[Suggestion], str, bool]:
     """Items whose name has a word starting with what was typed (å, ä, ö kept distinct)."""
     words = text.tokens(_clean_text(prefix, text.MAX_QUERY_CHARS))[: text.MAX_QUERY_WORDS]
@@ -544,33 +558,28 @@ def autocomplete(prefix: str, user=None, limit: int = 8) -> tuple[list[Suggestio
     versions = _visible_versions(visible)
 
     def run(backend) -> list[int]:
+        if _is_database_backend(backend):
+            return dbsearch.autocomplete_ids(words, versions, AUTOCOMPLETE_CANDIDATES)
         qs = CatalogueItem.objects.filter(version_id__in=versions)
-        return [obj.pk for obj in backend.autocomplete(typed, qs)[:100]]
+        return [obj.pk for obj in backend.autocomplete(typed, qs)[:AUTOCOMPLETE_CANDIDATES]]
 
     ids, backend_name, fallback = _run_on_backends(run)
+    from_database = _is_database_backend(get_search_backend(backend_name))
     rows = dict(visible.filter(pk__in=ids).values_list("pk", "name"))
-    chosen = [pk for pk in ids if pk in rows and text.prefix_matches(rows[pk], typed)]
-    if len(chosen) < limit:
-        # Backends may fold å/ä/ö ("kö" -> "ko"), filling the candidates with the wrong words;
-        # look the prefix up in the names directly, in the usual capitalisations.
-        last = words[-1]
-        cond = Q(name__contains=last) | Q(name__contains=last.capitalize()) | Q(name__contains=last.upper())
-        for pk, name in visible.filter(cond).exclude(pk__in=chosen).values_list("pk", "name")[:200]:
-            if text.prefix_matches(name, typed):
-                rows[pk] = name
-                chosen.append(pk)
-            if len(chosen) >= limit * 3:
-                break
-    chosen = chosen[: limit * 3]
+    chosen = _distinct_names([pk for pk in ids if pk in rows and text.prefix_matches(rows[pk], typed)], rows)
+    if len(chosen) < limit and not from_database:
+        # OpenSearch's hits can be many items of one name: top up with distinct names from the
+        # autocomplete table (an indexed prefix query, å/ä/ö kept distinct).
+        extra = [pk for pk in dbsearch.autocomplete_ids(words, versions, AUTOCOMPLETE_CANDIDATES) if pk not in rows]
+        more = dict(visible.filter(pk__in=extra).values_list("pk", "name"))
+        rows.update(more)
+        chosen = _distinct_names(
+            chosen + [pk for pk in extra if pk in more and text.prefix_matches(more[pk], typed)], rows
+        )
+    if from_database:
+        # The table answers in storage order: names starting with the typed text first, then shorter ones.
+        chosen.sort(key=lambda pk: (not rows[pk].casefold().startswith(typed), len(rows[pk]), rows[pk]))
+    chosen = chosen[:limit]
     items = CatalogueItem.objects.select_related("version__catalogue__supplier").in_bulk(chosen)
-    seen: set[str] = set()
-    out: list[Suggestion] = []
-    for pk in chosen:
-        item = items.get(pk)
-        if item is None or item.name.casefold() in seen:
-            continue
-        seen.add(item.name.casefold())
-        out.append(Suggestion(item.pk, item.name, item.version.catalogue.supplier.name))
-        if len(out) >= limit:
-            break
+    out = [Suggestion(pk, items[pk].name, items[pk].version.catalogue.supplier.name) for pk in chosen if pk in items]
     return out, backend_label(backend_name), fallback

@@ -32,7 +32,9 @@ ISSUES_PER_PAGE = 100
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Katalogfil"),
-        help_text=gettext_lazy("Peppol BIS Catalogue 3 (XML), Excel (.xlsx) eller CSV med svenska kolumnrubriker"),
+        help_text=gettext_lazy(
+            "Peppol BIS Catalogue 3 (XML), Excel (.xlsx), CSV med svenska kolumnrubriker eller cXML CIF 3.0 (.cif)"
+        ),
     )
 
 

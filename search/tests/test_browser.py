@@ -118,6 +118,8 @@ def test_pages_are_accessible_in_both_languages(browser_page, axe, test_catalogu
     }[lang]
     page.goto(f"{search_url}?q=kulspetspenna&sort=price")
     assert page.locator("html").get_attribute("lang") == lang
+    compare = {"sv": "Jämför markerade (högst 4)", "en": "Compare selected (at most 4)"}[lang]
+    assert page.get_by_role("button", name=compare).is_visible()
     axe(page)
     # Paging and a selected filter.
     page.goto(f"{search_url}?q=papper&page_size=3&page=2&eco_label=Svanen")

@@ -33,7 +33,7 @@ seed: migrate
 
 run: install standards seed
 	$(MANAGE) compilemessages --ignore=.venv -v 0
-	$(MANAGE) runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 test: install-dev standards
 	$(PY) manage.py compilemessages --ignore=.venv -v 0

@@ -1,0 +1,50 @@
+"""The hub's clock: publish scheduled guidance pages and activate scheduled catalogue versions.
+
+Wagtail publishes a page with a go-live date only when `publish_scheduled` runs, and an approved
+catalogue version whose validity starts later goes live only when `activate_scheduled_catalogues`
+runs. This command runs both every --interval seconds in one process (`make run` starts it beside
+the web server); in production run it under a supervisor, or run the two commands from cron.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from catalogue.review import activate_scheduled
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Publicerar schemalagda sidor och katalogversioner med jämna mellanrum / "
+        "Publishes scheduled pages and catalogue versions at an interval"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=int, default=60, help="seconds between rounds (default 60)")
+        parser.add_argument("--once", action="store_true", help="run one round and exit")
+
+    def handle(self, *args, **options):
+        interval = max(5, options["interval"])
+        while True:
+            self.run_round()
+            if options["once"]:
+                return
+            time.sleep(interval)
+
+    def run_round(self) -> None:
+        # One failing job must not stop the clock: log it and try again next round.
+        try:
+            call_command("publish_scheduled", verbosity=0)
+        except Exception:
+            logger.exception("publish_scheduled failed")
+        try:
+            for version in activate_scheduled(None):
+                self.stdout.write(f"{version.catalogue} v{version.number}: publicerad / published")
+        except Exception:
+            logger.exception("activate_scheduled failed")

@@ -13,9 +13,10 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from catalogue.models import CatalogueItem
+from catalogue.models import Agreement, CatalogueItem
+from hub.organisations.models import Supplier
 from search import service
-from search.categories import category_path, is_family, is_segment, segment_of
+from search.categories import category_label, category_path, family_of, is_code, is_family, is_segment, segment_of
 from search.service import FacetValue, SearchQuery
 
 MAX_COMPARE = 4
@@ -50,7 +51,7 @@ def query_from_request(request: HttpRequest) -> tuple[SearchQuery, list[str]]:
         sort=get.get("sort", "relevance") or "relevance",
         page=page,
         page_size=page_size,
-        **{attr: [v for v in get.getlist(name) if v][:50] for name, attr in FACETS},
+        **{attr: [v.strip() for v in get.getlist(name) if v.strip()][:50] for name, attr in FACETS},
     )
     return query, notes
 
@@ -107,7 +108,8 @@ def category_groups(values: list[FacetValue]) -> list[CategoryGroup]:
         if is_segment(value.value):
             groups.setdefault(value.value, CategoryGroup(None, [])).segment = value
     for value in values:
-        if is_family(value.value):
+        # Families, and a commodity code chosen by hand (the facet itself lists segments and families only).
+        if is_code(value.value) and not is_segment(value.value):
             groups.setdefault(segment_of(value.value), CategoryGroup(None, [])).families.append(value)
     for group in groups.values():
         group.families.sort(key=lambda f: f.value)
@@ -127,7 +129,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "Sökmotorn svarar inte; resultaten kommer från databasen / The search engine is not answering; results come from the database"  # noqa: E501
     )
     messages = [m for m in result.messages if not (result.fallback and m == fallback_message)]
-    facets = result.facets
+    facets = _with_selected_values(result.facets, query)
     return render(
         request,
         "search/search.html",
@@ -153,6 +155,36 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "language_switch": _language_switch(_with_query(search_page_url(_other_lang()), request)),
         },
     )
+
+
+def _with_selected_values(facets: dict[str, list[FacetValue]], query: SearchQuery) -> dict[str, list[FacetValue]]:
+    """Keep every chosen filter on the page, with 0 hits when the current search has none in it.
+
+    Otherwise a filter chosen for an earlier search would narrow a new one invisibly, with no box to untick.
+    """
+    facets = {name: list(values) for name, values in facets.items()}
+    chosen = {
+        "supplier": _known_names(Supplier, query.suppliers, "name"),
+        "agreement": _known_names(Agreement, query.agreements, "title"),
+        "category": {
+            code: category_label(code if is_segment(code) or is_family(code) else family_of(code))
+            for code in query.categories
+            if is_code(code)
+        },
+        "eco_label": {label: label for label in query.eco_labels if label},
+        "price": {},  # every price range is always listed
+    }
+    for name, labels in chosen.items():
+        shown = {value.value for value in facets.get(name, [])}
+        facets.setdefault(name, []).extend(
+            FacetValue(value, label, 0, True) for value, label in labels.items() if value not in shown
+        )
+    return facets
+
+
+def _known_names(model, ids: list[str], field: str) -> dict[str, str]:
+    numbers = [int(i) for i in ids if str(i).isdigit() and len(str(i)) < 12]
+    return {str(pk): name for pk, name in model.objects.filter(pk__in=numbers).values_list("pk", field)}
 
 
 def _facet_title(name: str) -> str:

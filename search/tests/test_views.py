@@ -287,3 +287,16 @@ def test_sorting_by_price_and_unit_price_orders_the_page(client, test_catalogue)
         assert values == sorted(values) and len(values) > 2
     html = client.get("/sv/sok/", {"q": "kontorsstol", "sort": "-price"}).content.decode()
     assert '<option value="-price" selected>' in html
+
+
+def test_a_chosen_filter_stays_visible_when_the_new_search_has_no_hits_in_it(client, test_catalogue):
+    supplier = test_catalogue.suppliers["mobler"].pk
+    params = {"q": "penna", "category": "14110000", "supplier": str(supplier), "eco_label": "KRAV"}
+    html = client.get("/sv/sok/", params).content.decode()
+    body = client.get("/api/v1/search", params).json()
+    assert body["total"] == 0
+    # Each chosen value is still a ticked box (with 0 hits), so the buyer can see and untick it.
+    assert 'value="14110000" checked' in html and "Pappersprodukter" in html
+    assert f'value="{supplier}" checked' in html and "Möbelhuset AB" in html
+    assert 'value="KRAV" checked' in html
+    assert "Rensa alla filter" in html and 'href="/sv/sok/?q=penna"' in html

@@ -295,6 +295,31 @@ _CODES = (
         "Delete-värdet {value!r} är okänt; ange TRUE för att ta bort artikeln eller lämna tomt.",
         "The Delete value {value!r} is unknown; give TRUE to delete the item or leave it empty.",
     ),
+    # BMEcat 2005
+    ErrorCode(
+        "BMECAT-DOCTYPE",
+        "BMEcat-filen innehåller en DOCTYPE- eller ENTITY-deklaration. Hubben läser aldrig DTD:er; ta bort den "
+        "(BMEcat 2005 använder XML Schema).",
+        "The BMEcat file contains a DOCTYPE or ENTITY declaration. The hub never reads DTDs; remove it "
+        "(BMEcat 2005 uses XML Schema).",
+    ),
+    ErrorCode(
+        "BMECAT-NOT-CATALOGUE",
+        "Dokumentet är inte en BMEcat-katalog (rotelementet ska vara BMECAT).",
+        "The document is not a BMEcat catalogue (the root element must be BMECAT).",
+    ),
+    ErrorCode(
+        "BMECAT-TRANSACTION",
+        "Transaktionen {value} stöds inte; skicka T_NEW_CATALOG (hela katalogen) eller T_UPDATE_PRODUCTS.",
+        "The transaction {value} is not supported; send T_NEW_CATALOG (the whole catalogue) or T_UPDATE_PRODUCTS.",
+    ),
+    ErrorCode(
+        "BMECAT-PRICE-TYPE",
+        "Artikeln har inget nettopris (net_customer eller net_list); priset av typen {value} används som "
+        "pris exkl. moms.",
+        "The product has no net price (net_customer or net_list); the price of type {value} is used as the "
+        "price excl. VAT.",
+    ),
 )
 
 CODES: dict[str, ErrorCode] = {c.code: c for c in _CODES}

@@ -14,19 +14,22 @@ __all__ = ["CatalogueReader", "Header", "RawLine", "detect_format", "reader_for"
 
 
 def _registry() -> dict[str, type[CatalogueReader]]:
+    from catalogue.formats.bmecat import BmecatReader
     from catalogue.formats.cif import CifReader
     from catalogue.formats.csvfile import CsvReader
     from catalogue.formats.peppol import PeppolReader
     from catalogue.formats.spreadsheet import XlsxReader
 
-    return {"peppol": PeppolReader, "xlsx": XlsxReader, "cif": CifReader, "csv": CsvReader}
+    return {"peppol": PeppolReader, "xlsx": XlsxReader, "cif": CifReader, "bmecat": BmecatReader, "csv": CsvReader}
 
 
 REGISTRY = _registry
 
 
 def detect_format(path: Path, filename: str = "") -> str | None:
-    """'peppol', 'xlsx', 'cif', 'csv' or None, from the content first and the name second."""
+    """'peppol', 'xlsx', 'cif', 'bmecat', 'csv' or None, from the content first and the name second."""
+    from catalogue.formats.bmecat import is_bmecat
+
     with open(path, "rb") as handle:
         head = handle.read(4096)
     name = (filename or str(path)).lower()
@@ -35,6 +38,8 @@ def detect_format(path: Path, filename: str = "") -> str | None:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"CIF_I_V"):
         return "cif"  # CIF is CSV under a header; it must win over the CSV fallback
+    if stripped.startswith(b"<") and is_bmecat(head):
+        return "bmecat"
     if stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "peppol"
     if name.endswith(".xml"):

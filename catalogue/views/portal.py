@@ -33,7 +33,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Katalogfil"),
         help_text=gettext_lazy(
-            "Peppol BIS Catalogue 3 (XML), Excel (.xlsx), CSV med svenska kolumnrubriker eller cXML CIF 3.0 (.cif)"
+            "Peppol BIS Catalogue 3 (XML), BMEcat 2005 (XML), Excel (.xlsx), CSV med svenska kolumnrubriker "
+            "eller cXML CIF 3.0 (.cif)"
         ),
     )
 

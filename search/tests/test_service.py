@@ -158,3 +158,61 @@ def test_trigram_fallback_on_postgresql(test_catalogue):
         return
     names_by_pk = {i.pk: i.name for i in test_catalogue.items.values()}
     assert found and names_by_pk[found[0][0]].startswith("Kopieringspapper")
+
+
+def test_opensearch_autocomplete_keeps_o_with_dots_at_index_and_query_time(test_catalogue):
+    """modelsearch's own settings fold å/ä/ö when indexing only; the hub's settings fold on neither side."""
+    from modelsearch.backends import get_search_backend
+
+    from catalogue.models import CatalogueItem
+    from search.analysis import SWEDISH_INDEX_SETTINGS
+
+    analyzers = SWEDISH_INDEX_SETTINGS["settings"]["analysis"]["analyzer"]
+    assert not any("asciifolding" in a["filter"] for a in analyzers.values())
+    backend = get_search_backend("default")
+    if not hasattr(backend, "es"):
+        pytest.skip("OpenSearch is not configured (OPENSEARCH_URL unset)")
+    index = backend.get_index_for_model(CatalogueItem)
+    tokens = index.es.indices.analyze(index=index.name, body={"analyzer": "edgengram_analyzer", "text": "Köksstol"})
+    grams = {t["token"] for t in tokens["tokens"]}
+    assert {"kö", "kök"} <= grams and "ko" not in grams
+    # The raw OpenSearch hits, before the service's own prefix check: "kö" finds "kök…", never "ko…".
+    hits = [obj.name for obj in backend.autocomplete("kö", CatalogueItem.objects.all())[:50]]
+    assert "Köksstol" in hits
+    assert all(any(w.lower().startswith("kö") for w in name.split()) for name in hits)
+    assert not any(name.lower().startswith(("ko", "kor")) for name in hits)
+
+
+def test_autocomplete_gives_distinct_names_when_many_items_share_one(test_catalogue):
+    from catalogue.models import CatalogueItem
+    from search import indexing
+
+    template = test_catalogue.items[next(k for k, i in test_catalogue.items.items() if i.name == "Köksstol")]
+    copies = [
+        CatalogueItem(
+            version=template.version,
+            line_number=10_000 + n,
+            seller_item_id=f"COPY-{n}",
+            name="Köksstol",
+            unit=template.unit,
+            price=template.price,
+        )
+        for n in range(300)
+    ]
+    CatalogueItem.objects.bulk_create(indexing.fill_search_text(copies))
+    indexing.index_items(CatalogueItem.objects.filter(seller_item_id__startswith="COPY-"))
+    got = [s.name for s in autocomplete("kö", limit=20)[0]]
+    assert got.count("Köksstol") == 1
+    assert len(got) > 1  # the other kö… names still come through
+
+
+def test_autocomplete_forgets_an_unindexed_version(test_catalogue):
+    from search import indexing
+
+    version = test_catalogue.items[next(k for k, i in test_catalogue.items.items() if i.name == "Köksstol")].version
+    assert "Köksstol" in [s.name for s in autocomplete("kö")[0]]
+    indexing.unindex_version(version)
+    from search.tests.fixtures import refresh_search_indexes
+
+    refresh_search_indexes()
+    assert "Köksstol" not in [s.name for s in autocomplete("kö")[0]]

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import datetime
 import logging
+import operator
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -182,8 +184,9 @@ class _Fields:
             # Decimals, text and integers go to the driver as they are (Django registers the
             # Decimal adapter for SQLite; psycopg takes Decimal); JSON and dates need the field's prep.
             plain = {"CharField", "TextField", "PositiveIntegerField", "ForeignKey", "DecimalField", "IntegerField"}
-            preps = [(f.attname, None if f.get_internal_type() in plain else f) for f in fields]
-            cls._cached = (fields, defaults, preps)
+            preps = [(index, f) for index, f in enumerate(fields) if f.get_internal_type() not in plain]
+            values_of = operator.itemgetter(*[f.attname for f in fields])
+            cls._cached = (fields, defaults, preps, values_of)
         return cls._cached
 
 
@@ -192,29 +195,64 @@ class NewItem(SimpleNamespace):
 
     @classmethod
     def build(cls, version_id: int, fields: dict) -> NewItem:
-        _fields, defaults, _preps = _Fields.get()
+        defaults = _Fields.get()[1]
         return cls(**{**defaults, "version_id": version_id, **fields})
+
+
+def _rows(items: list) -> list[list]:
+    """Each item's column values in field order, prepared for the driver."""
+    fields, _defaults, preps, values_of = _Fields.get()
+    # Most JSON lists are empty and most dates missing: prepare those once per batch, not per row.
+    empty = {
+        index: field.get_db_prep_save([], connection)
+        for index, field in preps
+        if field.get_internal_type() == "JSONField"
+    }
+    rows = []
+    for item in items:
+        try:
+            row = list(values_of(item.__dict__))
+        except KeyError:  # a model instance with a deferred field
+            row = [getattr(item, f.attname) for f in fields]
+        for index, field in preps:
+            value = row[index]
+            if value is None:
+                continue
+            if not value and index in empty:
+                row[index] = empty[index]
+            else:
+                row[index] = field.get_db_prep_save(value, connection)
+        rows.append(row)
+    return rows
 
 
 def insert_items(items: list) -> None:
     """bulk_create without its per-row SQL building (most of the fast pass's time at 100k lines).
 
-    Takes model instances or NewItems. Plain executemany; nothing gets a primary key back.
+    Takes model instances or NewItems; nothing gets a primary key back. PostgreSQL gets COPY
+    (psycopg 3), the others a plain executemany.
     """
-    fields, _defaults, preps = _Fields.get()
+    if not items:
+        return
+    fields = _Fields.get()[0]
+    rows = _rows(items)
     table = connection.ops.quote_name(CatalogueItem._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - model metadata
-    rows = []
-    for item in items:
-        row = []
-        for attname, field in preps:
-            value = getattr(item, attname)
-            row.append(value if field is None else field.get_db_prep_save(value, connection))
-        rows.append(row)
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - model metadata
         for start in range(0, len(rows), 1000):
             cursor.executemany(sql, rows[start : start + 1000])
+
+
+def _insert_on(shared_connection, items: list) -> None:
+    """insert_items in the insert thread, on the importing thread's connection (which waits meanwhile)."""
+    connections[shared_connection.alias] = shared_connection
+    insert_items(items)
 
 
 class _Importer:
@@ -230,16 +268,43 @@ class _Importer:
         self.deleted: dict[str, int] = {}
         self.stored = 0
         self.header: Header | None = None
+        self._insert_thread: ThreadPoolExecutor | None = None
+        self._pending_insert: Future | None = None
 
-    def flush(self) -> None:
+    def flush(self, background: bool = False) -> None:
+        """Insert the batch. In the background, the database's share of the work (SQLite's C code, or
+        the wait for PostgreSQL) overlaps the parsing of the next lines; one batch at a time."""
         if not self.batch:
             return
-        _fill_search_text(self.batch)
-        insert_items(self.batch)
-        self.stored += len(self.batch)
-        self.batch = []
+        batch, self.batch = self.batch, []
+        _fill_search_text(batch)
+        self.wait_inserts()
+        self.stored += len(batch)
+        if not background:
+            insert_items(batch)
+            return
+        if self._insert_thread is None:
+            connection.inc_thread_sharing()
+            self._insert_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogue-insert")
+        self._pending_insert = self._insert_thread.submit(_insert_on, connections[DEFAULT_DB_ALIAS], batch)
+
+    def wait_inserts(self) -> None:
+        """Before this thread touches the database again: the insert thread shares its connection."""
+        pending, self._pending_insert = self._pending_insert, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait_inserts()
+        finally:
+            if self._insert_thread is not None:
+                self._insert_thread.shutdown(wait=True)
+                self._insert_thread = None
+                connection.dec_thread_sharing()
 
     def check_header(self, header: Header | None, fmt: str) -> None:
+        self.wait_inserts()
         self.header = header or Header()
         hub_rules.check_header(
             self.header,
@@ -255,17 +320,21 @@ class _Importer:
         reader = reader_for(path, self.report, fmt, **options)
         header_checked = False
         count = 0
-        for raw in reader.lines():
-            count += 1
-            if not header_checked and reader.header is not None:
+        try:
+            for raw in reader.lines():
+                count += 1
+                if not header_checked and reader.header is not None:
+                    self.check_header(reader.header, fmt)
+                    header_checked = True
+                self.line(raw)
+                if count % 5000 == 0:
+                    self.wait_inserts()
+                    _set_progress(self.version, FAST_SHARE * reader.progress_fraction(), "fast", self.progress)
+                    self.flush(background=True)
+            if not header_checked and (reader.header is not None or fmt != "peppol"):
                 self.check_header(reader.header, fmt)
-                header_checked = True
-            self.line(raw)
-            if count % 5000 == 0:
-                self.flush()
-                _set_progress(self.version, FAST_SHARE * reader.progress_fraction(), "fast", self.progress)
-        if not header_checked and (reader.header is not None or fmt != "peppol"):
-            self.check_header(reader.header, fmt)
+        finally:
+            self.close()  # the insert thread is done before anyone else uses the connection
         self.version.line_count = count
         return reader
 
@@ -298,10 +367,11 @@ class _Importer:
             return  # once invalid, nothing more is stored; checking goes on
         self.batch.append(NewItem.build(self.version.pk, fields))
         if len(self.batch) >= BATCH_SIZE:
-            self.flush()
+            self.flush(background=True)
 
     def merge_update(self) -> None:
         """Header ActionCode Update: the live items not mentioned carry over; Delete lines drop theirs."""
+        self.wait_inserts()
         live = self.catalogue.live_version
         live_ids = set(live.items.values_list("seller_item_id", flat=True)) if live else set()
         for item_id, line in self.deleted.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -280,6 +281,10 @@ class PeppolReader(CatalogueReader):
         first_index = 1
         total = 0
         handle = open(self.path, "rb")  # noqa: SIM115 - closed in finally; the position drives progress
+        # Chunks are validated and written in a second thread: lxml releases the GIL for both, so that
+        # work runs beside the parsing and the line mapping instead of after them.
+        self._chunk_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogue-chunk")
+        self._pending_chunk: Future | None = None
         try:
             if not self._peek_root(handle):
                 return
@@ -321,10 +326,14 @@ class PeppolReader(CatalogueReader):
                 # No lines: the official rules still judge the header.
                 chunk_root = self._new_chunk_root(root, header_children)
                 self._close_chunk(chunk_root, [c.sourceline or 0 for c in header_children], 1, 0, root)
+            self._collect_chunk()
         except etree.XMLSyntaxError as exc:
             self.ok = False
             self._syntax_error(exc)
         finally:
+            self._chunk_thread.shutdown(wait=True)
+            if self._pending_chunk is not None and self._pending_chunk.done():
+                self._collect_chunk()
             self.bytes_done = self.bytes_total
             handle.close()
 
@@ -383,25 +392,44 @@ class PeppolReader(CatalogueReader):
         return chunk_root
 
     def _close_chunk(self, chunk_root, child_lines, first_index, line_count, root) -> None:
-        if self.xsd:
-            schema = catalogue_schema()
-            if not schema.validate(chunk_root):
-                for error in schema.error_log:
-                    key = (error.line, error.message)
-                    if key in self._xsd_seen:
-                        continue  # header errors repeat in every chunk
-                    self._xsd_seen.add(key)
-                    self.report.error(
-                        "XML-SCHEMA",
-                        source=SOURCE_XSD,
-                        line=error.line or None,
-                        element=error.path or None,
-                        detail=error.message,
-                    )
+        """Hand a finished chunk to the chunk thread; its XSD errors join the report one chunk later."""
+        self._collect_chunk()
+        path = None
         if self.write_chunks:
             path = self.chunk_dir / f"chunk-{len(self.chunks) + 1:06d}.xml"
-            etree.ElementTree(chunk_root).write(str(path), xml_declaration=True, encoding="UTF-8")
             self.chunks.append(Chunk(str(path), tuple(child_lines), first_index, line_count, root.sourceline or 1))
+        # From here on only the chunk thread touches chunk_root (a document of its own).
+        self._pending_chunk = self._chunk_thread.submit(_validate_and_write, chunk_root, path, self.xsd)
+
+    def _collect_chunk(self) -> None:
+        """Wait for the chunk in the thread and report its XSD errors (header errors only once)."""
+        pending, self._pending_chunk = self._pending_chunk, None
+        if pending is None:
+            return
+        for line, path, message in pending.result():
+            key = (line, message)
+            if key in self._xsd_seen:
+                continue  # header errors repeat in every chunk
+            self._xsd_seen.add(key)
+            self.report.error(
+                "XML-SCHEMA",
+                source=SOURCE_XSD,
+                line=line or None,
+                element=path or None,
+                detail=message,
+            )
+
+
+def _validate_and_write(chunk_root: etree._Element, path: Path | None, xsd: bool) -> list[tuple[int, str, str]]:
+    """UBL 2.1 XSD errors of one chunk as (line, path, message); writes the chunk file when given a path."""
+    errors = []
+    if xsd:
+        schema = catalogue_schema()
+        if not schema.validate(chunk_root):
+            errors = [(error.line, error.path, error.message) for error in schema.error_log]
+    if path is not None:
+        etree.ElementTree(chunk_root).write(str(path), xml_declaration=True, encoding="UTF-8")
+    return errors
 
 
 def _clark(prefixed: str) -> str:

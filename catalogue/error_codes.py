@@ -26,8 +26,10 @@ _CODES = (
     ),
     ErrorCode(
         "FILE-UNKNOWN-FORMAT",
-        "Filformatet känns inte igen. Ladda upp Peppol BIS Catalogue 3 (XML), Excel (.xlsx) eller CSV.",
-        "The file format is not recognised. Upload Peppol BIS Catalogue 3 (XML), Excel (.xlsx) or CSV.",
+        "Filformatet känns inte igen. Ladda upp Peppol BIS Catalogue 3 (XML), BMEcat 2005 (XML), Excel (.xlsx), "
+        "CSV eller cXML CIF 3.0 (.cif).",
+        "The file format is not recognised. Upload Peppol BIS Catalogue 3 (XML), BMEcat 2005 (XML), Excel (.xlsx), "
+        "CSV or cXML CIF 3.0 (.cif).",
     ),
     ErrorCode(
         "FILE-ENCODING",

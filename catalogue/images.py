@@ -171,7 +171,10 @@ def store_image(data: bytes, content_type: str, title: str):
 
 def fetch_images(version: CatalogueVersion, config: FetchSettings | None = None) -> dict:
     """Fetch every item's first usable image URL; store the report on the version and return it."""
+    from catalogue.image_uploads import uploaded_image_ids
+
     config = config or FetchSettings.from_settings()
+    uploaded = uploaded_image_ids(version.catalogue_id)  # a supplier's uploaded picture wins over a URL
     by_url: dict[str, object] = {}  # url -> image or ImageProblem
     problems: list[dict] = []
     problem_count = 0
@@ -183,6 +186,8 @@ def fetch_images(version: CatalogueVersion, config: FetchSettings | None = None)
         .order_by("line_number")
     )
     for item in items.iterator(chunk_size=500):
+        if item.seller_item_id in uploaded:
+            continue
         urls = [url for url in (item.image_urls or []) if isinstance(url, str) and url.strip()]
         for url in urls:
             url = url.strip()
@@ -229,7 +234,10 @@ def fetch_version_images(version_id: int) -> dict:
 
 
 def enqueue_image_fetch(version: CatalogueVersion) -> bool:
-    """Queue the fetch after the current transaction, when the version has any image URL."""
+    """Give the items their uploaded pictures now; queue the URL fetch after the current transaction."""
+    from catalogue.image_uploads import apply_uploaded_images
+
+    apply_uploaded_images(version)
     if not getattr(settings, "CATALOGUE_FETCH_IMAGES", True):
         return False
     if not CatalogueItem.objects.filter(version=version).exclude(image_urls=[]).exists():

@@ -110,6 +110,8 @@ class CatalogueVersion(models.Model):
         PEPPOL = "peppol", "Peppol BIS Catalogue 3"
         XLSX = "xlsx", "Excel (.xlsx)"
         CSV = "csv", "CSV"
+        CIF = "cif", "cXML CIF 3.0"
+        BMECAT = "bmecat", "BMEcat 2005"
 
     catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("versionsnummer"))
@@ -250,6 +252,27 @@ class CatalogueItem(index.Indexed, models.Model):
     def unit_price(self) -> Decimal:
         """Price per order unit (price is for base_quantity units)."""
         return self.price / (self.base_quantity or Decimal("1"))
+
+
+class UploadedImage(models.Model):
+    """A picture a supplier uploaded for one item ID of a catalogue; every version's item with that ID shows it."""
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="uploaded_images")
+    seller_item_id = models.CharField(_("artikelnummer"), max_length=100)
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    original_filename = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("uppladdad bild")
+        verbose_name_plural = _("uppladdade bilder")
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "seller_item_id"], name="one_uploaded_image_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.catalogue} {self.seller_item_id}"
 
 
 class SupplierApiToken(models.Model):

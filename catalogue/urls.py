@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from catalogue.views import portal, review
+from catalogue.views import portal, portal_images, review
 from catalogue.views.common import PortalLoginView
 
 app_name = "catalogue"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("leverantor/", portal.home, name="portal"),
     path("leverantor/mall.xlsx", portal.xlsx_template, name="xlsx-template"),
     path("leverantor/kataloger/<int:catalogue_id>/", portal.catalogue_detail, name="catalogue"),
+    path("leverantor/kataloger/<int:catalogue_id>/bilder/", portal_images.catalogue_images, name="catalogue-images"),
     path("leverantor/versioner/<int:version_id>/", portal.version_detail, name="version"),
     path("leverantor/versioner/<int:version_id>/framsteg.json", portal.version_progress, name="version-progress"),
     path("leverantor/versioner/<int:version_id>/svar.xml", portal.version_response, name="version-response"),

@@ -1,0 +1,46 @@
+"""The supplier portal's picture page: upload item pictures (files or a ZIP) for one catalogue."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from catalogue.image_uploads import attach_uploaded_images
+from catalogue.views.portal import _own_catalogue, supplier_required
+
+PER_PAGE = 100
+MAX_FILES = 1_000
+
+
+@supplier_required
+def catalogue_images(request: HttpRequest, catalogue_id: int) -> HttpResponse:
+    catalogue = _own_catalogue(request, catalogue_id)
+    can_upload = request.user.has_perm("catalogue.upload_catalogue")
+    report = None
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied(_("Du får inte ladda upp bilder / You may not upload pictures"))
+        files = request.FILES.getlist("files")
+        if not files:
+            error = _("Välj minst en bildfil eller ZIP-fil / Choose at least one picture or ZIP file")
+        elif len(files) > MAX_FILES:
+            error = _(
+                "Högst %(n)s filer åt gången; lägg fler i en ZIP-fil / "
+                "At most %(n)s files at a time; put more in a ZIP file"
+            ) % {"n": MAX_FILES}
+        else:
+            report = attach_uploaded_images(catalogue, ((f.name, f.read()) for f in files), user=request.user)
+        status = 400 if error else 200
+    uploaded = catalogue.uploaded_images.select_related("image").order_by("seller_item_id")
+    page = Paginator(uploaded, PER_PAGE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "catalogue/portal/images.html",
+        {"catalogue": catalogue, "can_upload": can_upload, "report": report, "error": error, "page": page},
+        status=status,
+    )

@@ -300,3 +300,19 @@ def test_a_chosen_filter_stays_visible_when_the_new_search_has_no_hits_in_it(cli
     assert f'value="{supplier}" checked' in html and "Möbelhuset AB" in html
     assert 'value="KRAV" checked' in html
     assert "Rensa alla filter" in html and 'href="/sv/sok/?q=penna"' in html
+
+
+def test_large_ids_and_page_numbers_are_not_localised(client, test_catalogue):
+    # Swedish formatting would print 1234567 as "1 234 567" and break the compare form's values.
+    from catalogue.models import CatalogueItem
+
+    item = test_catalogue.items["K-1006"]
+    CatalogueItem.objects.filter(pk=item.pk).update(id=1234567)
+    html = client.get("/sv/sok/", {"sort": "price", "page_size": 100}).content.decode()
+    assert 'value="1234567"' in html and 'id="cmp-1234567"' in html
+    html = client.get("/sv/sok/artikel/1234567/").content.decode()
+    assert 'name="id" value="1234567"' in html
+    total = client.get("/api/v1/search", {"page_size": 1}).json()["total"]
+    assert total > 100
+    html = client.get("/sv/sok/", {"page_size": 1, "page": 100}).content.decode()
+    assert "page=101" in html and 'start="100"' in html

@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=int, default=30, help="seconds of concurrent load per URL kind")
     parser.add_argument("--keep", action="store_true", help="keep the database for the next run")
+    parser.add_argument("--profile", action="store_true", help="print where one query and one autocomplete spend time")
     args = parser.parse_args()
     setup_test_environment()
     from django.conf import settings
@@ -79,6 +80,8 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep)
     try:
         version = load_and_index(args.items)
+        if args.profile:
+            profile()
         measure_in_process(args.rounds)
         if args.http:
             measure_http(args, version)
@@ -133,13 +136,62 @@ def load_and_index(n: int):
     if batch:
         CatalogueItem.objects.bulk_create(indexing.fill_search_text(batch))
     load = time.perf_counter() - t0
+    per_backend = _time_add_bulk()
     t0 = time.perf_counter()
     reset_search_indexes()
     indexing.index_version(version)
     refresh_search_indexes()
     build = time.perf_counter() - t0
-    print(f"backend={label} items={n} load+normalise={load:.1f}s index build={build:.1f}s")
+    split = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in per_backend.items())
+    print(f"backend={label} items={n} load+normalise={load:.1f}s index build={build:.1f}s ({split})")
     return version
+
+
+def _time_add_bulk() -> dict[str, float]:
+    """Seconds spent in each backend class's add_bulk (the index build, per backend)."""
+    from modelsearch.backends import get_search_backend
+
+    from search import indexing
+
+    spent: dict[str, float] = {}
+    for name, _backend in indexing._backends():
+        cls = type(get_search_backend(name))
+        original, key = cls.add_bulk, cls.__module__.rsplit(".", 1)[-1]
+
+        def timed(self, model, objs, _original=original, _key=key):
+            t = time.perf_counter()
+            try:
+                return _original(self, model, objs)
+            finally:
+                spent[_key] = spent.get(_key, 0.0) + time.perf_counter() - t
+
+        cls.add_bulk = timed
+    return spent
+
+
+def profile() -> None:
+    import cProfile
+    import pstats
+
+    from django.db import reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from search import service
+    from search.service import SearchQuery
+
+    for label, call in (
+        ("search papper", lambda: service.search(SearchQuery(q="papper", log=False))),
+        ("autocomplete kö", lambda: service.autocomplete("kö")),
+    ):
+        call()
+        reset_queries()
+        profiler = cProfile.Profile()
+        with CaptureQueriesContext(connection) as queries:
+            profiler.runcall(call)
+        print(f"--- {label}")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(12)
+        for q in queries.captured_queries:
+            print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
 
 
 def measure_in_process(rounds: int) -> None:

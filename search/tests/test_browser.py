@@ -44,6 +44,7 @@ def test_buyer_searches_filters_opens_and_compares(browser_page, axe, test_catal
     suggestions.first.wait_for()
     assert "Kulspetspenna" in suggestions.first.inner_text()
     assert re.fullmatch(r"\d+ förslag", page.locator("#suggestion-status").inner_text())
+    axe(page)  # with the suggestions open
     page.get_by_label("Sökord").press("ArrowDown")
     assert focused(page)["tag"] == "A"
     page.keyboard.press("Escape")

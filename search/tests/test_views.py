@@ -287,6 +287,11 @@ def test_sorting_by_price_and_unit_price_orders_the_page(client, test_catalogue)
         assert values == sorted(values) and len(values) > 2
     html = client.get("/sv/sok/", {"q": "kontorsstol", "sort": "-price"}).content.decode()
     assert '<option value="-price" selected>' in html
+    # Amounts the Swedish way, on the page and in the comparison: O-7001 costs 3490.00.
+    assert '<span class="amount">3 490,00 kr</span>' in html
+    assert html.index("3 490,00 kr") < html.index("1 490,00 kr")  # highest price first
+    chair = test_catalogue.items["O-7001"].pk
+    assert "3 490,00 kr" in client.get("/en/search/compare/", {"id": chair}).content.decode()
 
 
 def test_a_chosen_filter_stays_visible_when_the_new_search_has_no_hits_in_it(client, test_catalogue):

@@ -163,12 +163,45 @@ def _finish(version: CatalogueVersion, report: Report, status: str) -> None:
     )
 
 
-def _fill_search_text(items: list[CatalogueItem]) -> None:
-    try:
-        from search.indexing import fill_search_text
-    except ImportError:
-        return  # the search work fills it at publication when this is missing
-    fill_search_text(items)
+def _search_text_key(item) -> tuple:
+    """What search.text.search_text_for reads (a test holds this to it)."""
+    keywords = item.keywords
+    return (item.name, item.description, item.manufacturer, tuple(keywords) if isinstance(keywords, list) else ())
+
+
+class SearchTextCache:
+    """search_text once per distinct name, description, maker and keywords: catalogues repeat them a lot."""
+
+    MAX_ENTRIES = 50_000
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple, str] = {}
+
+    def fill(self, items: list) -> None:
+        try:
+            from search.indexing import fill_search_text
+        except ImportError:
+            return  # the search work fills it at publication when this is missing
+        texts = self.texts
+        missing: dict[tuple, object] = {}
+        waiting = []
+        for item in items:
+            key = _search_text_key(item)
+            text = texts.get(key)
+            if text is not None:
+                item.search_text = text
+            else:
+                missing.setdefault(key, item)
+                waiting.append((key, item))
+        if not missing:
+            return
+        fill_search_text(list(missing.values()))
+        if len(texts) + len(missing) > self.MAX_ENTRIES:
+            texts.clear()  # bounded memory on a catalogue of all-distinct texts
+        for key, first in missing.items():
+            texts[key] = first.search_text
+        for key, item in waiting:
+            item.search_text = texts[key]
 
 
 class _Fields:
@@ -270,6 +303,7 @@ class _Importer:
         self.header: Header | None = None
         self._insert_thread: ThreadPoolExecutor | None = None
         self._pending_insert: Future | None = None
+        self.search_texts = SearchTextCache()
 
     def flush(self, background: bool = False) -> None:
         """Insert the batch. In the background, the database's share of the work (SQLite's C code, or
@@ -277,7 +311,7 @@ class _Importer:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        _fill_search_text(batch)
+        self.search_texts.fill(batch)
         self.wait_inserts()
         self.stored += len(batch)
         if not background:
@@ -419,6 +453,7 @@ def process_version(
     version.format = fmt
     chunk_lines = chunk_lines or _setting("CATALOGUE_RULE_CHUNK_LINES", 500)
     chunk_dir = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-"))
+    rule_pool = _start_rule_pool(fmt, path, official_rules, processes)
     try:
         importer = _Importer(version, report, progress, processes, chunk_lines)
         try:
@@ -445,10 +480,12 @@ def process_version(
         version.report = report.to_dict()
         version.save(update_fields=["status", "report", "format", "line_count", "valid_from", "valid_to"])
         if reader.chunks and official_rules:
-            _official_rules(version, report, reader.chunks, progress, processes)
+            _official_rules(version, report, reader.chunks, progress, processes, rule_pool)
         status = Status.VALIDATED if report.ok else Status.INVALID
         _finish(version, report, status)
     finally:
+        if rule_pool is not None:
+            rule_pool.close()
         shutil.rmtree(chunk_dir, ignore_errors=True)
     if version.status == Status.VALIDATED and submit:
         submit_for_review(version)
@@ -456,12 +493,29 @@ def process_version(
     return version
 
 
-def _official_rules(version, report: Report, chunks, progress, processes) -> None:
+def _start_rule_pool(fmt: str, path: Path, wanted: bool, processes: int | None) -> official.RulePool | None:
+    """Worker processes for the official rules, started now so that their start-up runs beside the fast checks.
+
+    Only for Peppol files big enough to give several chunks; small ones run in this process.
+    """
+    if fmt != "peppol" or not wanted:
+        return None
+    processes = processes or official.default_processes()
+    if processes <= 1 or path.stat().st_size < _setting("CATALOGUE_RULE_POOL_BYTES", 2 * 1024 * 1024):
+        return None
+    try:
+        return official.RulePool(processes)
+    except Exception:  # noqa: BLE001 - without a pool the rules still run, in new workers later
+        logger.exception("could not start the official rules' worker processes ahead")
+        return None
+
+
+def _official_rules(version, report: Report, chunks, progress, processes, pool=None) -> None:
     def on_chunk(done: int, total: int) -> None:
         _set_progress(version, FAST_SHARE + (100 - FAST_SHARE) * done / total, "official", progress)
 
     try:
-        failed = official.run_chunks(chunks, processes=processes, progress=on_chunk)
+        failed = official.run_chunks(chunks, processes=processes, progress=on_chunk, pool=pool)
     except StandardsMissing as exc:
         report.error("STANDARDS-MISSING", source=SOURCE_PEPPOL, detail=str(exc))
         return

@@ -9,6 +9,7 @@ and written to disk for the official rules, so memory stays bounded whatever the
 from __future__ import annotations
 
 import copy
+import re
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -285,6 +286,7 @@ class PeppolReader(CatalogueReader):
         # work runs beside the parsing and the line mapping instead of after them.
         self._chunk_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogue-chunk")
         self._pending_chunk: Future | None = None
+        self._pending_first_index = 1
         try:
             if not self._peek_root(handle):
                 return
@@ -400,6 +402,7 @@ class PeppolReader(CatalogueReader):
             self.chunks.append(Chunk(str(path), tuple(child_lines), first_index, line_count, root.sourceline or 1))
         # From here on only the chunk thread touches chunk_root (a document of its own).
         self._pending_chunk = self._chunk_thread.submit(_validate_and_write, chunk_root, path, self.xsd)
+        self._pending_first_index = first_index
 
     def _collect_chunk(self) -> None:
         """Wait for the chunk in the thread and report its XSD errors (header errors only once)."""
@@ -407,6 +410,7 @@ class PeppolReader(CatalogueReader):
         if pending is None:
             return
         for line, path, message in pending.result():
+            path = _whole_file_path(path, self._pending_first_index)
             key = (line, message)
             if key in self._xsd_seen:
                 continue  # header errors repeat in every chunk
@@ -418,6 +422,16 @@ class PeppolReader(CatalogueReader):
                 element=path or None,
                 detail=message,
             )
+
+
+_CHUNK_LINE_STEP = re.compile(r"^(/\*/(?:[\w.-]+:)?CatalogueLine\[)(\d+)(\])")
+
+
+def _whole_file_path(path: str | None, first_index: int) -> str | None:
+    """A chunk's /*/cac:CatalogueLine[n] as the line's position in the whole file."""
+    if not path:
+        return path
+    return _CHUNK_LINE_STEP.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_index - 1}{m.group(3)}", path)
 
 
 def _validate_and_write(chunk_root: etree._Element, path: Path | None, xsd: bool) -> list[tuple[int, str, str]]:

@@ -181,6 +181,44 @@ def merge(results: Iterable[list[FailedAssert]]) -> list[FailedAssert]:
     return sorted(merged, key=lambda fa: (fa.line or 0, fa.location, fa.rule))
 
 
+class RulePool:
+    """Worker processes for the official rules, started ahead of time.
+
+    Spawning a worker and compiling the rules in it take about a second on this machine's cores;
+    an importer starts the pool before its fast checks, so that happens beside them, not after.
+    """
+
+    def __init__(self, processes: int, transaction: str = "T19", standards_dir: str | None = None) -> None:
+        if standards_dir is None:
+            from catalogue.validation.standards import standards_dir as current_standards_dir
+
+            standards_dir = str(current_standards_dir())
+        self.processes = max(1, processes)
+        self.transaction = transaction
+        # spawn: Saxon (a GraalVM native image) must not be forked after it has started.
+        self.executor = ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(standards_dir, transaction),
+        )
+        # One task per worker makes the pool start them all now (it spawns one per waiting task).
+        self._ready = [self.executor.submit(_worker_ready) for _ in range(self.processes)]
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> RulePool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _worker_ready() -> int:
+    return os.getpid()
+
+
 def run_chunks(
     chunks: list[Chunk],
     *,
@@ -188,36 +226,34 @@ def run_chunks(
     processes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     standards_dir: str | None = None,
+    pool: RulePool | None = None,
 ) -> list[FailedAssert]:
-    """Run the rules on every chunk, in `processes` worker processes (1: in this process)."""
-    processes = processes or default_processes()
+    """Run the rules on every chunk: in `pool`, else in `processes` new worker processes (1: in this one)."""
+    processes = pool.processes if pool is not None else processes or default_processes()
     total = len(chunks)
     results: list[list[FailedAssert]] = [[] for _ in chunks]
-    if processes <= 1 or total <= 1:
+    if pool is None and (processes <= 1 or total <= 1):
         for index, chunk in enumerate(chunks):
             results[index] = check_chunk(chunk, transaction)
             if progress:
                 progress(index + 1, total)
         return merge(results)
-    if standards_dir is None:
-        from catalogue.validation.standards import standards_dir as current_standards_dir
-
-        standards_dir = str(current_standards_dir())
-    # spawn: Saxon (a GraalVM native image) must not be forked after it has started.
-    context = multiprocessing.get_context("spawn")
+    own_pool = pool is None
+    if own_pool:
+        pool = RulePool(min(processes, total), transaction, standards_dir)
     done = 0
-    with ProcessPoolExecutor(
-        max_workers=min(processes, total),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(standards_dir, transaction),
-    ) as pool:
-        futures = {pool.submit(_check_chunk_in_worker, chunk, transaction): i for i, chunk in enumerate(chunks)}
+    try:
+        futures = {
+            pool.executor.submit(_check_chunk_in_worker, chunk, transaction): i for i, chunk in enumerate(chunks)
+        }
         for future in as_completed(futures):
             results[futures[future]] = [FailedAssert(**d) for d in future.result()]
             done += 1
             if progress:
                 progress(done, total)
+    finally:
+        if own_pool:
+            pool.close()
     return merge(results)
 
 

@@ -1,0 +1,162 @@
+"""The fast intake path's moving parts: XSD errors from the chunk thread, inserts in their own thread,
+search_text computed once per distinct text, and the official rules' worker pool started ahead."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from catalogue import importing
+from catalogue.importing import SearchTextCache, _search_text_key, import_file
+from catalogue.models import CatalogueItem, CatalogueVersion
+from catalogue.tests.fixtures import live_snapshot
+from search.text import search_text_for
+
+pytestmark = pytest.mark.django_db
+Status = CatalogueVersion.Status
+UNKNOWN = "<cbc:Okänd>x</cbc:Okänd>"
+
+
+def _insert_unknown_element(path: Path, line_numbers: list[int], in_header: bool = False) -> list[int]:
+    """Put an element the UBL XSD does not know into the given catalogue lines (1-based); its source lines."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    out: list[str] = []
+    count = 0
+    where = []
+    for text in lines:
+        out.append(text)
+        if in_header and text.strip().startswith("<cbc:IssueDate>"):
+            where.append(len(out) + 1)
+            out.append(UNKNOWN)
+        if text.strip() == "<cac:CatalogueLine>":
+            count += 1
+            if count in line_numbers:
+                where.append(len(out) + 1)
+                out.append(UNKNOWN)
+    path.write_text("\n".join(out), encoding="utf-8")
+    return where
+
+
+def test_xsd_errors_from_every_chunk_keep_line_element_and_both_languages(
+    intake_catalogue, peppol_file, settings, live_version
+):
+    settings.CATALOGUE_RULE_CHUNK_LINES = 5  # six chunks, validated in the chunk thread
+    path = peppol_file(30)
+    source_lines = _insert_unknown_element(path, [3, 17, 30])
+    before = live_snapshot(intake_catalogue)
+    version = import_file(path, catalogue=intake_catalogue, background=False, processes=1)
+    assert version.status == Status.INVALID
+    schema = [i for i in version.report["issues"] if i["code"] == "XML-SCHEMA"]
+    assert sorted(i["line"] for i in schema) == source_lines
+    for issue in schema:
+        assert "Okänd" in issue["message_sv"] and "Okänd" in issue["message_en"]
+        assert "UBL 2.1-schemat" in issue["message_sv"] and "UBL 2.1 schema" in issue["message_en"]
+    # The element path counts lines in the whole file, not in the chunk the XSD saw.
+    assert {i["element"] for i in schema} == {f"/*/cac:CatalogueLine[{n}]/cbc:Okänd" for n in (3, 17, 30)}
+    assert version.items.count() == 0 and live_snapshot(intake_catalogue) == before
+
+
+def test_a_header_xsd_error_is_reported_once_not_once_per_chunk(intake_catalogue, peppol_file, settings):
+    settings.CATALOGUE_RULE_CHUNK_LINES = 5
+    path = peppol_file(30)
+    (source_line,) = _insert_unknown_element(path, [], in_header=True)
+    version = import_file(path, catalogue=intake_catalogue, background=False, processes=1)
+    schema = [i for i in version.report["issues"] if i["code"] == "XML-SCHEMA"]
+    assert [i["line"] for i in schema] == [source_line]
+    assert version.status == Status.INVALID
+
+
+def test_items_inserted_in_the_background_are_all_stored_in_order(intake_catalogue, peppol_file, monkeypatch):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 7)  # many background batches on a small file
+    version = import_file(peppol_file(60), catalogue=intake_catalogue, background=False, processes=1)
+    assert version.error_count == 0
+    lines = list(version.items.order_by("pk").values_list("line_number", flat=True))
+    assert len(lines) == 60 == version.line_count and lines == sorted(lines)
+    assert not connection.allow_thread_sharing  # the insert thread gave the connection back
+
+
+def test_a_failed_background_insert_is_raised_not_lost(intake_catalogue, peppol_file, monkeypatch):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 7)
+
+    def broken_insert(items):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "insert_items", broken_insert)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(peppol_file(20), catalogue=intake_catalogue, background=False, processes=1)
+    assert not connection.allow_thread_sharing
+
+
+def test_search_text_key_holds_everything_search_text_for_reads():
+    item = CatalogueItem(
+        name="Kopieringspapper A4",
+        description="Vitt papper",
+        manufacturer="Pappersbruket",
+        keywords=["papper", "kontor"],
+        eco_labels=["Svanen"],
+        seller_item_id="P-1",
+        gtin="7350000000002",
+        unspsc="14111507",
+        manufacturer_part_number="PB-1",
+        unit="PK",
+    )
+    text = search_text_for(item)
+    key = _search_text_key(item)
+    changed = {"name", "description", "manufacturer", "keywords"}
+    for field in CatalogueItem._meta.concrete_fields:
+        if field.attname in changed or field.primary_key or field.attname == "search_text":
+            continue
+        other = copy.copy(item)
+        value = getattr(item, field.attname)
+        new = ["Bra Miljöval"] if isinstance(value, list) else "ändrad text 99" if isinstance(value, str) else None
+        if new is None:
+            continue
+        setattr(other, field.attname, new)
+        assert _search_text_key(other) == key
+        assert search_text_for(other) == text, f"search_text now reads {field.attname}: add it to the key"
+    for name in changed:
+        other = copy.copy(item)
+        setattr(other, name, ["annat"] if name == "keywords" else "annat ord")
+        assert _search_text_key(other) != key
+
+
+def test_search_text_cache_gives_what_search_text_for_gives():
+    def item(name, description="", manufacturer="", keywords=()):
+        return SimpleNamespace(
+            name=name, description=description, manufacturer=manufacturer, keywords=list(keywords), search_text=""
+        )
+
+    cache = SearchTextCache()
+    first = [item("Kulspetspenna röd", "Röd penna", "Skrivia", ["kontor"]), item("Städhink 10 l")]
+    again = [item("Kulspetspenna röd", "Röd penna", "Skrivia", ["kontor"]), item("Städhink 10 l", "blå")]
+    cache.fill(first)
+    cache.fill(again)
+    for one in first + again:
+        assert one.search_text == search_text_for(one) and one.search_text
+    assert len(cache.texts) == 3
+
+
+def test_rules_in_a_pool_started_before_the_fast_checks_agree_with_one_process(intake_catalogue, peppol_file, settings):
+    settings.CATALOGUE_RULE_CHUNK_LINES = 5
+    settings.CATALOGUE_RULE_POOL_BYTES = 0  # start the pool even for this small file
+    path = peppol_file(30)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'(<cbc:MaximumOrderQuantity unitCode="\w+">)\d+<', r"\g<1>0<", text), encoding="utf-8")
+
+    def rule_issues(processes: int) -> list[tuple]:
+        version = import_file(path, catalogue=intake_catalogue, background=False, processes=processes)
+        assert version.report["stages"] == ["fast", "official"]
+        return [
+            (i["rule"], i["line"], i["element"], i["message_en"])
+            for i in version.report["issues"]
+            if i["code"] == "PEPPOL-RULE"
+        ]
+
+    in_process = rule_issues(1)
+    assert len(in_process) >= 10
+    assert rule_issues(2) == in_process

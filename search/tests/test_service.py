@@ -216,3 +216,21 @@ def test_autocomplete_forgets_an_unindexed_version(test_catalogue):
 
     refresh_search_indexes()
     assert "Köksstol" not in [s.name for s in autocomplete("kö")[0]]
+
+
+def test_broad_matches_in_a_large_catalogue_put_the_users_own_word_in_the_name_first(test_catalogue, monkeypatch):
+    """Above RANK_ALL_LIMIT matches only the strict tier is scored; names with the typed word still come first."""
+    from search import dbsearch, text
+
+    versions = service.visible_versions(None)
+    groups = text.query_groups("kopieringspapper")
+    ranked_all = dbsearch.match(groups, versions, False, 2000)
+    monkeypatch.setattr(dbsearch, "RANK_ALL_LIMIT", 3)
+    tiered = dbsearch.match(groups, versions, False, 2000)
+    by_pk = {i.pk: i for i in test_catalogue.items.values()}
+    strict = [pk for pk in by_pk if "kopieringspapper" in by_pk[pk].name.lower() and by_pk[pk].version_id in versions]
+    assert strict and set(strict) <= {pk for pk, _ in tiered[: len(strict)]}
+    # The tiers add no item the full match lacks, and keep to the visible versions.
+    assert {pk for pk, _ in tiered} <= {pk for pk, _ in ranked_all}
+    assert all(by_pk[pk].version_id in versions for pk, _ in tiered)
+    assert "Kopieringspapper" in names(search(SearchQuery(q="kopieringspapper")))[0]

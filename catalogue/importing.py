@@ -282,6 +282,13 @@ def insert_items(items: list) -> None:
             cursor.executemany(sql, rows[start : start + 1000])
 
 
+def _read_in_parallel(path: Path) -> bool:
+    """Big Peppol files are parsed in a child process while this one maps, checks and inserts."""
+    if official.default_processes() <= 1:
+        return False
+    return path.stat().st_size >= _setting("CATALOGUE_PARALLEL_READ_BYTES", 4 * 1024 * 1024)
+
+
 def _insert_on(shared_connection, items: list) -> None:
     """insert_items in the insert thread, on the importing thread's connection (which waits meanwhile)."""
     connections[shared_connection.alias] = shared_connection
@@ -351,7 +358,12 @@ class _Importer:
 
     def fast_checks(self, path: Path, fmt: str, chunk_dir: Path):
         options = {"chunk_dir": chunk_dir, "chunk_lines": self.chunk_lines} if fmt == "peppol" else {}
-        reader = reader_for(path, self.report, fmt, **options)
+        if fmt == "peppol" and _read_in_parallel(path):
+            from catalogue.formats.peppol_parallel import ParallelPeppolReader
+
+            reader = ParallelPeppolReader(path, self.report, **options)
+        else:
+            reader = reader_for(path, self.report, fmt, **options)
         header_checked = False
         count = 0
         try:

@@ -160,3 +160,48 @@ def test_rules_in_a_pool_started_before_the_fast_checks_agree_with_one_process(i
     in_process = rule_issues(1)
     assert len(in_process) >= 10
     assert rule_issues(2) == in_process
+
+
+def test_reading_in_a_child_process_gives_the_same_version_as_in_process(
+    intake_catalogue, peppol_file, settings, monkeypatch
+):
+    """Same issues in the same order, same items, same chunks: a mix of XSD, hub-rule and duplicate errors."""
+    monkeypatch.setattr("catalogue.formats.peppol_parallel.LINES_PER_MESSAGE", 4)  # many messages
+    settings.CATALOGUE_RULE_CHUNK_LINES = 5
+    path = peppol_file(40)
+    _insert_unknown_element(path, [6, 33])
+    text = path.read_text(encoding="utf-8")
+    gtin = re.search(r'schemeID="0160">(\d+)<', text).group(1)
+    text = text.replace(gtin, gtin[:-1] + str((int(gtin[-1]) + 1) % 10), 1)
+    text = text.replace("<cbc:OrderableUnit>", "<cbc:OrderableUnit>Q", 2)
+    path.write_text(text, encoding="utf-8")
+
+    def run(parallel_bytes: int) -> tuple:
+        settings.CATALOGUE_PARALLEL_READ_BYTES = parallel_bytes
+        version = import_file(path, catalogue=intake_catalogue, background=False, processes=1)
+        return version.status, version.line_count, version.error_count, version.report["issues"]
+
+    in_process = run(10**12)
+    in_child = run(0)
+    assert in_process[0] == Status.INVALID and in_process[2] >= 5
+    assert {i["code"] for i in in_process[3]} >= {"XML-SCHEMA", "HUB-GTIN-CHECKDIGIT", "HUB-UNIT-UNKNOWN"}
+    assert in_child == in_process
+
+
+def test_a_valid_file_read_in_a_child_process_stores_every_item(intake_catalogue, peppol_file, settings):
+    settings.CATALOGUE_PARALLEL_READ_BYTES = 0
+    settings.CATALOGUE_RULE_CHUNK_LINES = 7
+    version = import_file(peppol_file(45), catalogue=intake_catalogue, background=False, processes=1)
+    assert version.report["issues"] == [] and version.report["stages"] == ["fast", "official"]
+    assert version.items.count() == 45 == version.line_count
+    assert version.progress_percent == 100
+
+
+def test_missing_standards_in_the_reader_process_give_a_clear_report(intake_catalogue, peppol_file, settings, tmp_path):
+    settings.CATALOGUE_PARALLEL_READ_BYTES = 0
+    settings.HUB_STANDARDS_DIR = tmp_path / "nowhere"
+    version = import_file(peppol_file(10), catalogue=intake_catalogue, background=False, processes=1)
+    assert version.status == Status.INVALID
+    issue = next(i for i in version.report["issues"] if i["code"] == "STANDARDS-MISSING")
+    assert "make standards" in issue["message_sv"] and "make standards" in issue["message_en"]
+    assert version.items.count() == 0

@@ -1,0 +1,123 @@
+"""The Peppol reader in a child process, so a big file's parse runs on one core and the hub's rules,
+search_text and the insert on the other.
+
+The child runs the ordinary PeppolReader (parse, lines moved into chunks, UBL XSD per chunk, chunk
+files) and sends its raw lines in batches through a pipe, with every report issue it raised, the
+header and the read position. The parent yields the lines as PeppolReader would: same lines, same
+issues in the same order relative to the lines, same chunks. Needs no Django in the child.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from catalogue.formats.base import CatalogueReader, RawLine
+from catalogue.formats.peppol import DEFAULT_CHUNK_LINES, PeppolReader
+from catalogue.validation.report import Issue, Report
+
+LINES_PER_MESSAGE = 250
+
+
+class _ForwardingReport(Report):
+    """Keeps every issue for the parent, beyond the stored-issue cap too (the parent applies it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox: list[Issue] = []
+
+    def append(self, issue: Issue) -> None:
+        self.outbox.append(issue)
+        super().append(issue)
+
+    def take(self) -> list[Issue]:
+        issues, self.outbox = self.outbox, []
+        return issues
+
+
+def _read_in_child(path: str, options: dict, standards_dir: str, pipe) -> None:
+    os.environ["HUB_STANDARDS_DIR"] = standards_dir  # no Django here: the lookup falls back on this
+    report = _ForwardingReport()
+    reader = PeppolReader(Path(path), report, **options)
+    batch: list[RawLine] = []
+    try:
+        for raw in reader.lines():
+            batch.append(raw)
+            if len(batch) >= LINES_PER_MESSAGE:
+                pipe.send(("lines", batch, report.take(), reader.header, reader.bytes_done))
+                batch = []
+        pipe.send(("lines", batch, report.take(), reader.header, reader.bytes_done))
+        pipe.send(("done", reader.chunks, reader.ok))
+    except BaseException as exc:  # noqa: BLE001 - the parent raises it (StandardsMissing and the like)
+        pipe.send(("error", exc, report.take()))
+    finally:
+        pipe.close()
+
+
+class ParallelPeppolReader(CatalogueReader):
+    format = "peppol"
+
+    def __init__(
+        self,
+        path: Path,
+        report: Report,
+        *,
+        chunk_lines: int = DEFAULT_CHUNK_LINES,
+        chunk_dir: Path | None = None,
+        xsd: bool = True,
+        write_chunks: bool = True,
+    ) -> None:
+        super().__init__(path, report)
+        self.options = {
+            "chunk_lines": chunk_lines,
+            "chunk_dir": str(chunk_dir) if chunk_dir else None,
+            "xsd": xsd,
+            "write_chunks": write_chunks,
+        }
+        self.ok = True
+
+    def lines(self) -> Iterator[RawLine]:
+        from catalogue.validation.standards import standards_dir
+
+        context = multiprocessing.get_context("spawn")  # the parent may hold threads and a database connection
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(
+            target=_read_in_child,
+            args=(str(self.path), self.options, str(standards_dir()), sending),
+            name="catalogue-peppol-reader",
+            daemon=True,
+        )
+        child.start()
+        sending.close()
+        try:
+            while True:
+                try:
+                    message = receiving.recv()
+                except EOFError:
+                    raise RuntimeError("the Peppol reader process ended without an answer") from None
+                kind = message[0]
+                if kind == "lines":
+                    _kind, raws, issues, header, bytes_done = message
+                    self.header = header
+                    yield from raws
+                    # After the batch's lines, as in PeppolReader: a chunk's XSD errors follow its lines.
+                    for issue in issues:
+                        self.report.append(issue)
+                    self.bytes_done = bytes_done
+                elif kind == "done":
+                    self.chunks, self.ok = message[1], message[2]
+                    return
+                else:
+                    _kind, exc, issues = message
+                    for issue in issues:
+                        self.report.append(issue)
+                    raise exc
+        finally:
+            self.bytes_done = self.bytes_total
+            receiving.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
+                child.join()

@@ -41,10 +41,11 @@ def _read_in_child(path: str, options: dict, standards_dir: str, pipe) -> None:
     os.environ["HUB_STANDARDS_DIR"] = standards_dir  # no Django here: the lookup falls back on this
     report = _ForwardingReport()
     reader = PeppolReader(Path(path), report, **options)
-    batch: list[RawLine] = []
+    batch: list[tuple] = []
     try:
         for raw in reader.lines():
-            batch.append(raw)
+            # Plain tuples pickle and unpickle about twice as fast as the dataclass.
+            batch.append((raw.line, raw.action, raw.values, raw.where, raw.where_kind, raw.action_where))
             if len(batch) >= LINES_PER_MESSAGE:
                 pipe.send(("lines", batch, report.take(), reader.header, reader.bytes_done))
                 batch = []
@@ -101,7 +102,8 @@ class ParallelPeppolReader(CatalogueReader):
                 if kind == "lines":
                     _kind, raws, issues, header, bytes_done = message
                     self.header = header
-                    yield from raws
+                    for line, action, values, where, where_kind, action_where in raws:
+                        yield RawLine(line, action, values, where, where_kind, action_where)
                     # After the batch's lines, as in PeppolReader: a chunk's XSD errors follow its lines.
                     for issue in issues:
                         self.report.append(issue)

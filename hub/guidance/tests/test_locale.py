@@ -40,3 +40,37 @@ def test_the_compiled_catalogue_is_used():
     with translation.override("en"):
         assert translation.gettext("Hoppa till innehållet") == "Skip to content"
         assert translation.gettext("Vägledning") == "Guidance"
+
+
+def test_every_ui_string_in_the_code_has_an_english_translation(tmp_path):
+    """makemessages over a copy of the code: no msgid it finds may lack English (a forgotten .po update)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import require_service
+
+    if shutil.which("xgettext") is None:
+        require_service("GNU gettext", "xgettext not found (Debian package gettext)")
+    source = Path(settings.BASE_DIR)
+    copy = tmp_path / "src"
+    shutil.copytree(
+        source,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "__pycache__", "*.sqlite3", "media"),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "--ignore=.venv", "--ignore=var"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hub.settings.test"},
+    )
+    regenerated = (copy / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    missing = []
+    for block, fields in _entries(regenerated):
+        translated = fields.get("msgstr") or fields.get("msgstr[0]")
+        if not translated or ", fuzzy" in block:
+            missing.append(fields["msgid"])
+    assert missing == [], "run makemessages -l en and translate these in locale/en/LC_MESSAGES/django.po"

@@ -382,6 +382,131 @@ def _facets(base: QuerySet, filters: dict[str, Q | None], query: SearchQuery) ->
     return facets
 
 
+def _match_rows(base: QuerySet) -> list:
+    """What filters, facets and sorting need of each matched item, in one query."""
+    return list(
+        base.values_list(
+            "pk",
+            "name",
+            "price",
+            "base_quantity",
+            "unspsc",
+            "eco_labels",
+            "version__catalogue__supplier_id",
+            "version__catalogue__supplier__name",
+            "version__catalogue__agreement_id",
+            "version__catalogue__agreement__title",
+            "version__catalogue__agreement__preferred_rank",
+            named=True,
+        )
+    )
+
+
+def _in_category(code: str, unspsc: str) -> bool:
+    unspsc = (unspsc or "").strip()
+    if code.endswith("000000"):
+        return unspsc.startswith(code[:2])
+    if code.endswith("0000"):
+        return unspsc.startswith(code[:4])
+    return unspsc == code
+
+
+def _row_predicates(
+    suppliers: list[int], agreements: list[int], categories: list[str], eco_labels: list[str], price_keys: list[str]
+) -> dict:
+    """The same filters as the Q objects in `search`, as tests on the rows of `_match_rows`."""
+    predicates = {}
+    if suppliers:
+        wanted_suppliers = set(suppliers)
+        predicates["supplier"] = lambda r: r.version__catalogue__supplier_id in wanted_suppliers
+    if agreements:
+        wanted_agreements = set(agreements)
+        predicates["agreement"] = lambda r: r.version__catalogue__agreement_id in wanted_agreements
+    if categories:
+        predicates["category"] = lambda r: any(_in_category(code, r.unspsc) for code in categories)
+    if eco_labels:
+        wanted_labels = {label[:60].casefold() for label in eco_labels}
+        predicates["eco_label"] = lambda r: any(
+            str(label).casefold() in wanted_labels for label in (r.eco_labels if isinstance(r.eco_labels, list) else [])
+        )
+    ranges = [(lo, hi) for key, lo, hi in PRICE_RANGES if key in price_keys]
+    if ranges:
+        predicates["price"] = lambda r: any(r.price >= lo and (hi is None or r.price < hi) for lo, hi in ranges)
+    return predicates
+
+
+def _facets_from_rows(rows: list, predicates: dict, query: SearchQuery) -> dict[str, list[FacetValue]]:
+    """Counts per facet value over the matched rows, each with every other facet's filter applied."""
+
+    def without(name: str) -> list:
+        tests = [test for key, test in predicates.items() if key != name]
+        return [r for r in rows if all(test(r) for test in tests)]
+
+    def counted(values) -> dict:
+        counts: dict = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        return counts
+
+    facets: dict[str, list[FacetValue]] = {}
+    suppliers = counted(
+        (r.version__catalogue__supplier_id, r.version__catalogue__supplier__name) for r in without("supplier")
+    )
+    facets["supplier"] = [
+        FacetValue(str(pk), name, n, str(pk) in query.suppliers)
+        for (pk, name), n in sorted(suppliers.items(), key=lambda x: (-x[1], x[0][1]))
+    ]
+    agreements = counted(
+        (r.version__catalogue__agreement_id, r.version__catalogue__agreement__title) for r in without("agreement")
+    )
+    facets["agreement"] = [
+        FacetValue(str(pk), title, n, str(pk) in query.agreements)
+        for (pk, title), n in sorted(agreements.items(), key=lambda x: (-x[1], x[0][1]))
+    ]
+    codes = [(r.unspsc or "").strip() for r in without("category")]
+    codes = [code for code in codes if len(code) == 8 and code.isdigit()]
+    segments = counted(code[:2] + "000000" for code in codes)
+    families = counted(code[:4] + "0000" for code in codes)
+    facets["category"] = [
+        FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(segments.items())
+    ] + [FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(families.items())]
+    eco = counted(
+        str(label) for r in without("eco_label") for label in (r.eco_labels if isinstance(r.eco_labels, list) else [])
+    )
+    facets["eco_label"] = [
+        FacetValue(label, label, n, label in query.eco_labels)
+        for label, n in sorted(eco.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    priced = without("price")
+    facets["price"] = [
+        FacetValue(
+            key,
+            _price_label(lo, hi),
+            sum(1 for r in priced if r.price >= lo and (hi is None or r.price < hi)),
+            key in query.price_ranges,
+        )
+        for key, lo, hi in PRICE_RANGES
+    ]
+    return facets
+
+
+def _sorted_rows(rows: list, sort: str, scores: dict[int, float]) -> list:
+    if sort == "relevance":
+        # Relevance boosted by the agreement's preferred rank: rank 1 keeps its score, rank 2 gets 80 %, ...
+        def key(r):
+            rank = r.version__catalogue__agreement__preferred_rank or 1
+            return (-scores.get(r.pk, 0.0) / (1 + 0.25 * max(0, rank - 1)), r.name, r.pk)
+
+        return sorted(rows, key=key)
+    if sort == "price":
+        return sorted(rows, key=lambda r: (r.price, r.name, r.pk))
+    if sort == "-price":
+        # Descending price, then ascending name and id (as the database orders it).
+        by_name = sorted(rows, key=lambda r: (r.name, r.pk))
+        return sorted(by_name, key=lambda r: r.price, reverse=True)
+    return sorted(rows, key=lambda r: (r.price / (r.base_quantity or 1), r.name, r.pk))
+
+
 def _price_label(lo: Decimal, hi: Decimal | None) -> str:
     if hi is None:
         return _("minst %(lo)s kr") % {"lo": f"{lo:,.0f}".replace(",", "\u00a0")}
@@ -483,11 +608,21 @@ def search(query: SearchQuery, user=None) -> SearchResult:
             )
         )
 
-    filtered = base
-    for q_filter in filters.values():
-        if q_filter is not None:
-            filtered = filtered.filter(q_filter)
-    total = filtered.count()
+    if scores is not None:
+        # Text queries: at most MAX_MATCHES rows, fetched once; filters, facets, total and order in Python.
+        rows = _match_rows(base)
+        predicates = _row_predicates(suppliers, agreements, categories, query.eco_labels, query.price_ranges)
+        kept = [r for r in rows if all(test(r) for test in predicates.values())]
+        total = len(kept)
+        facets = _facets_from_rows(rows, predicates, query)
+        page_ids = []
+    else:
+        filtered = base
+        for q_filter in filters.values():
+            if q_filter is not None:
+                filtered = filtered.filter(q_filter)
+        total = filtered.count()
+        facets = None
     num_pages = max(1, math.ceil(total / page_size))
     if page > num_pages and total:
         messages.append(
@@ -498,15 +633,8 @@ def search(query: SearchQuery, user=None) -> SearchResult:
         )
     start = (page - 1) * page_size
 
-    if sort == "relevance" and scores is not None:
-        # Relevance boosted by the agreement's preferred rank: rank 1 keeps its score, rank 2 gets 80 %, ...
-        rows = filtered.values_list("pk", "version__catalogue__agreement__preferred_rank", "name")
-
-        def key(row):
-            return (-scores.get(row[0], 0.0) / (1 + 0.25 * max(0, (row[1] or 1) - 1)), row[2], row[0])
-
-        ordered = [row[0] for row in sorted(rows, key=key)]
-        page_ids = ordered[start : start + page_size]
+    if scores is not None:
+        page_ids = [r.pk for r in _sorted_rows(kept, sort, scores)][start : start + page_size]
     elif sort == "relevance":
         # No text: first-choice agreements first, then by name; the database sorts and pages.
         qs = filtered.order_by("version__catalogue__agreement__preferred_rank", "name", "pk")
@@ -535,7 +663,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
         page=page,
         page_size=page_size,
         num_pages=num_pages,
-        facets=_facets(base, filters, query),
+        facets=facets if facets is not None else _facets(base, filters, query),
         backend=backend_label(backend_name),
         fallback=fallback,
         relaxed=relaxed,

@@ -56,25 +56,25 @@ def match(groups: list[list[str]], versions: list[int], any_word: bool, limit: i
     if not groups or not versions:
         return []
     full = _Tier(groups, any_word, title_only=False)
-    if full.count() <= RANK_ALL_LIMIT:
+    if not full.more_than(RANK_ALL_LIMIT):
         return full.rows(versions, limit, ranked=True)
     strict = _Tier([forms[:1] for forms in groups], any_word, title_only=True)
     found: dict[int, float] = {}
     for tier, bonus in ((strict, STRICT_TIER_BONUS), (full, 0.0)):
         if len(found) >= limit:
             break
-        for pk, score in tier.rows(versions, limit, ranked=tier.count() <= RANK_ALL_LIMIT):
+        for pk, score in tier.rows(versions, limit, ranked=not tier.more_than(RANK_ALL_LIMIT)):
             found.setdefault(pk, score + bonus)
     return sorted(found.items(), key=lambda row: (-row[1], row[0]))[:limit]
 
 
 class _Tier:
-    """One full-text match expression on modelsearch's index: its match count and its rows."""
+    """One full-text match expression on modelsearch's index: how many it matches, and its rows."""
 
     def __init__(self, groups: list[list[str]], any_word: bool, title_only: bool):
         self.groups, self.any_word, self.title_only = groups, any_word, title_only
         self.entry, self.fts = _index_tables()
-        self._count: int | None = None
+        self._more_than: dict[int, bool] = {}
 
     def _fts5(self) -> str:
         query = _fts5_query(self.groups, self.any_word)
@@ -83,21 +83,22 @@ class _Tier:
     def _pg_where(self) -> str:
         return "e.title @@ q" if self.title_only else "(e.title @@ q OR e.body @@ q)"
 
-    def count(self) -> int:
-        """Matches in the whole index (every version): cheap, since nothing is scored or joined."""
-        if self._count is None:
-            if connection.vendor == "sqlite":
-                sql, params = f"SELECT count(*) FROM {self.fts} WHERE {self.fts} MATCH %s", [self._fts5()]  # noqa: S608
-            else:
-                sql = (
-                    f"SELECT count(*) FROM {self.entry} e, to_tsquery(%s::regconfig, %s) AS q "  # noqa: S608
-                    f"WHERE e.content_type_id = %s AND {self._pg_where()}"
-                )
-                params = ["swedish", _tsquery(self.groups, self.any_word), get_content_type_pk(CatalogueItem)]
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                self._count = int(cursor.fetchone()[0])
-        return self._count
+    def more_than(self, n: int) -> bool:
+        """Whether the whole index (every version) has more than n matches; stops counting after n + 1."""
+        if n in self._more_than:
+            return self._more_than[n]
+        if connection.vendor == "sqlite":
+            inner, params = f"SELECT 1 FROM {self.fts} WHERE {self.fts} MATCH %s", [self._fts5()]  # noqa: S608
+        else:
+            inner = (
+                f"SELECT 1 FROM {self.entry} e, to_tsquery(%s::regconfig, %s) AS q "  # noqa: S608
+                f"WHERE e.content_type_id = %s AND {self._pg_where()}"
+            )
+            params = ["swedish", _tsquery(self.groups, self.any_word), get_content_type_pk(CatalogueItem)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({inner} LIMIT %s) AS m", [*params, n + 1])  # noqa: S608
+            self._more_than[n] = int(cursor.fetchone()[0]) > n
+        return self._more_than[n]
 
     def rows(self, versions: list[int], limit: int, ranked: bool) -> list[tuple[int, float]]:
         """(item id, score) among items of the versions: the best `limit` when ranked, else the first."""

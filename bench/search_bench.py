@@ -77,7 +77,9 @@ def main() -> None:
         )
     else:
         connection.settings_dict["TEST"]["NAME"] = "test_hub_search_bench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=not args.keep, keepdb=args.keep, serialize=False
+    )
     try:
         version = load_and_index(args.items)
         if args.profile:

@@ -205,6 +205,11 @@ class RulePool:
         # One task per worker makes the pool start them all now (it spawns one per waiting task).
         self._ready = [self.executor.submit(_worker_ready) for _ in range(self.processes)]
 
+    def wait_ready(self) -> None:
+        """Block until every worker has started and compiled the rules."""
+        for future in self._ready:
+            future.result()
+
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
 

@@ -10,7 +10,7 @@ passed as parameters, so no query syntax from the user reaches either engine.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from modelsearch.conf import get_app_config
 from modelsearch.utils import get_content_type_pk
 
@@ -95,7 +95,11 @@ class _Tier:
                 f"WHERE e.content_type_id = %s AND {self._pg_where()}"
             )
             params = ["swedish", _tsquery(self.groups, self.any_word), get_content_type_pk(CatalogueItem)]
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # With LIMIT the planner bets on a sequential scan finding n rows early; a rare word then
+                # reads the whole table (50+ ms at 500k items). The GIN index finds them in a few ms.
+                cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"SELECT count(*) FROM ({inner} LIMIT %s) AS m", [*params, n + 1])  # noqa: S608
             self._more_than[n] = int(cursor.fetchone()[0]) > n
         return self._more_than[n]

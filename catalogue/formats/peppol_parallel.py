@@ -79,6 +79,16 @@ class ParallelPeppolReader(CatalogueReader):
         }
         self.ok = True
 
+    def _in_this_process(self) -> Iterator[RawLine]:
+        options = {**self.options, "chunk_dir": Path(self.options["chunk_dir"]) if self.options["chunk_dir"] else None}
+        reader = PeppolReader(self.path, self.report, **options)
+        for raw in reader.lines():
+            self.header = reader.header
+            self.bytes_done = reader.bytes_done
+            yield raw
+        self.header, self.chunks, self.ok = reader.header, reader.chunks, reader.ok
+        self.bytes_done = self.bytes_total
+
     def lines(self) -> Iterator[RawLine]:
         from catalogue.validation.standards import standards_dir
 
@@ -90,7 +100,14 @@ class ParallelPeppolReader(CatalogueReader):
             name="catalogue-peppol-reader",
             daemon=True,
         )
-        child.start()
+        try:
+            child.start()
+        except (AssertionError, OSError):
+            # A daemonic process may not have children, and a full process table refuses one: read here.
+            receiving.close()
+            sending.close()
+            yield from self._in_this_process()
+            return
         sending.close()
         try:
             while True:

@@ -205,3 +205,16 @@ def test_missing_standards_in_the_reader_process_give_a_clear_report(intake_cata
     issue = next(i for i in version.report["issues"] if i["code"] == "STANDARDS-MISSING")
     assert "make standards" in issue["message_sv"] and "make standards" in issue["message_en"]
     assert version.items.count() == 0
+
+
+def test_without_a_reader_process_the_file_is_read_here(intake_catalogue, peppol_file, settings, monkeypatch):
+    """A daemonic worker may not start children: the import still runs, in this process."""
+    settings.CATALOGUE_PARALLEL_READ_BYTES = 0
+
+    def refuse(self):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr("multiprocessing.process.BaseProcess.start", refuse)
+    version = import_file(peppol_file(12), catalogue=intake_catalogue, background=False, processes=1)
+    assert version.report["issues"] == [] and version.report["stages"] == ["fast", "official"]
+    assert version.items.count() == 12 == version.line_count

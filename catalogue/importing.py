@@ -251,7 +251,7 @@ def _rows(items: list) -> list[list]:
             value = row[index]
             if value is None:
                 continue
-            if not value and index in empty:
+            if value == [] and index in empty:
                 row[index] = empty[index]
             else:
                 row[index] = field.get_db_prep_save(value, connection)

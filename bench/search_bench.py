@@ -1,6 +1,7 @@
 """Benchmark: search latency in-process and over HTTP, throughput under load, index build time, per backend.
 
-Rerun (one command per backend; each builds its own throw-away database and drops it at the end):
+Rerun (one command per backend; each builds its own throw-away database and OpenSearch index hub_bench_*,
+and drops both at the end):
     .venv/bin/python bench/search_bench.py --items 500000 --http
     DATABASE_URL=$(scripts/postgres.sh url) .venv/bin/python bench/search_bench.py --items 500000 --http
     DATABASE_URL=$(scripts/postgres.sh url) OPENSEARCH_URL=http://127.0.0.1:9200 \
@@ -90,6 +91,18 @@ def main() -> None:
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+            drop_opensearch_index()
+
+
+def drop_opensearch_index() -> None:
+    """Delete the bench's OpenSearch index (hub_bench_*), when OpenSearch is configured."""
+    from modelsearch.backends import get_search_backend
+
+    from catalogue.models import CatalogueItem
+
+    backend = get_search_backend("default")
+    if hasattr(backend, "es"):
+        backend.get_index_for_model(CatalogueItem).delete()
 
 
 def load_and_index(n: int):

@@ -275,3 +275,37 @@ def test_text_query_facets_and_totals_match_the_database_computation(test_catalo
         key = (lambda i: i.price) if result.query.sort == "-price" else (lambda i: i.unit_price)
         values = [key(i) for i in result.items]
         assert values == sorted(values, reverse=result.query.sort == "-price")
+
+
+def test_upgrade_migration_fills_the_autocomplete_table(test_catalogue):
+    """A hub upgraded with its catalogue already indexed gets suggestions without reindexing."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from search import dbsearch
+
+    fill = importlib.import_module("search.migrations.0005_fill_autocomplete_names")
+    versions = service.visible_versions(None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {dbsearch.AUTOCOMPLETE_TABLE}")  # noqa: S608
+    assert dbsearch.autocomplete_ids(["kö"], versions, 50) == []
+
+    class Editor:  # the part of a schema editor the migration uses
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql, params=None):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    fill.forwards(apps, Editor())
+    by_pk = {i.pk: i.name for i in test_catalogue.items.values()}
+    assert "Köksstol" in {by_pk[pk] for pk in dbsearch.autocomplete_ids(["kö"], versions, 50)}
+    fill.forwards(apps, Editor())  # a second run adds nothing
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {dbsearch.AUTOCOMPLETE_TABLE}")  # noqa: S608
+        rows = cursor.fetchone()[0]
+    distinct = {(i.version_id, i.name) for i in test_catalogue.items.values()}
+    assert rows == len(distinct)

@@ -16,6 +16,7 @@ When OpenSearch fails, the database backend answers and the result says so.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -327,8 +328,11 @@ def _eco_q(labels: list[str]) -> Q | None:
         return None
     q = Q()
     for label in labels:
-        # The labels are a JSON list; matching the quoted string works on SQLite and PostgreSQL alike.
-        q |= Q(eco_labels__icontains=f'"{label[:60]}"')
+        label = label[:60]
+        # The labels are a JSON list, matched as a quoted string. PostgreSQL's jsonb prints "Bra Miljöval"
+        # as it is; SQLite keeps Django's JSON text, where it is "Bra Milj\u00f6val".
+        for quoted in {f'"{label}"', json.dumps(label)}:
+            q |= Q(eco_labels__icontains=quoted)
     return q
 
 
@@ -605,7 +609,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
             fallback = fallback or fallback2
             relaxed = bool(matches)
         if not matches:
-            # PostgreSQL: pg_trgm similarity on the names (GIN index from migration search/0002) catches
+            # PostgreSQL: pg_trgm similarity on the names (GIN index from migration search/0004) catches
             # typos the dictionary cannot correct, such as misspelt brand names.
             matches = trigram_matches(q, versions)
             relaxed = bool(matches)

@@ -94,9 +94,9 @@ S-4002|Toalettpapper storrulle 6 st|Toalettpapper på storrulle för dispenser|1
 S-4003|Hushållspapper 32 rullar|Hushållspapper för kök|14111705|329.00|BL|Svanen|stad
 S-4004|Pappershanddukar 20 paket|Pappershanddukar Z-vikta|14111703|459.00|KT|EU Ecolabel|stad
 S-4005|Torkpapper industri|Torkpapper på rulle för verkstad|14111705|249.00|RL||stad
-S-4006|Handtvål flytande 5 l|Mild handtvål utan parfym|53131608|189.00|ST|Svanen|stad
+S-4006|Handtvål flytande 5 l|Mild handtvål utan parfym|53131608|189.00|ST|Svanen,Bra Miljöval|stad
 S-4007|Handsprit 500 ml|Handdesinfektion med pump|53131626|69.00|ST||stad
-S-4008|Diskmedel 1 l|Handdiskmedel koncentrerat|47131807|39.00|ST|Svanen|stad
+S-4008|Diskmedel 1 l|Handdiskmedel koncentrerat|47131807|39.00|ST|Bra Miljöval|stad
 S-4009|Maskindiskmedel 100 tabletter|Tabletter för diskmaskin|47131807|249.00|PK|Svanen|stad
 S-4010|Allrengöring spray 750 ml|Allrengöringsmedel för ytor|47131801|45.00|ST|Svanen|stad
 S-4011|Golvrengöring 5 l|Golvrengöringsmedel för moppning|47131801|219.00|ST|EU Ecolabel|stad

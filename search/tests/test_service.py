@@ -309,3 +309,14 @@ def test_upgrade_migration_fills_the_autocomplete_table(test_catalogue):
         rows = cursor.fetchone()[0]
     distinct = {(i.version_id, i.name) for i in test_catalogue.items.values()}
     assert rows == len(distinct)
+
+
+@pytest.mark.parametrize("q", ["", "handtvål"])
+def test_eco_label_with_swedish_letters_filters_with_and_without_text(test_catalogue, q):
+    """ "Bra Miljöval" is stored \\u-escaped in SQLite's JSON text; browsing and text search must both find it."""
+    unfiltered = search(SearchQuery(q=q, page_size=200))
+    expected = {i.seller_item_id for i in unfiltered.items if "Bra Miljöval" in i.eco_labels}
+    assert "S-4006" in expected
+    result = search(SearchQuery(q=q, eco_labels=["Bra Miljöval"], page_size=200))
+    assert set(ids(result)) == expected
+    assert {v.value: v.count for v in result.facets["eco_label"]}["Bra Miljöval"] == len(expected)

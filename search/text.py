@@ -365,9 +365,30 @@ def search_text_for(item) -> str:
     return normalise(" ".join(parts))
 
 
+def normalise_heads(text: str) -> str:
+    """Each word and its stem, and for a compound only its head (last part) and the head's stem.
+
+    Swedish compounds are right-headed: a "papperskorg" is a kind of "korg", not of "papper".
+    The boosted title field gets this form, so "papper" ranks kopieringspapper above papperskorg
+    (both still match through the full search text).
+    """
+    out: list[str] = []
+    for word in tokens(text):
+        if word in STOP_WORDS:
+            continue
+        parts = split_compound(word)
+        forms = [word, stem(word)]
+        if parts:
+            forms += [parts[-1], stem(parts[-1])]
+        for form in forms:
+            if form not in out:
+                out.append(form)
+    return " ".join(out)
+
+
 def title_text_for(item) -> str:
-    """The normalised name alone, indexed with a higher boost than the rest."""
-    return normalise(item.name or "")
+    """The name with compound heads only, indexed with a higher boost than the rest (see normalise_heads)."""
+    return normalise_heads(item.name or "")
 
 
 def prefix_matches(name: str, prefix: str) -> bool:

@@ -320,3 +320,9 @@ def test_eco_label_with_swedish_letters_filters_with_and_without_text(test_catal
     result = search(SearchQuery(q=q, eco_labels=["Bra Miljöval"], page_size=200))
     assert set(ids(result)) == expected
     assert {v.value: v.count for v in result.facets["eco_label"]}["Bra Miljöval"] == len(expected)
+
+
+def test_compound_head_ranks_above_compound_modifier(test_catalogue):
+    order = ids(search(SearchQuery(q="papper", page_size=100)))
+    assert "S-4015" in order  # Papperskorg still matches
+    assert order.index("K-1001") < order.index("S-4015")  # Kopieringspapper is paper; a papperskorg is a basket

@@ -72,3 +72,10 @@ def test_a_with_rings_and_dots_stay_distinct():
     assert text.prefix_matches("Köksstol", "kö")
     assert not text.prefix_matches("Kontorsstol", "kö")
     assert not text.prefix_matches("Köksstol", "ko")
+
+
+def test_title_form_keeps_only_the_compound_head():
+    heads = text.normalise_heads("Papperskorg 30 l").split()
+    assert "korg" in heads and "papper" not in heads
+    assert "papper" in text.normalise_heads("Kopieringspapper A4").split()
+    assert "papper" in text.normalise("Papperskorg").split()  # still found through the full search text

@@ -77,12 +77,6 @@ def test_header_delete_withdraws_everything(intake_catalogue, live_version, tmp_
 
 @pytest.mark.django_db(transaction=True)
 def test_two_uploads_at_once_both_get_a_version(intake_catalogue, peppol_file):
-    if (
-        connection.vendor == "sqlite"
-        and "memory" in str(connection.settings_dict["NAME"])
-        or connection.settings_dict["NAME"] in ("", ":memory:")
-    ):
-        pytest.skip("threads need a shared database; in-memory SQLite is per connection")
     path = peppol_file(3)
     barrier = threading.Barrier(2)
     results: list[object] = []

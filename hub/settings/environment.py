@@ -19,6 +19,12 @@ SUPPORTED_DATABASE_ENGINES = {
 }
 
 
+# SQLite: wait up to 30 s for a lock, and take the write lock when a transaction begins. With
+# SQLite's default (deferred) a transaction that reads first and then writes fails at once with
+# "database is locked" when another writer got in between: two uploads at once lost one.
+SQLITE_OPTIONS = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+
+
 def database_from_env(default_sqlite_path: Path) -> dict:
     """Return the DATABASES['default'] entry for DATABASE_URL (SQLite when unset)."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -26,7 +32,7 @@ def database_from_env(default_sqlite_path: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite_path),
-            "OPTIONS": {"timeout": 30},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=60)
@@ -40,7 +46,7 @@ def database_from_env(default_sqlite_path: Path) -> dict:
             "use sqlite:///path or postgres://user:password@host:port/name"
         )
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config.setdefault("OPTIONS", {})["timeout"] = 30
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return config
 
 

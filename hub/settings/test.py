@@ -22,3 +22,9 @@ TEST_INDEX_PREFIX = f"hub_test_{os.getpid()}_"
 WAGTAILSEARCH_BACKENDS = search_backends_from_env(index_prefix=TEST_INDEX_PREFIX)  # noqa: F405
 # Catalogue image fetching is switched on only by the tests that serve images locally.
 CATALOGUE_FETCH_IMAGES = False
+# SQLite tests use a file, as the embedded default does, not Django's in-memory database: threads then
+# share it the way a web server and a worker share the real one (the concurrent-upload test needs that).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"hub-test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

@@ -30,13 +30,22 @@ CURRENT_STATUSES = CatalogueItem.INDEXED_VERSION_STATUSES
 BATCH = 500
 
 
-def _max_total_bytes() -> int:
+def max_upload_bytes() -> int:
+    """The most one uploaded file (a ZIP included, unpacked) may hold: the catalogue upload limit."""
     return int(getattr(settings, "CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
 
 
-def expand_uploads(uploads: Iterable[tuple[str, bytes]], config: FetchSettings) -> Iterator[tuple[str, object]]:
+def too_large_upload() -> ImageProblem:
+    limit = max_upload_bytes()
+    return ImageProblem(f"Filen är större än {limit} byte / The file is larger than {limit} bytes")
+
+
+def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings) -> Iterator[tuple[str, object]]:
     """(file name, bytes or ImageProblem) for each picture; ZIP files give one pair per entry."""
     for name, data in uploads:
+        if isinstance(data, ImageProblem):  # refused before it was read, e.g. too large
+            yield name, data
+            continue
         if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
             yield name, data if len(data) <= config.max_bytes else _too_big(config.max_bytes)
             continue
@@ -76,7 +85,7 @@ def expand_uploads(uploads: Iterable[tuple[str, bytes]], config: FetchSettings) 
                     yield entry_name, _too_big(config.max_bytes)
                     continue
                 total += len(content)
-                if total > _max_total_bytes():
+                if total > max_upload_bytes():
                     yield (
                         name,
                         ImageProblem(

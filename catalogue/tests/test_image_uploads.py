@@ -136,3 +136,16 @@ def test_a_buyer_cannot_open_the_picture_page(client, django_user_model, review_
     client.force_login(buyer)
     url = reverse("catalogue:catalogue-images", args=[review_live_version.catalogue.pk])
     assert client.get(url).status_code == 403
+
+
+def test_portal_refuses_a_file_over_the_upload_limit_without_reading_it(
+    client, supplier_user, review_live_version, settings
+):
+    settings.CATALOGUE_MAX_UPLOAD_BYTES = 1_000
+    client.force_login(supplier_user)
+    url = reverse("catalogue:catalogue-images", args=[review_live_version.catalogue.pk])
+    big = SimpleUploadedFile("KP-100.png", picture(size=(200, 200)) + b"\0" * 2_000, "image/png")
+    response = client.post(url, {"files": [big]})
+    assert response.status_code == 200
+    assert "larger than 1000 bytes" in response.content.decode()
+    assert not UploadedImage.objects.exists()

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from catalogue.image_uploads import attach_uploaded_images
+from catalogue.image_uploads import attach_uploaded_images, max_upload_bytes, too_large_upload
 from catalogue.views.portal import _own_catalogue, supplier_required
 
 PER_PAGE = 100
@@ -34,7 +34,9 @@ def catalogue_images(request: HttpRequest, catalogue_id: int) -> HttpResponse:
                 "At most %(n)s files at a time; put more in a ZIP file"
             ) % {"n": MAX_FILES}
         else:
-            report = attach_uploaded_images(catalogue, ((f.name, f.read()) for f in files), user=request.user)
+            # A file over the limit is reported without being read into memory.
+            uploads = ((f.name, f.read() if f.size <= max_upload_bytes() else too_large_upload()) for f in files)
+            report = attach_uploaded_images(catalogue, uploads, user=request.user)
         status = 400 if error else 200
     uploaded = catalogue.uploaded_images.select_related("image").order_by("seller_item_id")
     page = Paginator(uploaded, PER_PAGE).get_page(request.GET.get("sida"))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from catalogue.formats.base import CatalogueReader, RawLine
-from catalogue.formats.peppol import DEFAULT_CHUNK_LINES, PeppolReader
+from catalogue.formats.peppol import PeppolReader
 from catalogue.validation.report import Issue, Report
 
 LINES_PER_MESSAGE = 250
@@ -60,28 +60,14 @@ def _read_in_child(path: str, options: dict, standards_dir: str, pipe) -> None:
 class ParallelPeppolReader(CatalogueReader):
     format = "peppol"
 
-    def __init__(
-        self,
-        path: Path,
-        report: Report,
-        *,
-        chunk_lines: int = DEFAULT_CHUNK_LINES,
-        chunk_dir: Path | None = None,
-        xsd: bool = True,
-        write_chunks: bool = True,
-    ) -> None:
+    def __init__(self, path: Path, report: Report, **options) -> None:
+        """Takes PeppolReader's keyword options (chunk_lines, chunk_dir, xsd, write_chunks) and passes them on."""
         super().__init__(path, report)
-        self.options = {
-            "chunk_lines": chunk_lines,
-            "chunk_dir": str(chunk_dir) if chunk_dir else None,
-            "xsd": xsd,
-            "write_chunks": write_chunks,
-        }
+        self.options = options
         self.ok = True
 
     def _in_this_process(self) -> Iterator[RawLine]:
-        options = {**self.options, "chunk_dir": Path(self.options["chunk_dir"]) if self.options["chunk_dir"] else None}
-        reader = PeppolReader(self.path, self.report, **options)
+        reader = PeppolReader(self.path, self.report, **self.options)
         for raw in reader.lines():
             self.header = reader.header
             self.bytes_done = reader.bytes_done

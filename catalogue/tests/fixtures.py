@@ -91,3 +91,8 @@ def live_snapshot(catalogue: Catalogue) -> list[tuple]:
     catalogue.refresh_from_db()
     version = catalogue.live_version
     return [version.pk, version.status, *version.items.order_by("pk").values_list("seller_item_id", "price")]
+
+
+def issues(version: CatalogueVersion, code: str) -> list[dict]:
+    """The report issues of one code, in report order."""
+    return [issue for issue in version.report["issues"] if issue["code"] == code]

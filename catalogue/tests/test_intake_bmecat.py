@@ -10,7 +10,7 @@ import pytest
 from catalogue.formats import detect_format
 from catalogue.importing import import_file
 from catalogue.models import CatalogueVersion
-from catalogue.tests.fixtures import live_snapshot
+from catalogue.tests.fixtures import issues, live_snapshot
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status
@@ -87,10 +87,6 @@ def write(tmp_path, text: str, name: str = "katalog.xml"):
 
 def line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, text.index(needle)) + 1
-
-
-def issues(version, code: str) -> list[dict]:
-    return [issue for issue in version.report["issues"] if issue["code"] == code]
 
 
 FULL_DETAILS = """

@@ -14,7 +14,7 @@ from catalogue.formats import detect_format
 from catalogue.formats.cif import codec_for
 from catalogue.importing import import_file
 from catalogue.models import CatalogueVersion
-from catalogue.tests.fixtures import live_snapshot
+from catalogue.tests.fixtures import issues, live_snapshot
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status
@@ -97,10 +97,6 @@ def line_of(lines: list[str], text: str) -> int:
     """1-based physical line number where text first appears (values may hold line breaks)."""
     joined = "\n".join(lines)
     return joined.count("\n", 0, joined.index(text)) + 1
-
-
-def issues(version, code: str) -> list[dict]:
-    return [issue for issue in version.report["issues"] if issue["code"] == code]
 
 
 def test_detected_by_its_first_line_whatever_the_name(tmp_path):

@@ -12,7 +12,7 @@ from lxml import etree
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS, PeppolReader
 from catalogue.importing import import_file
 from catalogue.models import CatalogueVersion
-from catalogue.tests.fixtures import live_snapshot
+from catalogue.tests.fixtures import issues, live_snapshot
 from catalogue.validation import official
 from catalogue.validation.report import Report
 
@@ -22,10 +22,6 @@ Status = CatalogueVersion.Status
 
 def codes(version: CatalogueVersion) -> list[str]:
     return [issue["code"] for issue in version.report["issues"]]
-
-
-def issues(version: CatalogueVersion, code: str) -> list[dict]:
-    return [issue for issue in version.report["issues"] if issue["code"] == code]
 
 
 def test_generated_50_lines_pass_xsd_official_and_hub_rules(intake_catalogue, peppol_file):

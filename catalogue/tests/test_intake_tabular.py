@@ -12,16 +12,12 @@ from catalogue.formats.columns import COLUMNS
 from catalogue.formats.spreadsheet import INSTRUCTIONS_SHEET, ITEMS_SHEET, template_xlsx
 from catalogue.importing import import_file
 from catalogue.models import CatalogueVersion
-from catalogue.tests.fixtures import live_snapshot
+from catalogue.tests.fixtures import issues, live_snapshot
 from catalogue.validation.hub_rules import parse_decimal
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status
 HEAD = ["Artikelnummer", "GTIN", "Benämning", "Enhet", "Pris", "Miljömärkning"]
-
-
-def issues(version, code):
-    return [i for i in version.report["issues"] if i["code"] == code]
 
 
 def sheet(tmp_path, rows, name="katalog.xlsx", header=HEAD, edit=None):

@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -336,6 +337,47 @@ def _eco_q(labels: list[str]) -> Q | None:
     return q
 
 
+def _named_facet(counts: dict[tuple[int, str], int], selected: list[str]) -> list[FacetValue]:
+    """Supplier or agreement values from {(id, name): count}, most items first."""
+    return [
+        FacetValue(str(pk), name, n, str(pk) in selected)
+        for (pk, name), n in sorted(counts.items(), key=lambda x: (-x[1], x[0][1]))
+    ]
+
+
+def _category_facet(code_counts: Iterable[tuple[str, int]], selected: list[str]) -> list[FacetValue]:
+    """UNSPSC codes with their counts, rolled up to segments, then families; malformed codes left out."""
+    segments: dict[str, int] = {}
+    families: dict[str, int] = {}
+    for code, n in code_counts:
+        code = (code or "").strip()
+        if len(code) != 8 or not code.isdigit():
+            continue
+        segments[code[:2] + "000000"] = segments.get(code[:2] + "000000", 0) + n
+        families[code[:4] + "0000"] = families.get(code[:4] + "0000", 0) + n
+    return [
+        FacetValue(code, category_label(code), n, code in selected)
+        for rolled_up in (segments, families)
+        for code, n in sorted(rolled_up.items())
+    ]
+
+
+def _eco_facet(label_counts: Iterable[tuple[object, int]], selected: list[str]) -> list[FacetValue]:
+    """Eco-label values from (label list, count) pairs, most items first."""
+    eco: dict[str, int] = {}
+    for labels, n in label_counts:
+        for label in labels if isinstance(labels, list) else []:
+            eco[str(label)] = eco.get(str(label), 0) + n
+    return [
+        FacetValue(label, label, n, label in selected) for label, n in sorted(eco.items(), key=lambda x: (-x[1], x[0]))
+    ]
+
+
+def _price_facet(counts: dict[str, int], selected: list[str]) -> list[FacetValue]:
+    """The fixed price ranges with their counts ({range key: count})."""
+    return [FacetValue(key, _price_label(lo, hi), counts[key], key in selected) for key, lo, hi in PRICE_RANGES]
+
+
 def _facets(base: QuerySet, filters: dict[str, Q | None], query: SearchQuery) -> dict[str, list[FacetValue]]:
     """Counts per facet value, each counted with every other facet's filter applied (not its own)."""
 
@@ -347,67 +389,25 @@ def _facets(base: QuerySet, filters: dict[str, Q | None], query: SearchQuery) ->
         return qs
 
     facets: dict[str, list[FacetValue]] = {}
-    rows = (
-        without("supplier")
-        .values("version__catalogue__supplier_id", "version__catalogue__supplier__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "version__catalogue__supplier__name")
-    )
-    facets["supplier"] = [
-        FacetValue(
-            str(r["version__catalogue__supplier_id"]),
-            r["version__catalogue__supplier__name"],
-            r["n"],
-            str(r["version__catalogue__supplier_id"]) in query.suppliers,
-        )
-        for r in rows
-    ]
-    rows = (
-        without("agreement")
-        .values("version__catalogue__agreement_id", "version__catalogue__agreement__title")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "version__catalogue__agreement__title")
-    )
-    facets["agreement"] = [
-        FacetValue(
-            str(r["version__catalogue__agreement_id"]),
-            r["version__catalogue__agreement__title"],
-            r["n"],
-            str(r["version__catalogue__agreement_id"]) in query.agreements,
-        )
-        for r in rows
-    ]
-    segments: dict[str, int] = {}
-    families: dict[str, int] = {}
-    for r in without("category").values("unspsc").annotate(n=Count("pk")):
-        code = (r["unspsc"] or "").strip()
-        if len(code) != 8 or not code.isdigit():
-            continue
-        seg, fam = code[:2] + "000000", code[:4] + "0000"
-        segments[seg] = segments.get(seg, 0) + r["n"]
-        families[fam] = families.get(fam, 0) + r["n"]
-    facets["category"] = [
-        FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(segments.items())
-    ] + [FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(families.items())]
-    eco: dict[str, int] = {}
-    # Group by the whole label list (few distinct combinations), then split the lists in Python.
-    for r in without("eco_label").exclude(eco_labels=[]).values("eco_labels").annotate(n=Count("pk")).order_by():
-        labels = r["eco_labels"]
-        for label in labels if isinstance(labels, list) else []:
-            eco[str(label)] = eco.get(str(label), 0) + r["n"]
-    facets["eco_label"] = [
-        FacetValue(label, label, n, label in query.eco_labels)
-        for label, n in sorted(eco.items(), key=lambda x: (-x[1], x[0]))
-    ]
+    for name, pk_field, name_field, selected in (
+        ("supplier", "version__catalogue__supplier_id", "version__catalogue__supplier__name", query.suppliers),
+        ("agreement", "version__catalogue__agreement_id", "version__catalogue__agreement__title", query.agreements),
+    ):
+        rows = without(name).values(pk_field, name_field).annotate(n=Count("pk")).order_by()
+        facets[name] = _named_facet({(r[pk_field], r[name_field]): r["n"] for r in rows}, selected)
+    rows = without("category").values("unspsc").annotate(n=Count("pk")).order_by()
+    facets["category"] = _category_facet(((r["unspsc"], r["n"]) for r in rows), query.categories)
+    # Group by the whole label list (few distinct combinations); _eco_facet splits the lists.
+    rows = without("eco_label").exclude(eco_labels=[]).values("eco_labels").annotate(n=Count("pk")).order_by()
+    facets["eco_label"] = _eco_facet(((r["eco_labels"], r["n"]) for r in rows), query.eco_labels)
     aggregates = {}
     for key, lo, hi in PRICE_RANGES:
         cond = Q(price__gte=lo, price__lt=hi) if hi is not None else Q(price__gte=lo)
         aggregates[key.replace("-", "_") or "x"] = Count("pk", filter=cond)
     counts = without("price").aggregate(**aggregates)
-    facets["price"] = [
-        FacetValue(key, _price_label(lo, hi), counts[key.replace("-", "_")], key in query.price_ranges)
-        for key, lo, hi in PRICE_RANGES
-    ]
+    facets["price"] = _price_facet(
+        {key: counts[key.replace("-", "_") or "x"] for key, _lo, _hi in PRICE_RANGES}, query.price_ranges
+    )
     return facets
 
 
@@ -478,44 +478,23 @@ def _facets_from_rows(rows: list, predicates: dict, query: SearchQuery) -> dict[
         return counts
 
     facets: dict[str, list[FacetValue]] = {}
-    suppliers = counted(
-        (r.version__catalogue__supplier_id, r.version__catalogue__supplier__name) for r in without("supplier")
+    facets["supplier"] = _named_facet(
+        counted((r.version__catalogue__supplier_id, r.version__catalogue__supplier__name) for r in without("supplier")),
+        query.suppliers,
     )
-    facets["supplier"] = [
-        FacetValue(str(pk), name, n, str(pk) in query.suppliers)
-        for (pk, name), n in sorted(suppliers.items(), key=lambda x: (-x[1], x[0][1]))
-    ]
-    agreements = counted(
-        (r.version__catalogue__agreement_id, r.version__catalogue__agreement__title) for r in without("agreement")
+    facets["agreement"] = _named_facet(
+        counted(
+            (r.version__catalogue__agreement_id, r.version__catalogue__agreement__title) for r in without("agreement")
+        ),
+        query.agreements,
     )
-    facets["agreement"] = [
-        FacetValue(str(pk), title, n, str(pk) in query.agreements)
-        for (pk, title), n in sorted(agreements.items(), key=lambda x: (-x[1], x[0][1]))
-    ]
-    codes = [(r.unspsc or "").strip() for r in without("category")]
-    codes = [code for code in codes if len(code) == 8 and code.isdigit()]
-    segments = counted(code[:2] + "000000" for code in codes)
-    families = counted(code[:4] + "0000" for code in codes)
-    facets["category"] = [
-        FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(segments.items())
-    ] + [FacetValue(code, category_label(code), n, code in query.categories) for code, n in sorted(families.items())]
-    eco = counted(
-        str(label) for r in without("eco_label") for label in (r.eco_labels if isinstance(r.eco_labels, list) else [])
-    )
-    facets["eco_label"] = [
-        FacetValue(label, label, n, label in query.eco_labels)
-        for label, n in sorted(eco.items(), key=lambda x: (-x[1], x[0]))
-    ]
+    facets["category"] = _category_facet(counted(r.unspsc for r in without("category")).items(), query.categories)
+    facets["eco_label"] = _eco_facet(((r.eco_labels, 1) for r in without("eco_label")), query.eco_labels)
     priced = without("price")
-    facets["price"] = [
-        FacetValue(
-            key,
-            _price_label(lo, hi),
-            sum(1 for r in priced if r.price >= lo and (hi is None or r.price < hi)),
-            key in query.price_ranges,
-        )
-        for key, lo, hi in PRICE_RANGES
-    ]
+    facets["price"] = _price_facet(
+        {key: sum(1 for r in priced if r.price >= lo and (hi is None or r.price < hi)) for key, lo, hi in PRICE_RANGES},
+        query.price_ranges,
+    )
     return facets
 
 

@@ -70,3 +70,17 @@ def _delete_this_runs_opensearch_indexes():
             client.indices.delete(index=",".join(names))
     except Exception as exc:  # cleanup must never turn a green run red
         print(f"note: could not delete this run's OpenSearch indexes {prefix}*: {type(exc).__name__}")
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: the database rolls back (and reuses ids), a cache would not.
+
+    Wagtail caches image renditions by image id, so without this a test could see a rendition that an
+    earlier test made for another image with the same id.
+    """
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield

@@ -184,10 +184,10 @@ def refresh_autocomplete(version_ids: list[int]) -> None:
     """Rebuild the autocomplete rows of these versions from their items (one row per distinct name)."""
     if not version_ids or connection.vendor not in {"sqlite", "postgresql"}:
         return
+    drop_autocomplete(version_ids)
     items = CatalogueItem._meta.db_table
     with connection.cursor() as cursor:
         for version_id in sorted(set(version_ids)):
-            cursor.execute(f"DELETE FROM {AUTOCOMPLETE_TABLE} WHERE version_id = %s", [version_id])  # noqa: S608
             cursor.execute(
                 f"INSERT INTO {AUTOCOMPLETE_TABLE} (name, version_id, item_id) "  # noqa: S608
                 f"SELECT name, version_id, MIN(id) FROM {items} WHERE version_id = %s GROUP BY version_id, name",

@@ -5,28 +5,45 @@ limit, a content-type check and Pillow's verify(); the image is stored as a Wagt
 (reused when the same bytes were stored before) with a thumbnail rendition. A broken image
 never fails the import: it is listed in version.image_report and the item shows no picture.
 
-Addresses must be http(s). Hosts that resolve to private, loopback or link-local addresses
-are refused (a catalogue must not make the hub probe its own network) unless
-CATALOGUE_IMAGE_ALLOW_PRIVATE is on, which the tests use for their local server.
+Fetch policy (the catalogue's author chooses the URLs, so each one is treated as hostile):
+- parsed once, by urllib3, the code that sends the request; userinfo, backslashes, spaces and
+  non-ASCII are refused, so no two parsers can disagree about the host;
+- http(s) only; the host is resolved once and EVERY address must be globally routable unicast
+  (ipaddress `is_global`, IPv4 inside IPv6 checked too), unless CATALOGUE_IMAGE_ALLOW_PRIVATE is on
+  (the tests' local server); the connection goes to the checked address (the name is kept for the
+  Host header, SNI and the certificate), so a second DNS answer (rebinding) is never used;
+- redirects are followed at most MAX_REDIRECTS times, each hop checked like the first;
+- one total deadline (CATALOGUE_IMAGE_TIMEOUT) per fetch, however slowly the server sends, and a
+  size cap (CATALOGUE_IMAGE_MAX_BYTES);
+- the supplier is told only NOT_FETCHED for anything on the way; the reason goes to the log;
+- the fetch runs only once a version is published (catalogue.publish), never for an unreviewed one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import ipaddress
 import logging
+import re
 import socket
+import threading
+import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-import requests
+import certifi
+import urllib3
+import urllib3.connection
 from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from PIL import Image as PILImage
+from urllib3.exceptions import LocationParseError
+from urllib3.util import Url, parse_url
 
 from catalogue.models import CatalogueItem, CatalogueVersion
 
@@ -41,12 +58,19 @@ COLLECTION_NAME = "Katalogbilder"
 
 
 class ImageProblem(Exception):
-    """One image could not be used; the message is Swedish / English."""
+    """One image could not be used; the message is Swedish / English and safe to show the supplier."""
+
+
+# Whatever went wrong on the way (a refused address, no answer, a status code, a content type), the supplier
+# reads only this: the fetch must not tell anyone what answers on the hub's side of the network.
+NOT_FETCHED = "Bilden kunde inte hämtas / The image could not be fetched"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_ALLOWED_URL = re.compile(r"[!-~]+")  # printable ASCII, no spaces or control characters
 
 
 @dataclass
 class FetchSettings:
-    timeout: float
+    timeout: float  # the TOTAL time one fetch may take, redirects and the whole body included
     max_bytes: int
     max_pixels: int
     allow_private: bool
@@ -61,64 +85,189 @@ class FetchSettings:
         )
 
 
-def _check_address(url: str, allow_private: bool) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ImageProblem("Adressen måste börja med https:// / The address must start with https://")
-    if allow_private:
-        return
+class _Refused(Exception):
+    """Why a fetch failed, for the log only; the supplier is told NOT_FETCHED."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL as urllib3 (the code that sends the request) reads it, with the address it was checked at."""
+
+    scheme: str
+    host: str  # as written (for the Host header, SNI and the certificate)
+    port: int
+    request_target: str  # path and query
+    address: str  # the checked IP address the connection goes to
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port == DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
+
+
+def _parse(url: str) -> Url:
+    """The URL's parts as urllib3 reads them; anything two parsers could read differently is refused."""
+    if not _ALLOWED_URL.fullmatch(url) or "\\" in url:
+        raise _Refused("not printable ASCII, or a backslash")
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except socket.gaierror:
-        raise ImageProblem("Servern finns inte / The server does not exist") from None
+        parts = parse_url(url)
+    except LocationParseError:
+        raise _Refused("unparsable") from None
+    if parts.scheme not in DEFAULT_PORTS:
+        raise _Refused(f"scheme {parts.scheme!r}")
+    if parts.auth is not None or "@" in (parts.netloc or ""):
+        raise _Refused("userinfo")
+    if not parts.host or "%" in parts.host:
+        raise _Refused("no host, or an IPv6 zone")
+    return parts
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A globally routable unicast address; IPv4 carried inside IPv6 must be one as well."""
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return _is_public(address.ipv4_mapped)
+        if address.sixtofour is not None:
+            return _is_public(address.sixtofour)
+        if address.teredo is not None:
+            return False
+        if address in _NAT64:
+            return _is_public(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return address.is_global and not address.is_multicast
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def resolve_target(url: str, allow_private: bool) -> Target:
+    """Parse once, resolve once, check every address; the connection then goes to the address checked."""
+    parts = _parse(url)
+    host = parts.host.strip("[]")
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise _Refused("the host does not resolve") from None
+    addresses = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise ImageProblem("Adressen pekar på ett internt nät / The address points to an internal network")
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not allow_private and not _is_public(address):
+            raise _Refused(f"{host} resolves to the non-public address {address}")
+        addresses.append(str(address))
+    if not addresses:
+        raise _Refused("the host has no address")
+    return Target(parts.scheme, host, port, parts.request_uri, addresses[0])
+
+
+class _Deadline:
+    """A total time limit: when it passes, the socket is shut, which ends any read however slow."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+        self.passed = False
+
+    def remaining(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            self.passed = True
+            raise _Refused("the total deadline passed")
+        return left
+
+    def watch(self, sock: socket.socket) -> threading.Timer:
+        def cut() -> None:
+            self.passed = True
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(self.remaining(), cut)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+
+def _connection(target: Target, deadline: _Deadline):
+    timeout = deadline.remaining()  # per socket operation; the watchdog in _Deadline bounds the total
+    if target.scheme == "https":
+        return urllib3.connection.HTTPSConnection(
+            target.address,
+            target.port,
+            timeout=timeout,
+            server_hostname=target.host,  # SNI and the certificate check use the name, not the address
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+        )
+    return urllib3.connection.HTTPConnection(target.address, target.port, timeout=timeout)
+
+
+def _get(target: Target, deadline: _Deadline, max_bytes: int) -> tuple[int, dict, str | None, bytes]:
+    """(status, headers, redirect location, body) from one request to the checked address, within the deadline."""
+    connection = _connection(target, deadline)
+    timer = None
+    try:
+        connection.connect()
+        # The response keeps reading from this socket after http.client drops its own reference.
+        timer = deadline.watch(connection.sock)
+        connection.request(
+            "GET",
+            target.request_target,
+            headers={"Host": target.host_header, "User-Agent": "E-handelshubben", "Accept": "image/*"},
+            preload_content=False,
+        )
+        response = connection.getresponse()
+        status = response.status
+        headers = {key.lower(): value for key, value in response.headers.items()}
+        if status in {301, 302, 303, 307, 308}:
+            return status, headers, headers.get("location"), b""
+        if status != 200:
+            raise _Refused(f"status {status}")
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ALLOWED_TYPES:
+            raise _Refused(f"content type {content_type!r}")
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise _too_big(max_bytes)
+        body = bytearray()
+        for chunk in response.stream(64 * 1024):
+            body.extend(chunk)
+            if len(body) > max_bytes:
+                raise _too_big(max_bytes)
+        if deadline.passed:  # the watchdog shut the socket, which can look like a short, clean end
+            raise _Refused("the total deadline passed")
+        return status, headers, None, bytes(body)
+    except (ImageProblem, _Refused):
+        raise
+    except Exception as error:  # urllib3, ssl and socket errors all mean "not fetched"
+        if deadline.passed:
+            raise _Refused("the total deadline passed") from None
+        raise _Refused(f"{type(error).__name__}: {error}") from None
+    finally:
+        if timer is not None:
+            timer.cancel()
+        connection.close()
 
 
 def fetch_image_bytes(url: str, config: FetchSettings) -> tuple[bytes, str]:
-    """Download and check one image: (bytes, content type) or ImageProblem."""
-    session = requests.Session()
-    session.trust_env = False  # no proxies or .netrc from the environment
-    for _ in range(MAX_REDIRECTS + 1):
-        _check_address(url, config.allow_private)
-        try:
-            response = session.get(url, timeout=config.timeout, stream=True, allow_redirects=False)
-        except requests.Timeout:
-            raise ImageProblem("Servern svarade inte i tid / The server did not answer in time") from None
-        except requests.RequestException:
-            raise ImageProblem("Bilden kunde inte hämtas / The image could not be fetched") from None
-        if response.is_redirect and response.headers.get("Location"):
-            url = urljoin(url, response.headers["Location"])  # each hop is checked again above
-            response.close()
-            continue
-        break
-    else:
-        raise ImageProblem("För många omdirigeringar / Too many redirects")
-    with response:
-        if response.status_code != 200:
-            raise ImageProblem(f"Servern svarade {response.status_code} / The server answered {response.status_code}")
-        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type not in ALLOWED_TYPES:
-            raise ImageProblem(
-                f"Inte en bild ({content_type or 'okänd typ'}); tillåtet: JPEG, PNG, GIF, WebP / "
-                f"Not an image ({content_type or 'unknown type'}); allowed: JPEG, PNG, GIF, WebP"
-            )
-        declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > config.max_bytes:
-            raise _too_big(config.max_bytes)
-        body = bytearray()
-        try:
-            for chunk in response.iter_content(64 * 1024):
-                body.extend(chunk)
-                if len(body) > config.max_bytes:
-                    raise _too_big(config.max_bytes)
-        except requests.RequestException:
-            raise ImageProblem("Överföringen avbröts / The transfer was interrupted") from None
-    data = bytes(body)
-    _verify(data, content_type, config)
-    return data, content_type
+    """Download and check one image: (bytes, content type) or ImageProblem.
+
+    Every hop of a redirect is parsed, resolved and checked again; the whole fetch has one deadline.
+    """
+    deadline = _Deadline(config.timeout)
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            target = resolve_target(url, config.allow_private)
+            _status, headers, location, body = _get(target, deadline, config.max_bytes)
+            if location is None:
+                break
+            url = urljoin(url, location)
+        else:
+            raise _Refused("too many redirects")
+    except _Refused as reason:
+        logger.info("Image %s not fetched: %s", url, reason)
+        raise ImageProblem(NOT_FETCHED) from None
+    content_type = headers["content-type"].split(";")[0].strip().lower()
+    _verify(body, content_type, config)
+    return body, content_type
 
 
 def _too_big(limit: int) -> ImageProblem:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from catalogue.images import enqueue_image_fetch
 from catalogue.models import Catalogue, CatalogueVersion
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,9 @@ def publish_version(version: CatalogueVersion) -> None:
         current.save(update_fields=["status", "published_at", "publish_on"])
         catalogue.live_version = current
         catalogue.save(update_fields=["live_version"])
+        # Pictures are fetched only once a version is approved and live (never for an unreviewed upload),
+        # in the background after the commit; a broken one is reported, never blocks the version.
+        enqueue_image_fetch(current)
         if previous:
             transaction.on_commit(lambda: unindex_versions.enqueue(previous))
     # Keep the caller's instance in step with the database.

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from catalogue.diff import CatalogueDiff, diff_versions
-from catalogue.images import enqueue_image_fetch
 from catalogue.models import CatalogueVersion
 from catalogue.publish import publish_version
 
@@ -79,8 +78,6 @@ def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:
         raise ReviewError(
             _("Bara validerade versioner kan skickas till granskning / Only validated versions can be reviewed")
         )
-    # Pictures are fetched in the background; a broken one is reported, never blocks the version.
-    enqueue_image_fetch(version)
     diff = diff_versions(version, keep_changes=False)
     reasons = review_reasons(version, diff)
     version.diff_summary = {**diff.summary(), "review_reasons": reasons}

@@ -42,6 +42,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from PIL import Image as PILImage
+from PIL import ImageOps
 from urllib3.exceptions import LocationParseError
 from urllib3.util import Url, parse_url
 
@@ -302,10 +303,32 @@ def _collection():
     return existing or root.add_child(name=COLLECTION_NAME)
 
 
+def reencode(data: bytes) -> tuple[bytes, str]:
+    """Pixels only, decoded and written again by Pillow: JPEG stays JPEG, everything else becomes PNG.
+
+    Whatever else the file carried (metadata, trailing bytes, a second format hidden in it) is gone, so
+    the public media holds nothing a browser could read as HTML or script. Call after _verify.
+    """
+    with PILImage.open(io.BytesIO(data)) as source:
+        source.seek(0)  # the first frame of an animation
+        picture = ImageOps.exif_transpose(source)  # keep the orientation the dropped EXIF gave
+        out = io.BytesIO()
+        if source.format == "JPEG":
+            if picture.mode not in {"RGB", "L"}:
+                picture = picture.convert("RGB")
+            picture.save(out, "JPEG", quality=90, optimize=True)
+            return out.getvalue(), "image/jpeg"
+        if picture.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
+            picture = picture.convert("RGBA")
+        picture.save(out, "PNG", optimize=True)
+        return out.getvalue(), "image/png"
+
+
 def store_image(data: bytes, content_type: str, title: str):
-    """A Wagtail image for these bytes (reused when identical bytes are stored) with its thumbnail."""
+    """A Wagtail image of these pixels, re-encoded (reused when identical) with its thumbnail."""
     from wagtail.images import get_image_model
 
+    data, content_type = reencode(data)
     Image = get_image_model()
     file_hash = hashlib.sha1(data).hexdigest()  # noqa: S324 - Wagtail's own file_hash is SHA-1
     image = Image.objects.filter(file_hash=file_hash).first()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelsearch import index
 
+from catalogue.storage import catalogue_file_path, catalogue_files_storage
 from hub.organisations.models import BuyerOrganisation, Supplier
 
 
@@ -115,7 +116,8 @@ class CatalogueVersion(models.Model):
 
     catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("versionsnummer"))
-    file = models.FileField(_("fil"), upload_to="catalogues/%Y/%m/")
+    # Private storage, random names: see catalogue.storage (never under the public MEDIA_ROOT).
+    file = models.FileField(_("fil"), upload_to=catalogue_file_path, storage=catalogue_files_storage, max_length=200)
     original_filename = models.CharField(max_length=255, blank=True)
     format = models.CharField(max_length=10, choices=Format.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True)

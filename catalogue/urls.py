@@ -16,7 +16,9 @@ urlpatterns = [
     path("leverantor/versioner/<int:version_id>/", portal.version_detail, name="version"),
     path("leverantor/versioner/<int:version_id>/framsteg.json", portal.version_progress, name="version-progress"),
     path("leverantor/versioner/<int:version_id>/svar.xml", portal.version_response, name="version-response"),
+    path("leverantor/versioner/<int:version_id>/fil", portal.version_file, name="version-file"),
     path("granskning/", review.review_list, name="review-list"),
     path("granskning/<int:version_id>/", review.review_detail, name="review-detail"),
     path("granskning/<int:version_id>/svar.xml", review.review_response, name="review-response"),
+    path("granskning/<int:version_id>/fil", review.review_file, name="review-file"),
 ]

@@ -337,3 +337,21 @@ def test_pictures_are_fetched_only_after_a_reviewer_approves(
     version.refresh_from_db()
     assert [path for path, _host in SEEN] == ["/ok.png"]
     assert version.image_report["stored"] == 1
+
+
+@pytest.mark.parametrize(("fmt", "stored_format"), [("PNG", "PNG"), ("GIF", "PNG"), ("JPEG", "JPEG"), ("WEBP", "PNG")])
+def test_public_media_gets_only_pixels_re_encoded_by_pillow(fmt, stored_format):
+    """A valid picture with HTML riding along (a polyglot) must not reach the public media as it came."""
+    from catalogue.images import store_image
+
+    payload = b"<html><script>alert(document.cookie)</script></html>"
+    data = picture(fmt) + payload
+    image = store_image(
+        data, {"PNG": "image/png", "GIF": "image/gif", "JPEG": "image/jpeg"}.get(fmt, "image/webp"), "x"
+    )
+    with image.file.open("rb") as handle:
+        stored = handle.read()
+    assert payload not in stored and stored != data
+    assert PILImage.open(io.BytesIO(stored)).format == stored_format
+    assert image.file.name.endswith(".png" if stored_format == "PNG" else ".jpg")
+    assert (image.width, image.height) == (40, 30)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalogue.models import CatalogueVersion
 from catalogue.responses import ResponseNotReady, build_response, response_filename
+from catalogue.storage import content_type_for, safe_extension
 
 IN_PROGRESS = {CatalogueVersion.Status.RECEIVED}
 
@@ -31,6 +32,23 @@ def t58_download(version: CatalogueVersion) -> HttpResponse:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(document, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{response_filename(version)}"'
+    return response
+
+
+def catalogue_file_download(version: CatalogueVersion) -> FileResponse:
+    """The uploaded catalogue file as an attachment that no browser renders (callers check who may see it)."""
+    if not version.file:
+        raise Http404
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    stored = version.file.name
+    filename = version.original_filename or f"katalog-v{version.number}{safe_extension(stored)}"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type_for(stored))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

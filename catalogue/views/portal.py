@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from catalogue.models import Catalogue, CatalogueVersion
-from catalogue.views.common import IN_PROGRESS, report_issues, status_hint, t58_download
+from catalogue.views.common import IN_PROGRESS, catalogue_file_download, report_issues, status_hint, t58_download
 from hub.organisations.roles import supplier_for
 
 logger = logging.getLogger(__name__)
@@ -177,6 +177,12 @@ def version_progress(request: HttpRequest, version_id: int) -> JsonResponse:
 @supplier_required
 def version_response(request: HttpRequest, version_id: int) -> HttpResponse:
     return t58_download(_own_version(request, version_id))
+
+
+@require_GET
+@supplier_required
+def version_file(request: HttpRequest, version_id: int) -> HttpResponse:
+    return catalogue_file_download(_own_version(request, version_id))
 
 
 @require_GET

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from catalogue.diff import added_items, diff_versions, removed_items
 from catalogue.models import CatalogueVersion
 from catalogue.review import ReviewError, approve, reject
-from catalogue.views.common import status_hint, t58_download
+from catalogue.views.common import catalogue_file_download, status_hint, t58_download
 
 SHOWN = 200  # rows per change list; the counts are always complete
 Status = CatalogueVersion.Status
@@ -108,3 +108,12 @@ def _render_detail(request: HttpRequest, version: CatalogueVersion, comment: str
 @reviewer_required
 def review_response(request: HttpRequest, version_id: int) -> HttpResponse:
     return t58_download(get_object_or_404(CatalogueVersion, pk=version_id))
+
+
+@require_GET
+@login_required(login_url=reverse_lazy("catalogue:login"))
+def review_file(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The uploaded file, for reviewers only; anyone else gets the same 404 as for a missing version."""
+    if not request.user.has_perm("catalogue.review_catalogueversion"):
+        raise Http404
+    return catalogue_file_download(get_object_or_404(CatalogueVersion, pk=version_id))

@@ -147,6 +147,9 @@ TASKS = {
 # scripts/fetch_standards.sh from pinned, checksummed Maven Central packages.
 HUB_STANDARDS_DIR = Path(os.environ.get("HUB_STANDARDS_DIR", VAR_DIR / "standards"))
 
+# Uploaded catalogue files: private, outside MEDIA_ROOT, never served by the web server (catalogue.storage).
+CATALOGUE_FILES_ROOT = Path(os.environ.get("CATALOGUE_FILES_ROOT", VAR_DIR / "private" / "catalogues"))
+
 # Catalogue uploads larger than this are refused with a clear message.
 CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -11,6 +11,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / "hub-test-media"))  # noqa: F405
+CATALOGUE_FILES_ROOT = Path(  # noqa: F405
+    os.environ.get("TEST_CATALOGUE_FILES_ROOT", Path(tempfile.gettempdir()) / "hub-test-catalogue-files")  # noqa: F405
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,7 +6,8 @@
 
 Status codes: 201 accepted (valid; pending review or published), 202 still being checked in
 the background (poll the Location), 422 invalid (the report says why), 401 no or unknown
-token, 403 the supplier is not on the agreement, 404 unknown agreement or version, 409 no
+token, 404 unknown agreement or version (also when the supplier is not on the agreement, so that
+references cannot be probed), 409 no
 response yet, 413 too large. The token travels only in the Authorization header; only its
 SHA-256 hash is stored, and it is never logged.
 """
@@ -107,11 +108,14 @@ def _unauthorised() -> JsonResponse:
 
 
 def _catalogue(token: SupplierApiToken, agreement_ref: str) -> Catalogue | JsonResponse:
-    agreement = Agreement.objects.filter(reference=agreement_ref).first()
+    # One answer whether the agreement is missing or only not the token's: references cannot be enumerated.
+    agreement = Agreement.objects.filter(reference=agreement_ref, suppliers=token.supplier_id).first()
     if agreement is None:
-        return error(404, f"Avtalet {agreement_ref} finns inte", f"Agreement {agreement_ref} does not exist")
-    if not agreement.suppliers.filter(pk=token.supplier_id).exists():
-        return error(403, "Leverantören är inte part i avtalet", "The supplier is not a party to this agreement")
+        return error(
+            404,
+            f"Avtalet {agreement_ref} finns inte, eller leverantören är inte part i det",
+            f"Agreement {agreement_ref} does not exist, or the supplier is not a party to it",
+        )
     catalogue, _created = Catalogue.objects.get_or_create(agreement=agreement, supplier=token.supplier)
     return catalogue
 

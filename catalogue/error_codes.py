@@ -37,12 +37,23 @@ _CODES = (
         "The file contains characters that are not valid {encoding} ({detail}). Save the file as UTF-8.",
     ),
     ErrorCode(
+        "FILE-UTF16",
+        "Filen är sparad som UTF-16 ({encoding}). Spara den som UTF-8 (i Excel: Spara som → CSV UTF-8) och "
+        "ladda upp igen.",
+        "The file is saved as UTF-16 ({encoding}). Save it as UTF-8 (in Excel: Save As → CSV UTF-8) and "
+        "upload it again.",
+    ),
+    ErrorCode(
         "FILE-UNREADABLE",
         "Filen kunde inte läsas: {detail}",
         "The file could not be read: {detail}",
     ),
     # XML
-    ErrorCode("XML-MALFORMED", "XML-filen är felaktig: {detail}", "The XML file is malformed: {detail}"),
+    ErrorCode(
+        "XML-MALFORMED",
+        "XML-filen är felaktig på rad {at_line}, kolumn {at_column}: {reason_sv}.",
+        "The XML file is malformed at line {at_line}, column {at_column}: {reason_en}.",
+    ),
     ErrorCode(
         "XML-DOCTYPE",
         "XML-filen innehåller en DOCTYPE-deklaration. Den är inte tillåten i Peppol-dokument och läses aldrig.",
@@ -151,6 +162,28 @@ _CODES = (
         "HUB-VALUE-TOO-LONG",
         "Värdet är för långt ({length} tecken, högst {limit}).",
         "The value is too long ({length} characters, at most {limit}).",
+    ),
+    ErrorCode(
+        "HUB-LIST-TOO-LONG",
+        "Fältet har för många värden ({count}, högst {limit}).",
+        "The field has too many values ({count}, at most {limit}).",
+    ),
+    ErrorCode(
+        "HUB-CONTROL-CHARACTER",
+        "Värdet innehåller ett otillåtet styrtecken ({value}). Ta bort det och ladda upp igen.",
+        "The value contains a forbidden control character ({value}). Remove it and upload again.",
+    ),
+    ErrorCode(
+        "HUB-INVISIBLE-REMOVED",
+        "Osynliga tecken för textriktning eller nollbredd ({value}) togs bort ur värdet.",
+        "Invisible text-direction or zero-width characters ({value}) were removed from the value.",
+    ),
+    ErrorCode(
+        "HUB-FORMULA-PREFIX",
+        "Värdet börjar med {value} och kan köras som en formel om katalogen öppnas i ett kalkylprogram. "
+        "Det sparas som text; börja gärna värdet med något annat tecken.",
+        "The value starts with {value} and may run as a formula if the catalogue is opened in a spreadsheet. "
+        "It is stored as text; preferably start the value with another character.",
     ),
     ErrorCode(
         "HUB-VAT-CATEGORY-UNKNOWN",

@@ -21,7 +21,16 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from catalogue.images import MAX_REPORTED, PILLOW_FORMATS, FetchSettings, ImageProblem, _too_big, _verify, store_image
+from catalogue.images import (
+    MAX_REPORTED,
+    PILLOW_FORMATS,
+    FetchSettings,
+    ImageProblem,
+    _too_big,
+    _verify,
+    store_image,
+    too_many_pixels,
+)
 from catalogue.models import Catalogue, CatalogueItem, CatalogueVersion, UploadedImage
 
 MAX_ZIP_ENTRIES = 5_000
@@ -101,6 +110,8 @@ def _content_type(data: bytes) -> str:
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
             content_type = PILLOW_FORMATS.get(probe.format or "", "")
+    except PILImage.DecompressionBombError:  # a small file that would unpack to billions of pixels
+        raise too_many_pixels() from None
     except Exception:
         content_type = ""
     if not content_type:

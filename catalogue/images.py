@@ -275,6 +275,10 @@ def _too_big(limit: int) -> ImageProblem:
     return ImageProblem(f"Bilden är större än {limit} byte / The image is larger than {limit} bytes")
 
 
+def too_many_pixels() -> ImageProblem:
+    return ImageProblem("Bilden är för stor (för många pixlar) / The image is too large (too many pixels)")
+
+
 def _verify(data: bytes, content_type: str, config: FetchSettings) -> None:
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
@@ -282,12 +286,12 @@ def _verify(data: bytes, content_type: str, config: FetchSettings) -> None:
             width, height = probe.size
             probe.verify()
     except PILImage.DecompressionBombError:
-        raise ImageProblem("Bilden är för stor i pixlar / The image has too many pixels") from None
+        raise too_many_pixels() from None
     except Exception:
         # Pillow raises many types for broken files; all mean the same to the supplier.
         raise ImageProblem("Filen är ingen giltig bild / The file is not a valid image") from None
     if width * height > config.max_pixels:
-        raise ImageProblem("Bilden är för stor i pixlar / The image has too many pixels")
+        raise too_many_pixels()
     if PILLOW_FORMATS.get(probe_format) != content_type:
         raise ImageProblem(
             f"Bilden är {probe_format} men servern säger {content_type} / "

@@ -15,7 +15,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -160,6 +160,7 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 MIN_PART = 3  # shortest compound part
 MIN_SPLIT = 6  # shortest word worth splitting
+MAX_COMPOUND_CHARS = 40  # longest word worth splitting ("kopieringspappersförpackning" is 28)
 LINKING = ("s", "e", "a", "u", "o")  # Swedish linking sounds (fogemorfem), "s" by far the most common
 
 _stemmer = snowballstemmer.stemmer("swedish")
@@ -223,50 +224,47 @@ def _known(part: str, last: bool) -> bool:
     return last and len(part) >= 4 and stem(part) in _stems_of_dictionary()
 
 
+def _better(a: tuple[str, ...], b: tuple[str, ...] | None) -> bool:
+    """Fewer parts win, then the longer last part (the head of a Swedish compound)."""
+    if b is None:
+        return True
+    return (len(a), -len(a[-1])) < (len(b), -len(b[-1]))
+
+
 @lru_cache(maxsize=50_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a compound into dictionary parts, or return () when it is not one.
 
     Prefers the fewest parts, then the longest last part (the head of a Swedish compound).
     Linking letters between parts are dropped: "kopieringspapper" -> ("kopiering", "papper").
+    Words longer than MAX_COMPOUND_CHARS are no compounds anyone types, and splitting is quadratic
+    in the length, so they are left whole (a hostile catalogue line cannot hold a worker).
     """
-    if len(word) < MIN_SPLIT or not word.isalpha():
+    length = len(word)
+    if length < MIN_SPLIT or length > MAX_COMPOUND_CHARS or not word.isalpha():
         return ()
-    best: tuple[str, ...] | None = None
-
-    def better(a: tuple[str, ...], b: tuple[str, ...] | None) -> bool:
-        if b is None:
-            return True
-        return (len(a), -len(a[-1])) < (len(b), -len(b[-1]))
-
-    @cache
-    def parts_from(start: int) -> tuple[str, ...] | None:
-        # Best segmentation of word[start:], each part known; None when impossible.
+    words = dictionary()
+    # best[start]: the best segmentation of word[start:] into known parts, or None. Filled from the end
+    # (a loop, not recursion), so each suffix is solved once from the already solved shorter ones.
+    best: list[tuple[str, ...] | None] = [None] * (length + 1)
+    for start in range(length - MIN_PART, -1, -1):
         result: tuple[str, ...] | None = None
-        rest = word[start:]
-        if _known(rest, last=True) and start > 0:
-            result = (rest,)
-        for end in range(start + MIN_PART, len(word) - MIN_PART + 1):
+        if start > 0 and _known(word[start:], last=True):
+            result = (word[start:],)
+        for end in range(start + MIN_PART, length - MIN_PART + 1):
             head = word[start:end]
-            if head not in dictionary():
+            if head not in words:
                 continue
             for skip in ("",) + LINKING:
                 nxt = end + len(skip)
-                if skip and word[end:nxt] != skip:
+                if (skip and word[end:nxt] != skip) or length - nxt < MIN_PART:
                     continue
-                if len(word) - nxt < MIN_PART:
-                    continue
-                tail = parts_from(nxt)
-                if tail is not None:
-                    candidate = (head,) + tail
-                    if better(candidate, result):
-                        result = candidate
-        return result
-
-    found = parts_from(0)
-    if found and len(found) >= 2 and better(found, best):
-        best = found
-    return best or ()
+                tail = best[nxt]
+                if tail is not None and _better((head,) + tail, result):
+                    result = (head,) + tail
+        best[start] = result
+    found = best[0]
+    return found if found and len(found) >= 2 else ()
 
 
 @lru_cache(maxsize=100_000)
@@ -301,7 +299,9 @@ def correct_typo(word: str) -> str | None:
     Only words of 5+ letters are corrected, against words with the same first letter and
     a similar length, so short words and article numbers are never rewritten.
     """
-    if len(word) < 5 or not word.isalpha() or word in dictionary() or split_compound(word):
+    if len(word) < 5 or len(word) > MAX_COMPOUND_CHARS or not word.isalpha():
+        return None
+    if word in dictionary() or split_compound(word):
         return None
     fixed = _closest(word, 0.84)
     if fixed:

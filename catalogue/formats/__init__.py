@@ -24,6 +24,7 @@ def _registry() -> dict[str, type[CatalogueReader]]:
 
 
 REGISTRY = _registry
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def detect_format(path: Path, filename: str = "") -> str | None:
@@ -40,7 +41,12 @@ def detect_format(path: Path, filename: str = "") -> str | None:
         return "cif"  # CIF is CSV under a header; it must win over the CSV fallback
     if stripped.startswith(b"<") and is_bmecat(head):
         return "bmecat"
-    if stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(UTF16_BOMS):
+        # UTF-16 XML is XML; anything else in UTF-16 is a spreadsheet's "Unicode text" export, read as CSV
+        # (whose reader asks for UTF-8) rather than reported as malformed XML.
+        text = head.decode("utf-16", errors="ignore").lstrip("\ufeff \t\r\n")
+        return "peppol" if text.startswith("<") else "csv"
+    if stripped.startswith(b"<"):
         return "peppol"
     if name.endswith(".xml"):
         return "peppol"

@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from catalogue.formats import xmlerrors
 from catalogue.formats.base import CatalogueReader, Header, RawLine
 from catalogue.formats.peppol import safe_iterparse_options
 from catalogue.validation.report import SOURCE_FILE, Report
@@ -280,11 +281,10 @@ class BmecatReader(CatalogueReader):
         except etree.XMLSyntaxError as exc:
             self.ok = False
             message = str(getattr(exc, "msg", exc))
-            line = getattr(exc, "lineno", None) or None
             if "encoding" in message.lower() or "char out of range" in message.lower():
-                self.report.error("FILE-ENCODING", source=SOURCE_FILE, line=line, encoding="UTF-8", detail=message)
+                xmlerrors.report_encoding_error(self.report, exc)
             else:
-                self.report.error("XML-MALFORMED", source=SOURCE_FILE, line=line, detail=message)
+                xmlerrors.report_syntax_error(self.report, exc)
         finally:
             self.bytes_done = self.bytes_total
             handle.close()

@@ -14,6 +14,8 @@ from catalogue.formats.base import CatalogueReader, Header, RawLine
 from catalogue.formats.tabular import map_headings, rows_to_lines
 from catalogue.validation.report import SOURCE_FILE, Report
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
 
 class CsvReader(CatalogueReader):
     format = "csv"
@@ -24,6 +26,12 @@ class CsvReader(CatalogueReader):
     def _decoded_lines(self, handle) -> Iterator[str]:
         for number, raw in enumerate(handle, start=1):
             self.bytes_done += len(raw)
+            if number == 1 and (raw.startswith(UTF16_BOMS) or raw.count(b"\x00") * 3 >= len(raw) > 1):
+                # UTF-16 (Excel's "Unicode text"): every other byte is NUL; ask for UTF-8 instead of guessing.
+                encoding = "UTF-16 LE" if raw.startswith(b"\xff\xfe") or raw[1:2] == b"\x00" else "UTF-16 BE"
+                self.report.error("FILE-UTF16", source=SOURCE_FILE, line=1, encoding=encoding)
+                self.ok = False
+                return
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:

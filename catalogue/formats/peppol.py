@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from catalogue.formats import xmlerrors
 from catalogue.formats.base import CatalogueReader, Header, RawLine
 from catalogue.validation.official import Chunk
 from catalogue.validation.report import SOURCE_FILE, SOURCE_XSD, Report
@@ -376,13 +377,13 @@ class PeppolReader(CatalogueReader):
         line = exc.lineno if getattr(exc, "lineno", None) else None
         lowered = message.lower()
         if "encoding" in lowered or "utf-8" in lowered or "char out of range" in lowered:
-            self.report.error("FILE-ENCODING", source=SOURCE_FILE, line=line, encoding="UTF-8", detail=message)
-        elif "entity" in lowered or "doctype" in lowered:
+            xmlerrors.report_encoding_error(self.report, exc)
+        elif ("entity" in lowered or "doctype" in lowered) and not xmlerrors.is_bare_ampersand(exc):
             self.report.error("XML-DOCTYPE", source=SOURCE_FILE, line=line)
         elif "document is empty" in lowered or "start tag expected" in lowered and self.bytes_total == 0:
             self.report.error("FILE-EMPTY", source=SOURCE_FILE)
         else:
-            self.report.error("XML-MALFORMED", source=SOURCE_FILE, line=line, detail=message)
+            xmlerrors.report_syntax_error(self.report, exc)
 
     # -- chunks -------------------------------------------------------------------------------------
     @staticmethod

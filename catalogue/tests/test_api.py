@@ -117,11 +117,16 @@ def test_revoked_token_is_401(client, token, intake_agreement):
     assert response.status_code == 401
 
 
-def test_supplier_not_on_agreement_is_403(client, other_token, intake_agreement):
-    response = client.post(
-        upload_url(intake_agreement.reference), data=b"<x/>", content_type="application/xml", **auth(other_token)
-    )
-    assert response.status_code == 403
+def test_an_agreement_of_others_and_a_missing_one_get_the_same_answer(client, other_token, intake_agreement):
+    """A 403 for an existing agreement and a 404 for a missing one would let anyone list the references."""
+    answers = []
+    for reference in (intake_agreement.reference, "NOPE-1"):
+        response = client.post(upload_url(reference), data=b"<x/>", content_type="application/xml", **auth(other_token))
+        body = response.json()
+        body["error"] = {key: value.replace(reference, "REF") for key, value in body["error"].items()}
+        answers.append((response.status_code, body))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 404
     assert not CatalogueVersion.objects.exists()
 
 

@@ -34,6 +34,16 @@ TEXT_FIELDS = (
 )
 DECIMAL_FIELDS = ("price", "base_quantity", "vat_rate", "min_order_quantity", "max_order_quantity", "pack_size")
 LIST_FIELDS = ("eco_labels", "keywords", "image_urls")
+# Lengths beyond the model's max_length: a description is shown on one page and searched word by word.
+TEXT_LIMITS = {"description": 5_000}
+# (most values, longest value) for the list fields.
+LIST_LIMITS = {"keywords": (50, 100), "eco_labels": (20, 100), "image_urls": (10, 2_000)}
+# Bidirectional overrides, embeddings, isolates and marks, zero-width characters and the BOM: invisible, they
+# can make a name read differently from what it is ("evil\u202egnp.exe"), so they are removed (with a warning).
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# NUL and the other C0/C1 control characters except tab, newline and carriage return: refused.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _UNSPSC = re.compile(r"^\d{8}$")
 _CPV = re.compile(r"^\d{8}(-\d)?$")
@@ -83,6 +93,7 @@ _LIMITS: dict[str, int] = {}
 def limits() -> dict[str, int]:
     if not _LIMITS:
         _LIMITS.update(_field_limits())
+        _LIMITS.update(TEXT_LIMITS)
     return _LIMITS
 
 
@@ -193,6 +204,8 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
             text = str(int(value))  # a GTIN or item number typed into a numeric cell
         else:
             text = value.strip() if isinstance(value, str) else str(value).strip()
+        if not text.isprintable() or (kind == "column" and text.startswith(FORMULA_PREFIXES)):
+            text = _clean_text(text, report, line, kind, where(name))  # the rare case, off the fast path
         limit = field_limits.get(name)
         if limit and len(text) > limit:
             report.error("HUB-VALUE-TOO-LONG", line=line, length=len(text), limit=limit, **where(name))
@@ -288,7 +301,18 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
         value = values.get(name) or []
         if isinstance(value, str):
             value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
-        item[name] = list(value)
+        most, longest = LIST_LIMITS[name]
+        if len(value) > most:
+            report.error("HUB-LIST-TOO-LONG", line=line, count=len(value), limit=most, **where(name))
+        cleaned = []
+        for entry in value:
+            entry = str(entry)
+            if not entry.isprintable() or (kind == "column" and entry.startswith(FORMULA_PREFIXES)):
+                entry = _clean_text(entry, report, line, kind, where(name))
+            if len(entry) > longest:
+                report.error("HUB-VALUE-TOO-LONG", line=line, length=len(entry), limit=longest, **where(name))
+            cleaned.append(entry)
+        item[name] = cleaned
     if raw.action not in LINE_ACTIONS:
         report.error(
             "HUB-ACTION-UNKNOWN",
@@ -298,6 +322,23 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
             expected=", ".join(LINE_ACTIONS),
         )
     return item if report.counts[ERROR] == errors_before else None
+
+
+def _clean_text(text: str, report: Report, line: int, kind: str, where: dict) -> str:
+    """Refuse control characters (NUL included); remove invisible direction and zero-width characters;
+    in sheets and CSV, warn about a value a spreadsheet program would run as a formula."""
+    control = _CONTROL.search(text)
+    if control:
+        report.error("HUB-CONTROL-CHARACTER", line=line, value=f"U+{ord(control.group()):04X}", **where)
+    invisible = sorted(set(_INVISIBLE.findall(text)))
+    if invisible:
+        report.warning(
+            "HUB-INVISIBLE-REMOVED", line=line, value=", ".join(f"U+{ord(ch):04X}" for ch in invisible), **where
+        )
+        text = _INVISIBLE.sub("", text).strip()
+    if kind == "column" and text.startswith(FORMULA_PREFIXES):
+        report.warning("HUB-FORMULA-PREFIX", line=line, value=text[0], **where)
+    return text
 
 
 class _CodeList:

@@ -1,5 +1,7 @@
 """Swedish normalisation: compounds, stems, typos, stop words, å/ä/ö kept distinct."""
 
+from functools import lru_cache
+
 import pytest
 
 from search import text
@@ -79,3 +81,44 @@ def test_title_form_keeps_only_the_compound_head():
     assert "korg" in heads and "papper" not in heads
     assert "papper" in text.normalise_heads("Kopieringspapper A4").split()
     assert "papper" in text.normalise("Papperskorg").split()  # still found through the full search text
+
+
+class CountingWords(frozenset):
+    """The dictionary, counting look-ups; past the budget it stops the test instead of letting it run for hours."""
+
+    budget = 20_000
+
+    def __contains__(self, word):
+        type(self).lookups += 1
+        if type(self).lookups > self.budget:
+            raise AssertionError("compound splitting took more than its budget of dictionary look-ups")
+        return super().__contains__(word)
+
+
+@pytest.fixture
+def counted_dictionary(monkeypatch):
+    words = CountingWords(text.dictionary())
+    CountingWords.lookups = 0
+    counted = lru_cache(maxsize=1)(lambda: words)  # keeps cache_clear, which the wordlists fixture calls
+    monkeypatch.setattr(text, "dictionary", counted)
+    text.split_compound.cache_clear()
+    text.expand_word.cache_clear()
+    yield CountingWords
+    text.split_compound.cache_clear()
+    text.expand_word.cache_clear()
+
+
+def test_a_long_run_of_dictionary_words_neither_recurses_nor_explodes(counted_dictionary):
+    """ "papper" * 1000 crashed the import with RecursionError; a 1 MB word ran for hours."""
+    assert text.split_compound("papper" * 1000) == ()
+    assert text.split_compound("k" * 1_000_000) == ()
+    assert "papper" * 1000 in text.normalise("papper" * 1000).split()
+    assert counted_dictionary.lookups <= 10
+
+
+def test_splitting_stays_within_a_fixed_budget_up_to_the_length_limit(counted_dictionary):
+    word = ("papper" * 10)[: text.MAX_COMPOUND_CHARS]
+    text.split_compound(word)
+    # At most one look-up per (start, end, linking letter) of a MAX_COMPOUND_CHARS word: quadratic, but bounded.
+    assert counted_dictionary.lookups <= text.MAX_COMPOUND_CHARS**2 * (len(text.LINKING) + 1)
+    assert text.split_compound("papperspapper") == ("papper", "papper")

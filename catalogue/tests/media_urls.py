@@ -6,7 +6,12 @@ from django.views.static import serve
 
 from hub.urls import urlpatterns as hub_urlpatterns
 
+
+def media(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests move MEDIA_ROOT
+
+
 urlpatterns = [
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", media),
     *hub_urlpatterns,
 ]

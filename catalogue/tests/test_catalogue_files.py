@@ -28,9 +28,11 @@ def files_containing(root: Path, content: bytes) -> list[Path]:
 
 @pytest.mark.parametrize(("name", "content"), [("evil.html", EVIL_HTML), ("evil.svg", EVIL_SVG)])
 def test_an_uploaded_file_is_not_reachable_under_media(
-    client, settings, supplier_user, intake_catalogue, name, content
+    client, settings, tmp_path, supplier_user, intake_catalogue, name, content
 ):
     settings.ROOT_URLCONF = "catalogue.tests.media_urls"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CATALOGUE_FILES_ROOT = tmp_path / "private"
     version = upload(client, supplier_user, intake_catalogue, name, content)
     assert version is not None and version.original_filename == name
     # Stored privately under a random name with a harmless extension; nothing of it in the public media.

@@ -355,3 +355,55 @@ def test_public_media_gets_only_pixels_re_encoded_by_pillow(fmt, stored_format):
     assert PILImage.open(io.BytesIO(stored)).format == stored_format
     assert image.file.name.endswith(".png" if stored_format == "PNG" else ".jpg")
     assert (image.width, image.height) == (40, 30)
+
+
+@pytest.fixture
+def tls_image_server(monkeypatch):
+    """An HTTPS server with a test certificate for images.example (trusted only by these tests), reached as
+    PUBLIC:443 through the faked DNS and network. Returns the SNI names it was asked for."""
+    import ssl
+    from pathlib import Path
+
+    import urllib3.util.connection
+
+    tls = Path(__file__).parent / "tls"
+    server = QuietServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls / "images.example.pem", tls / "images.example.key")
+    names: list[str] = []
+    context.sni_callback = lambda _socket, name, _context: names.append(name)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = urllib3.util.connection.create_connection
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".example"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC, port))]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    def create_connection(address, *args, **kwargs):
+        if address == (PUBLIC, 443):
+            return real_connect(("127.0.0.1", server.server_address[1]), *args, **kwargs)
+        raise ConnectionRefusedError("no internet in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", create_connection)
+    monkeypatch.setattr("catalogue.images.certifi.where", lambda: str(tls / "images.example.pem"))
+    SEEN.clear()
+    yield names
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_goes_to_the_checked_address_with_the_name_for_sni_host_and_certificate(tls_image_server, config):
+    config.allow_private = False
+    data, content_type = fetch_image_bytes("https://images.example/ok.png", config)
+    assert (data, content_type) == (ROUTES["/ok.png"][2], "image/png")
+    assert tls_image_server == ["images.example"]  # SNI
+    assert SEEN == [("/ok.png", "images.example")]  # Host header
+    # The same server under another name: its certificate does not match, so nothing is fetched.
+    with pytest.raises(ImageProblem, match=NOT_FETCHED):
+        fetch_image_bytes("https://other.example/ok.png", config)
+    assert len(SEEN) == 1

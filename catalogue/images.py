@@ -67,6 +67,7 @@ class ImageProblem(Exception):
 NOT_FETCHED = "Bilden kunde inte hämtas / The image could not be fetched"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _ALLOWED_URL = re.compile(r"[!-~]+")  # printable ASCII, no spaces or control characters
+_USERINFO = re.compile(r"//[^/?#]*@")
 
 
 @dataclass
@@ -264,7 +265,7 @@ def fetch_image_bytes(url: str, config: FetchSettings) -> tuple[bytes, str]:
         else:
             raise _Refused("too many redirects")
     except _Refused as reason:
-        logger.info("Image %s not fetched: %s", url, reason)
+        logger.info("Image %s not fetched: %s", _USERINFO.sub("//***@", url), reason)  # no passwords in logs
         raise ImageProblem(NOT_FETCHED) from None
     content_type = headers["content-type"].split(";")[0].strip().lower()
     _verify(body, content_type, config)

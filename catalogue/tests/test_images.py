@@ -407,3 +407,10 @@ def test_https_goes_to_the_checked_address_with_the_name_for_sni_host_and_certif
     with pytest.raises(ImageProblem, match=NOT_FETCHED):
         fetch_image_bytes("https://other.example/ok.png", config)
     assert len(SEEN) == 1
+
+
+def test_a_refused_url_with_a_password_is_logged_without_it(fake_internet, config, caplog):
+    config.allow_private = False
+    with caplog.at_level("INFO", logger="catalogue.images"), pytest.raises(ImageProblem):
+        fetch_image_bytes("http://bob:hemligt@images.example/ok.png", config)
+    assert "not fetched" in caplog.text and "hemligt" not in caplog.text

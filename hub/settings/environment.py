@@ -22,7 +22,15 @@ SUPPORTED_DATABASE_ENGINES = {
 # SQLite: wait up to 30 s for a lock, and take the write lock when a transaction begins. With
 # SQLite's default (deferred) a transaction that reads first and then writes fails at once with
 # "database is locked" when another writer got in between: two uploads at once lost one.
-SQLITE_OPTIONS = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+# WAL lets the web server read while the task worker writes (and the other way round); with the
+# default rollback journal a long read blocked every commit of the other process. synchronous=NORMAL
+# is the usual WAL companion: still crash-safe, at most the last commits are lost on power failure.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+SQLITE_OPTIONS = {
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+}
 
 
 def database_from_env(default_sqlite_path: Path) -> dict:

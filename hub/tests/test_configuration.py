@@ -238,3 +238,18 @@ def test_only_connection_failures_are_shortened() -> None:
     manage = _load_manage_module()
     assert manage._failed_to_connect(_raise_from("get_new_connection"))
     assert not manage._failed_to_connect(_raise_from("execute"))
+
+
+@pytest.mark.django_db
+def test_sqlite_connection_is_in_wal_mode_with_a_busy_timeout() -> None:
+    """The web server and the task worker share one SQLite file: readers must not block writers."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0].lower() == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 20_000
+    assert connection.transaction_mode == "IMMEDIATE"

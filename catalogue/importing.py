@@ -38,6 +38,7 @@ from catalogue.validation import hub_rules, official
 from catalogue.validation.report import ERROR, SOURCE_FILE, SOURCE_PEPPOL, WARNING, Issue, Report
 from catalogue.validation.standards import StandardsMissing
 from hub.organisations.models import Supplier
+from hub.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def import_file(
     if background:
         from catalogue.tasks import process_catalogue_version
 
-        process_catalogue_version.enqueue(version.pk)
+        enqueue_on_commit(process_catalogue_version, version.pk)
         version.refresh_from_db()
         return version
     return process_version(version, progress=progress, processes=processes)

@@ -86,6 +86,11 @@ class Catalogue(models.Model):
         "CatalogueVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Written by the import and publication pipeline, not edited in the admin: Wagtail's reference
+    # index ("used by") has nothing to show for it, and each save would queue a task inside the
+    # pipeline's transaction.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("katalog")
         verbose_name_plural = _("kataloger")
@@ -144,6 +149,11 @@ class CatalogueVersion(models.Model):
     diff_summary = models.JSONField(default=dict, blank=True)
     # Image fetch problems (catalogue.images); a broken image never fails the import.
     image_report = models.JSONField(default=dict, blank=True)
+
+    # Written by the import and publication pipeline, not edited in the admin: Wagtail's reference
+    # index ("used by") has nothing to show for it, and each save would queue a task inside the
+    # pipeline's transaction.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-number"]
@@ -287,6 +297,11 @@ class SupplierApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # Written by the import and publication pipeline, not edited in the admin: Wagtail's reference
+    # index ("used by") has nothing to show for it, and each save would queue a task inside the
+    # pipeline's transaction.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("API-nyckel för leverantör")

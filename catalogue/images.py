@@ -362,7 +362,9 @@ def fetch_images(version: CatalogueVersion, config: FetchSettings | None = None)
         .only("pk", "seller_item_id", "name", "image_urls", "image")
         .order_by("line_number")
     )
-    for item in items.iterator(chunk_size=500):
+    # Read first (not .iterator()): an open SQLite read cursor would keep the image writes below
+    # uncommitted, holding the write lock against the web server for the whole fetch.
+    for item in list(items):
         if item.seller_item_id in uploaded:
             continue
         urls = [url for url in (item.image_urls or []) if isinstance(url, str) and url.strip()]

@@ -37,6 +37,7 @@ from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersi
 from catalogue.validation import hub_rules, official
 from catalogue.validation.report import ERROR, SOURCE_FILE, SOURCE_PEPPOL, WARNING, Issue, Report
 from catalogue.validation.standards import StandardsMissing
+from hub.db import in_pk_batches
 from hub.organisations.models import Supplier
 from hub.tasks import enqueue_on_commit
 
@@ -431,7 +432,8 @@ class _Importer:
             return
         skip = set(self.seen) | set(self.deleted)
         next_line = max(self.seen.values(), default=0) + 1
-        for item in live.items.exclude(seller_item_id__in=skip).order_by("line_number").iterator(chunk_size=2000):
+        # In primary-key (= insertion) batches, not .iterator(): the flushes below write while we read.
+        for item in in_pk_batches(live.items.exclude(seller_item_id__in=skip), 2000):
             item.pk = None
             item.id = None
             item.version = self.version

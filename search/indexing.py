@@ -20,6 +20,7 @@ from django.conf import settings
 from modelsearch.backends import get_search_backend
 
 from catalogue.models import CatalogueItem, CatalogueVersion
+from hub.db import in_pk_batches
 from search import dbsearch
 from search.text import search_text_for
 
@@ -78,13 +79,13 @@ def _send(batch: list[CatalogueItem]) -> int:
 
 def index_version(version: CatalogueVersion) -> int:
     """Index every item of `version` in every backend. Call after the version is published."""
-    return index_items(CatalogueItem.objects.filter(version=version).order_by("pk").iterator(chunk_size=BATCH))
+    return index_items(in_pk_batches(CatalogueItem.objects.filter(version=version), BATCH))
 
 
 def unindex_version(version: CatalogueVersion) -> int:
     """Remove every item of `version` from every backend. Call after it is superseded or withdrawn."""
     removed = 0
-    for item in CatalogueItem.objects.filter(version=version).iterator(chunk_size=BATCH):
+    for item in in_pk_batches(CatalogueItem.objects.filter(version=version), BATCH):
         for _name, backend in _backends():
             backend.delete(item)
         removed += 1

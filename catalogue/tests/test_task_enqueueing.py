@@ -5,7 +5,6 @@ from django_tasks_db.models import DBTaskResult
 
 from catalogue.importing import import_file
 from catalogue.models import CatalogueVersion
-from catalogue.tests.fixtures import intake_agreement, intake_catalogue, intake_supplier, peppol_file  # noqa: F401
 from catalogue.publish import publish_version
 from catalogue.tests.review_fixtures import make_version
 

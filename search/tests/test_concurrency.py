@@ -1,0 +1,62 @@
+"""The search work shares one SQLite file with another process: it must never hold the write lock long."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from catalogue.tests.review_fixtures import make_version
+from search import indexing
+
+
+def write_from_another_connection(timeout: float = 1.0) -> str:
+    """Insert and commit a search-log row as another process would; returns 'ok' or the error."""
+    outcome: list[str] = []
+
+    def run() -> None:
+        other = sqlite3.connect(connection.settings_dict["NAME"], timeout=timeout)
+        try:
+            other.execute(
+                "INSERT INTO search_searchlog (query, result_count, zero_hit, backend, duration_ms, created_at)"
+                " VALUES ('other process', 0, 1, 'db', 0, '2026-12-01 00:00:00')"
+            )
+            other.commit()
+            outcome.append("ok")
+        except sqlite3.OperationalError as exc:
+            outcome.append(str(exc))
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return outcome[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_index_version_lets_another_process_write_between_batches(review_catalogue, monkeypatch):
+    """An open .iterator() cursor kept each batch's writes uncommitted, so the worker's commits timed out."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer lock only")
+    items = [
+        {"seller_item_id": f"A-{n}", "name": f"Pärm nummer {n}", "price": "10.00", "unit": "EA"} for n in range(10)
+    ]
+    version = make_version(review_catalogue, items)
+    monkeypatch.setattr(indexing, "BATCH", 3)
+    send = indexing._send
+    others: list[str] = []
+
+    def send_then_let_another_process_write(batch):
+        sent = send(batch)
+        others.append(write_from_another_connection())
+        return sent
+
+    monkeypatch.setattr(indexing, "_send", send_then_let_another_process_write)
+    started = time.monotonic()
+    assert indexing.index_version(version) == 10
+    assert others == ["ok"] * 4
+    assert time.monotonic() - started < 20

@@ -23,5 +23,5 @@ def in_pk_batches(queryset: QuerySet, size: int = 1000) -> Iterator[Model]:
         batch = list(page[:size])
         if not batch:
             return
+        last_pk = batch[-1].pk  # before the caller sees the rows: it may change their pk (copying them)
         yield from batch
-        last_pk = batch[-1].pk

@@ -10,6 +10,8 @@ passed as parameters, so no query syntax from the user reaches either engine.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.db import connection, transaction
 from modelsearch.conf import get_app_config
 from modelsearch.utils import get_content_type_pk
@@ -95,8 +97,11 @@ class _Tier:
                 f"WHERE e.content_type_id = %s AND {self._pg_where()}"
             )
             params = ["swedish", _tsquery(self.groups, self.any_word), get_content_type_pk(CatalogueItem)]
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        # A transaction only on PostgreSQL, for SET LOCAL: on SQLite (IMMEDIATE transactions) it would
+        # take the one write lock for a read, and the search would wait behind the task worker.
+        postgres = connection.vendor == "postgresql"
+        with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
+            if postgres:
                 # With LIMIT the planner bets on a sequential scan finding n rows early; a rare word then
                 # reads the whole table (50+ ms at 500k items). The GIN index finds them in a few ms.
                 cursor.execute("SET LOCAL enable_seqscan = off")

@@ -33,6 +33,7 @@ from modelsearch.backends import get_search_backend
 from modelsearch.query import And, Or, PlainText
 
 from catalogue.models import Agreement, CatalogueItem, CatalogueVersion
+from hub.db import is_lock_timeout, lock_wait_at_most
 from hub.organisations.models import BuyerOrganisation, Supplier
 from hub.organisations.roles import organisation_for
 from search import dbsearch, text
@@ -530,10 +531,15 @@ def _clean_text(value: str, limit: int = 10_000) -> str:
     return "".join(ch for ch in value if ch.isprintable() or ch == " ")
 
 
+# How long a search waits for the database's write lock to log itself before dropping the entry.
+SEARCH_LOG_LOCK_WAIT_SECONDS = 0.5
+
+
 def _log(query: str, total: int, backend: str, started: float) -> None:
     try:
-        # A savepoint, so a failed write cannot break the caller's transaction.
-        with transaction.atomic():
+        # A savepoint, so a failed write cannot break the caller's transaction; a short lock wait, so
+        # a search never waits behind the task worker (SQLite has one writer) to write its log line.
+        with lock_wait_at_most(SEARCH_LOG_LOCK_WAIT_SECONDS), transaction.atomic():
             SearchLog.objects.create(
                 query=query[:200],
                 result_count=total,
@@ -541,8 +547,11 @@ def _log(query: str, total: int, backend: str, started: float) -> None:
                 backend=backend[:40],
                 duration_ms=int((time.perf_counter() - started) * 1000),
             )
-    except Exception:  # the log must never break a search
-        logger.exception("Could not write the search log")
+    except Exception as exc:  # the log must never break a search
+        if is_lock_timeout(exc):
+            logger.warning("Search log entry dropped: the database was busy (%s)", exc)
+        else:
+            logger.exception("Could not write the search log")
 
 
 def search(query: SearchQuery, user=None) -> SearchResult:

@@ -60,3 +60,29 @@ def test_index_version_lets_another_process_write_between_batches(review_catalog
     assert indexing.index_version(version) == 10
     assert others == ["ok"] * 4
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_text_search_answers_while_another_process_holds_the_write_lock(client, review_live_version, caplog):
+    """The search log waited the whole busy timeout (30 s) behind a held write lock, then failed."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer lock only")
+    from search.models import SearchLog
+
+    holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
+    holder.execute("BEGIN IMMEDIATE")  # the task worker in the middle of a write
+    try:
+        started = time.monotonic()
+        response = client.get("/sv/sok/", {"q": "papper"})
+        elapsed = time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 200
+    assert "Kopieringspapper" in response.content.decode()
+    assert elapsed < 5, f"the search waited {elapsed:.1f} s for the lock"
+    assert not SearchLog.objects.filter(query="papper").exists()  # dropped, not half-written
+    assert "Search log entry dropped" in caplog.text
+    # Without a held lock the entry is written.
+    client.get("/sv/sok/", {"q": "papper"})
+    assert SearchLog.objects.filter(query="papper").count() == 1

@@ -144,6 +144,10 @@ TASKS = {
     }
 }
 
+# A task result RUNNING longer than this is marked failed by run_periodic_jobs (hub.tasks.recover_tasks);
+# one whose worker process is gone is marked failed at once. Above the longest import (a 200 MB file).
+HUB_TASK_STUCK_AFTER_SECONDS = positive_int("HUB_TASK_STUCK_AFTER_SECONDS", 3 * 3600)
+
 # Official standards (Peppol rules as compiled XSLT, UBL 2.1 XSD), installed by
 # scripts/fetch_standards.sh from pinned, checksummed Maven Central packages.
 HUB_STANDARDS_DIR = Path(os.environ.get("HUB_STANDARDS_DIR", VAR_DIR / "standards"))

@@ -1,5 +1,8 @@
 """The hub's clock: publish scheduled guidance pages and activate scheduled catalogue versions.
 
+Each round also marks failed the background tasks left RUNNING by a stopped worker, or running
+longer than HUB_TASK_STUCK_AFTER_SECONDS (hub.tasks.recover_tasks).
+
 Wagtail publishes a page with a go-live date only when `publish_scheduled` runs, and an approved
 catalogue version whose validity starts later goes live only when `activate_scheduled_catalogues`
 runs. This command runs both every --interval seconds in one process (`make run` starts it beside
@@ -15,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from catalogue.review import activate_scheduled
+from hub.tasks import recover_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +52,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{version.catalogue} v{version.number}: publicerad / published")
         except Exception:
             logger.exception("activate_scheduled failed")
+        try:
+            recover_tasks()
+        except Exception:
+            logger.exception("recovering interrupted tasks failed")

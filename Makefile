@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` (and the migrate and seed it does first) use the safe local settings: DEBUG off, a kept
+# secret key, the demo Peppol id (hub/settings/local.py).
+RUN_SETTINGS ?= hub.settings.local
+RUN_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install install-dev standards migrate seed lint format bench clean
 
@@ -26,14 +30,14 @@ standards:
 	$(PYTHON) scripts/fetch_standards.py var/standards
 
 migrate: install
-	$(MANAGE) migrate --noinput
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(MANAGE) migrate --noinput
 
 seed: migrate
-	$(MANAGE) seed_hub
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) HUB_BASE_URL=$${HUB_BASE_URL:-$(RUN_BASE_URL)} $(MANAGE) seed_hub
 
 run: install standards seed
 	$(MANAGE) compilemessages --ignore=.venv -v 0
-	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) HUB_BASE_URL=$${HUB_BASE_URL:-$(RUN_BASE_URL)} HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 test: install-dev standards
 	$(PY) manage.py compilemessages --ignore=.venv -v 0

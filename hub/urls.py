@@ -19,6 +19,13 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif getattr(settings, "HUB_SERVE_PUBLIC_MEDIA", False):
+    # `make run` without DEBUG: product images only (hub.media), never the rest of MEDIA_ROOT.
+    from django.urls import re_path
+
+    from hub.media import public_image
+
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", public_image))
 
 urlpatterns += i18n_patterns(
     path("", include("catalogue.urls")),

@@ -22,6 +22,8 @@ VAR_DIR = Path(os.environ.get("HUB_VAR_DIR", BASE_DIR / "var"))
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
+# True only in hub.settings.production: demo seeding refuses to run there unless forced.
+HUB_PRODUCTION = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -163,6 +165,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Who signs the hub's Peppol catalogue responses (T58) when the catalogue did not name a receiver:
 # a participant id such as 0007:2120000142 (ICD/EAS 0007 = Swedish organisation number).
 HUB_PEPPOL_ID = os.environ.get("HUB_PEPPOL_ID", "")
+# The demo hub's own id (Exempelstads kommun in hub/demo.py runs it): `make run` signs T58s with it.
+DEMO_HUB_PEPPOL_ID = "0007:2120000142"
 HUB_ORGANISATION_NAME = os.environ.get("HUB_ORGANISATION_NAME", WAGTAIL_SITE_NAME)
 
 # Anonymous visitors see agreements open to all organisations while this is on.

@@ -108,3 +108,70 @@ def log_level(name: str = "LOG_LEVEL", default: str = "WARNING") -> str:
     if value not in LOG_LEVELS:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
     return value
+
+
+def secret_key_from_file(path: Path) -> str:
+    """A secret key generated once and kept in `path` (mode 600), for a hub run without SECRET_KEY set."""
+    from django.core.management.utils import get_random_secret_key
+
+    if path.exists():
+        key = path.read_text().strip()
+        if len(key) >= 50:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = get_random_secret_key()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
+def non_negative_int(name: str, default: int) -> int:
+    """Return a whole number of at least 0 from the environment, or one line naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value.replace("_", ""))
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 0 (e.g. {default}), not {value!r}")
+    return number
+
+
+def origins_from_env(name: str = "CSRF_TRUSTED_ORIGINS", default: tuple[str, ...] = ()) -> list[str]:
+    """Comma-separated origins such as https://hub.example.se (scheme and host, no path)."""
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    origins = []
+    for origin in (part.strip().rstrip("/") for part in value.split(",")):
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path or parts.username:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated origins such as https://hub.example.se, not {origin!r}"
+            )
+        origins.append(origin)
+    return origins
+
+
+def proxy_ssl_header_from_env(name: str = "HUB_PROXY_SSL_HEADER") -> tuple[str, str] | None:
+    """The header a TLS-terminating proxy sets, as `X-Forwarded-Proto` (value https) or `Header: value`.
+
+    Unset means no proxy is trusted: a client could otherwise claim https itself.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _, expected = value.partition(":")
+    header, expected = header.strip(), (expected.strip() or "https")
+    if not header or not all(ch.isalnum() or ch == "-" for ch in header):
+        raise ImproperlyConfigured(
+            f"{name} must be a header name such as X-Forwarded-Proto (optionally 'X-Forwarded-Proto: https'), "
+            f"not {value!r}"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), expected

@@ -1,7 +1,7 @@
 """Seed everything `make run` shows: guidance pages, organisations, agreements, users, catalogues."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from hub import demo
 
@@ -11,9 +11,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--no-catalogues", action="store_true", help="Skip the demo catalogues")
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even under production settings (demo users with one password)"
+        )
 
-    def handle(self, *args, no_catalogues: bool = False, **options) -> None:
+    def handle(self, *args, no_catalogues: bool = False, force: bool = False, **options) -> None:
         from hub.guidance.seeding import seed_guidance
+
+        if getattr(settings, "HUB_PRODUCTION", False) and not force:
+            # Demo users share one password and the demo agreements are fiction: never by accident.
+            raise CommandError(
+                "seed_hub lägger in demodata och vägrar köra med produktionsinställningar (använd --force) / "
+                "seed_hub adds demo data and refuses to run with production settings (use --force)"
+            )
 
         steps = [
             ("Vägledningssidor / guidance pages", seed_guidance),

@@ -253,3 +253,77 @@ def test_sqlite_connection_is_in_wal_mode_with_a_busy_timeout() -> None:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 20_000
     assert connection.transaction_mode == "IMMEDIATE"
+
+
+# --- Production settings ---------------------------------------------------------------------------
+
+
+def test_check_deploy_with_production_settings_reports_nothing() -> None:
+    from django.core.management.utils import get_random_secret_key
+
+    done = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="hub.settings.production",
+        SECRET_KEY=get_random_secret_key(),
+        ALLOWED_HOSTS="hub.example.se",
+        HUB_BASE_URL="https://hub.example.se",
+        HUB_PROXY_SSL_HEADER="X-Forwarded-Proto",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def production_setting(name: str, **env: str) -> str:
+    from django.core.management.utils import get_random_secret_key
+
+    done = run_manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print(repr(settings.{name}))",
+        DJANGO_SETTINGS_MODULE="hub.settings.production",
+        SECRET_KEY=get_random_secret_key(),
+        **env,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_proxy_header_csrf_origins_and_hsts_come_from_the_environment() -> None:
+    assert production_setting("SECURE_PROXY_SSL_HEADER", HUB_PROXY_SSL_HEADER="X-Forwarded-Proto") == repr(
+        ("HTTP_X_FORWARDED_PROTO", "https")
+    )
+    assert production_setting("SECURE_PROXY_SSL_HEADER") == "None"  # no proxy trusted unless named
+    assert production_setting("CSRF_TRUSTED_ORIGINS", HUB_BASE_URL="https://hub.example.se/") == repr(
+        ["https://hub.example.se"]
+    )
+    assert production_setting(
+        "CSRF_TRUSTED_ORIGINS", CSRF_TRUSTED_ORIGINS="https://hub.example.se, https://inkop.example.se"
+    ) == repr(["https://hub.example.se", "https://inkop.example.se"])
+    assert production_setting("SECURE_HSTS_SECONDS", HUB_HSTS_SECONDS="600") == "600"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HUB_PROXY_SSL_HEADER", "X-Forwarded Proto"),
+        ("CSRF_TRUSTED_ORIGINS", "hub.example.se"),
+        ("CSRF_TRUSTED_ORIGINS", "https://hub.example.se/path"),
+        ("HUB_HSTS_SECONDS", "a year"),
+    ],
+)
+def test_bad_production_variables_give_one_line_naming_them(variable: str, value: str) -> None:
+    from django.core.management.utils import get_random_secret_key
+
+    done = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="hub.settings.production",
+        SECRET_KEY=get_random_secret_key(),
+        **{variable: value},
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Configuration error:")
+    assert variable in done.stderr
+    assert "Traceback" not in done.stderr

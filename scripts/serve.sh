@@ -66,7 +66,7 @@ supervise "periodic jobs" "$PY" manage.py run_periodic_jobs &
 pids+=($!)
 # In the background so that a signal to this script is handled at once, not after gunicorn exits.
 .venv/bin/gunicorn hub.wsgi:application --bind "$ADDRESS" --workers "$WEB_WORKERS" --threads "$WEB_THREADS" \
-    --timeout 300 --graceful-timeout 10 --access-logfile - &
+    --timeout 300 --graceful-timeout 10 --access-logfile - --no-control-socket &
 pids+=($!)
 log "the hub is at http://$ADDRESS/ (settings $DJANGO_SETTINGS_MODULE)"
 wait "${pids[-1]}"

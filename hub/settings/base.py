@@ -150,6 +150,9 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 # No Gravatar: user avatars in the admin would call an outside server with a hash of the e-mail.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No update check from editors' browsers to releases.wagtail.org (the CSP refuses it too); operators
+# follow Wagtail's releases through requirements.txt.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = "E-handelshubben"

@@ -30,18 +30,23 @@ how_it_ended() {
 }
 
 # supervise NAME COMMAND...: run COMMAND; whenever it exits, log why and start it again.
+# COMMAND runs in its own process group, so that what it leaves behind when killed (the official
+# rules' pool processes of an import) is stopped with it.
 supervise() {
     local name=$1
     shift
     local child="" delay=1 started code
-    trap '[[ -n "$child" ]] && kill -TERM "$child" 2>/dev/null; [[ -n "$child" ]] && wait "$child" 2>/dev/null; exit 0' TERM INT
+    trap '[[ -n "$child" ]] && kill -TERM "$child" 2>/dev/null; [[ -n "$child" ]] && wait "$child" 2>/dev/null; [[ -n "$child" ]] && kill -KILL -- "-$child" 2>/dev/null; exit 0' TERM INT
     while :; do
         started=$SECONDS
-        "$@" &
+        setsid "$@" &
         child=$!
         log "$name started (pid $child)"
         wait "$child"
         code=$?
+        if kill -KILL -- "-$child" 2>/dev/null; then
+            log "$name left processes behind; stopped them"
+        fi
         child=""
         ((SECONDS - started >= 60)) && delay=1
         log "$name stopped: $(how_it_ended "$code"); starting it again in ${delay} s"

@@ -282,9 +282,12 @@ def test_progress_is_written_while_the_official_rules_run(intake_catalogue, pepp
     assert official_steps == sorted(official_steps) and official_steps[-1] == 100 and len(official_steps) == 4
 
 
-def test_background_task_processes_large_files(settings, intake_catalogue, peppol_file):
+def test_background_task_processes_large_files(
+    settings, intake_catalogue, peppol_file, django_capture_on_commit_callbacks
+):
     settings.CATALOGUE_BACKGROUND_BYTES = 10  # everything is "large"; the test backend runs tasks immediately
-    version = import_file(peppol_file(5), catalogue=intake_catalogue)
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued when the upload commits
+        version = import_file(peppol_file(5), catalogue=intake_catalogue)
     version.refresh_from_db()
     assert version.status != Status.RECEIVED
     assert version.progress_percent == 100 and version.items.count() == 5

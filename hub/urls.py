@@ -21,6 +21,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("", include("hub.accounts.urls")),
     path("", include("catalogue.urls")),
     path("", include(("search.urls", "search"))),
     path("", include(wagtail_urls)),

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -23,7 +22,7 @@ Status = CatalogueVersion.Status
 
 def reviewer_required(view):
     view = permission_required("catalogue.review_catalogueversion", raise_exception=True)(view)
-    return login_required(view, login_url=reverse_lazy("catalogue:login"))
+    return login_required(view)
 
 
 @require_GET

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from hub.accounts.links import localized_reverse_lazy
 from hub.settings.environment import (
     base_url_from_env,
     database_from_env,
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "hub",
     "hub.organisations",
     "hub.guidance",
+    "hub.accounts",
     "catalogue",
     "search",
     "punchout",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -68,8 +72,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hub.accounts.middleware.StaffAreaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -124,7 +131,29 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-LOGIN_URL = "/admin/login/"
+# One login page for every role, in the page's language (/sv/logga-in/, /en/sign-in/); the Wagtail
+# admin sends people there too (its own /admin/login/ still works, rate-limited like the others).
+LOGIN_URL = localized_reverse_lazy("accounts:login")
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused for the cool-off. Username AND address, so an attacker elsewhere can
+# not lock a real user out, and one address cannot try one account for ever.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = positive_int("HUB_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=positive_int("HUB_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hub.accounts.views.locked_out"
+# Behind a reverse proxy every client has the proxy's address: name how many proxies set
+# X-Forwarded-For, so the client's own address is used.
+if os.environ.get("HUB_PROXY_COUNT", "").strip():
+    AXES_IPWARE_PROXY_COUNT = positive_int("HUB_PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "E-handelshubben"

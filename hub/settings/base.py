@@ -136,6 +136,13 @@ STORAGES = {
 LOGIN_URL = localized_reverse_lazy("accounts:login")
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# Password-reset mail (SMTP; dev prints to the console, tests keep it in memory).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = positive_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = flag("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "E-handelshubben <noreply@localhost>")
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is refused for the cool-off. Username AND address, so an attacker elsewhere can

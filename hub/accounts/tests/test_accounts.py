@@ -138,9 +138,11 @@ def test_404_is_styled_in_the_pages_language(client, seeded_guidance, url, lang,
     assert other not in page
 
 
-def test_the_header_links_sign_in_and_shows_who_is_signed_in(client, buyer_user):
+def test_the_header_links_sign_in_and_shows_who_is_signed_in(client, buyer_user, seeded_guidance):
     anonymous = client.get("/sv/sok/?q=papper").content.decode()
     assert 'href="/sv/logga-in/?next=%2Fsv%2Fsok%2F%3Fq%3Dpapper"' in anonymous
+    # From the start page no page was asked for: each role then lands where it works.
+    assert 'href="/en/sign-in/"' in client.get("/en/").content.decode()
     client.force_login(buyer_user)
     signed_in = client.get("/sv/sok/").content.decode()
     assert "Inloggad som bestallare" in signed_in

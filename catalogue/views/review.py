@@ -110,7 +110,7 @@ def review_response(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @require_GET
-@login_required(login_url=reverse_lazy("catalogue:login"))
+@login_required
 def review_file(request: HttpRequest, version_id: int) -> HttpResponse:
     """The uploaded file, for reviewers only; anyone else gets the same 404 as for a missing version."""
     if not request.user.has_perm("catalogue.review_catalogueversion"):

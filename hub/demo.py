@@ -124,6 +124,7 @@ def seed_users() -> dict[str, object]:
             created += 1
             user.set_password(password)
             user.is_staff = user.is_superuser = username == "admin"
+            user.email = f"{username}@example.org"  # password reset mails go to the console in dev
             user.save()
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))

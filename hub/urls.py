@@ -28,6 +28,7 @@ elif getattr(settings, "HUB_SERVE_PUBLIC_MEDIA", False):
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", public_image))
 
 urlpatterns += i18n_patterns(
+    path("", include("hub.accounts.urls")),
     path("", include("catalogue.urls")),
     path("", include(("search.urls", "search"))),
     path("", include(wagtail_urls)),

@@ -159,15 +159,13 @@ def test_english_pages_exist(client, supplier_user, review_catalogue):
     assert '<html lang="en">' in response.content.decode()
 
 
-def test_login_page_signs_a_supplier_in(client, supplier_user):
-    url = reverse("catalogue:login")
-    response = client.post(url, {"username": "leverantor", "password": "test-password-1", "next": "/sv/leverantor/"})
+def test_old_portal_login_address_leads_to_the_one_login_page(client, supplier_user):
+    response = client.get("/sv/leverantor/logga-in/?next=/sv/leverantor/")
     assert response.status_code == 302
-    assert response["Location"] == "/sv/leverantor/"
-    client.logout()
-    bad = client.post(url, {"username": "leverantor", "password": "fel"})
-    assert bad.status_code == 200
-    assert "error-text" in bad.content.decode()
-    # Without ?next= a supplier lands in the portal, not Django's /accounts/profile/.
-    landing = client.post(url, {"username": "leverantor", "password": "test-password-1"})["Location"]
-    assert landing == reverse("catalogue:portal")
+    assert response["Location"] == "/sv/logga-in/?next=%2Fsv%2Fleverantor%2F"
+    signed_in = client.post(
+        response["Location"], {"username": "leverantor", "password": "test-password-1", "next": "/sv/leverantor/"}
+    )
+    assert signed_in["Location"] == "/sv/leverantor/"
+    # An unsafe next is dropped, not carried along.
+    assert client.get("/sv/leverantor/logga-in/?next=https://evil.example/")["Location"] == "/sv/logga-in/"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.views import LoginView
 from django.http import FileResponse, Http404, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalogue.models import CatalogueVersion
@@ -12,16 +10,6 @@ from catalogue.responses import ResponseNotReady, build_response, response_filen
 from catalogue.storage import content_type_for, safe_extension
 
 IN_PROGRESS = {CatalogueVersion.Status.RECEIVED}
-
-
-class PortalLoginView(LoginView):
-    template_name = "catalogue/portal/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self) -> str:
-        if self.request.user.has_perm("catalogue.review_catalogueversion"):
-            return reverse("catalogue:review-list")
-        return reverse("catalogue:portal")
 
 
 def t58_download(version: CatalogueVersion) -> HttpResponse:

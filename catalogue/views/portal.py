@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -43,7 +42,7 @@ def supplier_required(view):
     """Signed in and acting for a supplier; the supplier is put on request.supplier."""
 
     @wraps(view)
-    @login_required(login_url=reverse_lazy("catalogue:login"))
+    @login_required
     def wrapper(request: HttpRequest, *args, **kwargs):
         supplier = supplier_for(request.user)
         if supplier is None:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -23,7 +22,7 @@ Status = CatalogueVersion.Status
 
 def reviewer_required(view):
     view = permission_required("catalogue.review_catalogueversion", raise_exception=True)(view)
-    return login_required(view, login_url=reverse_lazy("catalogue:login"))
+    return login_required(view)
 
 
 @require_GET
@@ -111,7 +110,7 @@ def review_response(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @require_GET
-@login_required(login_url=reverse_lazy("catalogue:login"))
+@login_required
 def review_file(request: HttpRequest, version_id: int) -> HttpResponse:
     """The uploaded file, for reviewers only; anyone else gets the same 404 as for a missing version."""
     if not request.user.has_perm("catalogue.review_catalogueversion"):

@@ -45,13 +45,15 @@ ROLES: tuple[Role, ...] = (
     Role(
         CATALOGUE_REVIEWER,
         "Catalogue reviewer",
-        ("catalogue.review_catalogueversion", "catalogue.view_catalogueversion"),
+        # access_admin: review is also reached from the Wagtail admin's menu (hub/accounts/wagtail_hooks.py).
+        ("wagtailadmin.access_admin", "catalogue.review_catalogueversion", "catalogue.view_catalogueversion"),
     ),
     Role(ADMINISTRATOR, "Administrator", ("*",)),
 )
 
-# Editors may edit, publish and lock guidance pages below the root.
-EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# Editors may edit and lock guidance pages below the root, but not publish: they submit to the
+# moderation workflow (hub.guidance.seeding.ensure_workflow), which an Administratör approves.
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
 
 
 def _permission(label: str) -> Permission | None:
@@ -86,6 +88,10 @@ def _grant_editor_page_permissions() -> None:
     if root is None:
         return
     group = Group.objects.get(name=EDITOR)
+    # Exactly these: a permission dropped from the list (publish_page) is taken back from old databases.
+    GroupPagePermission.objects.filter(group=group, page=root).exclude(
+        permission__codename__in=EDITOR_PAGE_PERMISSIONS
+    ).delete()
     for codename in EDITOR_PAGE_PERMISSIONS:
         permission = _permission(f"wagtailcore.{codename}")
         if permission is not None:

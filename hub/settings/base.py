@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from hub.accounts.links import localized_reverse_lazy
 from hub.settings.environment import (
     base_url_from_env,
     database_from_env,
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "hub",
     "hub.organisations",
     "hub.guidance",
+    "hub.accounts",
     "catalogue",
     "search",
     "punchout",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,9 +76,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hub.accounts.middleware.StaffAreaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hub.csp.HubCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -129,7 +136,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-LOGIN_URL = "/admin/login/"
+# One login page for every role, in the page's language (/sv/logga-in/, /en/sign-in/); the Wagtail
+# admin sends people there too (its own /admin/login/ still works, rate-limited like the others).
+LOGIN_URL = localized_reverse_lazy("accounts:login")
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# Password-reset mail (SMTP; dev prints to the console, tests keep it in memory).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = positive_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = flag("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "E-handelshubben <noreply@localhost>")
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused for the cool-off. Username AND address, so an attacker elsewhere can
+# not lock a real user out, and one address cannot try one account for ever.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = positive_int("HUB_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=positive_int("HUB_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hub.accounts.views.locked_out"
+# Behind a reverse proxy every client has the proxy's address: name how many proxies set
+# X-Forwarded-For, so the client's own address is used.
+if os.environ.get("HUB_PROXY_COUNT", "").strip():
+    AXES_IPWARE_PROXY_COUNT = positive_int("HUB_PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Content-Security-Policy (django-csp, hub/csp.py): only the hub's own scripts, styles and images;
 # inline scripts need the request's nonce. Wagtail's admin gets its allowances in hub/csp.py.

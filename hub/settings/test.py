@@ -9,6 +9,9 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Login throttling is off by default so tests that sign in many times never lock each other out;
+# hub/accounts/tests turn it on (the `axes_on` fixture) to prove it.
+AXES_ENABLED = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / "hub-test-media"))  # noqa: F405
 CATALOGUE_FILES_ROOT = Path(  # noqa: F405

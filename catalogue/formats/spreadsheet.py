@@ -7,6 +7,7 @@ import logging
 import re
 import zipfile
 import zlib
+from xml.etree import ElementTree
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,15 @@ ITEMS_SHEET = "Artiklar"
 INSTRUCTIONS_SHEET = "Instruktioner"
 _SHEET_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # What a truncated or corrupted .xlsx raises from the zip and XML layers under openpyxl.
-DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, etree.XMLSyntaxError, EOFError, zlib.error, KeyError)
+DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    etree.XMLSyntaxError,
+    ElementTree.ParseError,
+    EOFError,
+    zlib.error,
+    KeyError,
+)
 logger = logging.getLogger(__name__)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from catalogue.responses import never_decided
 from catalogue.review import ReviewError, approve, reject
 from catalogue.views.common import catalogue_file_download, status_hint, t58_download
 
+logger = logging.getLogger(__name__)
 SHOWN = 200  # rows per change list; the counts are always complete
 Status = CatalogueVersion.Status
 
@@ -88,6 +90,12 @@ def review_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         except ReviewError as error:
             messages.error(request, str(error))
             return _render_detail(request, version, comment=comment, status=400)
+        except Exception:
+            # Nothing was recorded (approve writes the decision with the status): the reviewer can try again.
+            logger.exception("deciding catalogue version %s failed", version.pk)
+            messages.error(request, _("Beslutet kunde inte sparas och inget har ändrats. Försök igen om en stund."))
+            version.refresh_from_db()
+            return _render_detail(request, version, comment=comment, status=503)
         return redirect("catalogue:review-detail", version_id=version.pk)
     return _render_detail(request, version)
 

@@ -1,4 +1,5 @@
-"""The hub's clock: publish scheduled guidance pages and activate scheduled catalogue versions.
+"""The hub's clock: publish scheduled guidance pages, activate scheduled catalogue versions, and fail
+catalogue imports that stalled (a dead worker; catalogue.lifecycle.fail_stalled_imports).
 
 Wagtail publishes a page with a go-live date only when `publish_scheduled` runs, and an approved
 catalogue version whose validity starts later goes live only when `activate_scheduled_catalogues`
@@ -14,6 +15,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from catalogue.lifecycle import fail_stalled_imports
 from catalogue.review import activate_scheduled
 
 logger = logging.getLogger(__name__)
@@ -48,3 +50,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{version.catalogue} v{version.number}: publicerad / published")
         except Exception:
             logger.exception("activate_scheduled failed")
+        try:
+            for version in fail_stalled_imports():
+                self.stdout.write(f"{version.catalogue} v{version.number}: behandlingen misslyckades / import failed")
+        except Exception:
+            logger.exception("fail_stalled_imports failed")

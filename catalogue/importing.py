@@ -165,9 +165,7 @@ def _set_progress(version: CatalogueVersion, percent: int, stage: str, progress:
     percent = max(0, min(100, int(percent)))
     if percent != version.progress_percent:
         version.progress_percent = percent
-        CatalogueVersion.objects.filter(pk=version.pk).update(
-            progress_percent=percent, last_activity_at=timezone.now()
-        )
+        CatalogueVersion.objects.filter(pk=version.pk).update(progress_percent=percent, last_activity_at=timezone.now())
     if progress:
         progress(percent, stage)
 

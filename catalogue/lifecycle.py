@@ -142,9 +142,7 @@ def _task_states(task_ids: list[str]) -> dict[str, str]:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # another task backend: only the time without progress counts
         return {}
-    return {
-        str(pk): status for pk, status in DBTaskResult.objects.filter(pk__in=task_ids).values_list("pk", "status")
-    }
+    return {str(pk): status for pk, status in DBTaskResult.objects.filter(pk__in=task_ids).values_list("pk", "status")}
 
 
 def fail_stalled_imports(now: datetime.datetime | None = None) -> list[CatalogueVersion]:
@@ -170,9 +168,7 @@ def fail_stalled_imports(now: datetime.datetime | None = None) -> list[Catalogue
         else:
             continue
         failed.append(mark_failed(version, reason))
-    still_running = set(
-        CatalogueVersion.objects.filter(status__in=Status.IN_PROGRESS).values_list("pk", flat=True)
-    )
+    still_running = set(CatalogueVersion.objects.filter(status__in=Status.IN_PROGRESS).values_list("pk", flat=True))
     remove_work_dirs(keep=still_running)
     return [v for v in failed if v.status == Status.FAILED]
 

@@ -7,9 +7,9 @@ import logging
 import re
 import zipfile
 import zlib
-from xml.etree import ElementTree
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 from lxml import etree
 from openpyxl import Workbook, load_workbook

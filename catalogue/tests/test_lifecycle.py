@@ -153,6 +153,7 @@ PRICE_CUT_PLUS_ONE = (
     "OLD-2;Pärm;EA;30,00;SEK\n"
     "NEW-1;Whiteboardpenna;EA;19,00;SEK\n"
 )
+INVALID_CSV = "Artikelnummer;Benämning;Enhet;Pris;Valuta\nA;B;EA;;SEK\n"
 
 
 def _portal_upload(client, catalogue, content: str, name: str = "katalog.csv"):
@@ -201,14 +202,12 @@ def test_portal_upload_queued_for_review_says_so(client, supplier_user, intake_c
 
 def test_portal_invalid_upload_says_so(client, supplier_user, intake_catalogue):
     client.force_login(supplier_user)
-    _response, texts = _portal_upload(client, intake_catalogue, "Artikelnummer;Benämning;Enhet;Pris;Valuta\nA;B;EA;;SEK\n")
+    _response, texts = _portal_upload(client, intake_catalogue, INVALID_CSV)
     assert intake_catalogue.versions.get().status == Status.INVALID
     _one_message(texts, "Filen har fel")
 
 
-def test_portal_upload_whose_processing_fails_is_failed_says_so_and_can_be_retried(
-    client, supplier_user, live_version
-):
+def test_portal_upload_whose_processing_fails_is_failed_says_so_and_can_be_retried(client, supplier_user, live_version):
     client.force_login(supplier_user)
     with mock.patch("catalogue.validation.hub_rules.build_item", side_effect=RuntimeError("boom")):
         response, texts = _portal_upload(client, live_version.catalogue, PRICE_CUT_PLUS_ONE)
@@ -400,7 +399,9 @@ def _killed_mid_import(catalogue, csv_path: Path) -> CatalogueVersion:
     from catalogue.importing import create_version
 
     version = create_version(catalogue, csv_path, filename="katalog.csv")
-    CatalogueItem.objects.create(version=version, line_number=1, seller_item_id="KON-0000001", name="x", unit="EA", price=1)
+    CatalogueItem.objects.create(
+        version=version, line_number=1, seller_item_id="KON-0000001", name="x", unit="EA", price=1
+    )
     CatalogueVersion.objects.filter(pk=version.pk).update(
         last_activity_at=timezone.now() - datetime.timedelta(hours=2), progress_percent=12
     )

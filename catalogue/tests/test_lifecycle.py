@@ -480,11 +480,22 @@ def test_reviewer_sees_a_failed_version(client, review_catalogue, reviewer_user)
 # --- Damaged .xlsx (issue 8 item 7) ----------------------------------------------------------------------
 
 
-def _damaged_xlsx(tmp_path: Path, xlsx_file, how: str) -> Path:
+def _damaged_xlsx(tmp_path: Path, how: str) -> Path:
     import io
     import zipfile
 
-    data = xlsx_file(n=50).read_bytes()
+    from openpyxl import Workbook
+
+    # A workbook as Excel saves it (with its <dimension>), so openpyxl opens it and the damage shows while reading.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Artiklar"
+    sheet.append(["Artikelnummer", "Benämning", "Enhet", "Pris", "Valuta"])
+    for number in range(200):
+        sheet.append([f"A-{number}", "Kulspetspenna blå", "EA", 8.5, "SEK"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
     if how == "truncated":
         damaged = data[: len(data) // 2]
     else:
@@ -503,8 +514,8 @@ def _damaged_xlsx(tmp_path: Path, xlsx_file, how: str) -> Path:
 
 
 @pytest.mark.parametrize("how", ["truncated", "corrupt-sheet-xml"])
-def test_a_damaged_xlsx_is_invalid_with_a_clear_row_free_error(intake_catalogue, xlsx_file, tmp_path, how):
-    version = import_file(_damaged_xlsx(tmp_path, xlsx_file, how), catalogue=intake_catalogue, background=False)
+def test_a_damaged_xlsx_is_invalid_with_a_clear_row_free_error(intake_catalogue, tmp_path, how):
+    version = import_file(_damaged_xlsx(tmp_path, how), catalogue=intake_catalogue, background=False)
     assert version.status == Status.INVALID
     [issue] = issues(version, "SHEET-DAMAGED")
     assert issue["line"] is None and issue["column"] is None
@@ -512,9 +523,9 @@ def test_a_damaged_xlsx_is_invalid_with_a_clear_row_free_error(intake_catalogue,
     assert version.items.count() == 0
 
 
-def test_a_damaged_xlsx_through_the_portal_is_not_a_500(client, supplier_user, intake_catalogue, xlsx_file, tmp_path):
+def test_a_damaged_xlsx_through_the_portal_is_not_a_500(client, supplier_user, intake_catalogue, tmp_path):
     client.force_login(supplier_user)
-    path = _damaged_xlsx(tmp_path, xlsx_file, "corrupt-sheet-xml")
+    path = _damaged_xlsx(tmp_path, "corrupt-sheet-xml")
     url = reverse("catalogue:catalogue", args=[intake_catalogue.pk])
     response = client.post(url, {"file": SimpleUploadedFile("katalog.xlsx", path.read_bytes())})
     assert response.status_code == 302

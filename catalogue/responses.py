@@ -35,8 +35,8 @@ SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 MAX_REASON_NOTES = 50
 
 Status = CatalogueVersion.Status
-ACCEPTED = {Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED}
-REJECTED = {Status.REJECTED, Status.INVALID}
+ACCEPTED = Status.ACCEPTED
+REJECTED = Status.ANSWERED - Status.ACCEPTED
 
 DOC = ElementMaker(namespace=NS_DOC, nsmap={None: NS_DOC, "cac": NS_CAC, "cbc": NS_CBC})
 CAC = ElementMaker(namespace=NS_CAC)

@@ -216,10 +216,8 @@ class CatalogueVersion(models.Model):
                     }
                 )
             fields = {"last_activity_at": timezone.now(), **fields}
-            current.status = new_status
-            for name, value in fields.items():
-                setattr(current, name, value)
-            current.save(update_fields=["status", *fields])
+            # update(), not save(): no post_save work (Wagtail's reference index task) per status step.
+            type(self).objects.filter(pk=self.pk).update(status=new_status, **fields)
         # Keep the caller's instance in step with the database.
         self.status = new_status
         for name, value in fields.items():

@@ -61,7 +61,9 @@ def report_issues(version: CatalogueVersion) -> list[dict]:
 def status_hint(version: CatalogueVersion) -> str:
     Status = CatalogueVersion.Status
     if version.status == Status.SUPERSEDED and version.superseded_by_id and version.published_at is None:
-        return _("Ersatt av version %(number)s innan den beslutades") % {"number": version.superseded_by.number}
+        return _("En nyare giltig fil kom medan den här väntade; version %(number)s granskas i stället") % {
+            "number": version.superseded_by.number
+        }
     hints = {
         Status.RECEIVED: _("Filen kontrolleras / The file is being checked"),
         Status.CHECKING: _("Filen är läst; de officiella Peppol-reglerna körs. Den kan granskas när de är klara."),

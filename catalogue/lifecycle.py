@@ -161,8 +161,8 @@ def fail_stalled_imports(now: datetime.datetime | None = None) -> list[Catalogue
         last = version.last_activity_at or version.uploaded_at
         if state == "FAILED":
             reason = "import task failed"
-        elif state in {"READY", "SUCCESSFUL"}:
-            continue  # queued behind other work, or finished and about to write its status
+        elif state == "READY":
+            continue  # queued behind other work: nobody has started it yet
         elif last < limit:
             reason = f"no progress since {last.isoformat()}"
         else:

@@ -530,3 +530,16 @@ def test_a_damaged_xlsx_through_the_portal_is_not_a_500(client, supplier_user, i
     response = client.post(url, {"file": SimpleUploadedFile("katalog.xlsx", path.read_bytes())})
     assert response.status_code == 302
     assert intake_catalogue.versions.get().status == Status.INVALID
+
+
+def test_a_restarted_import_task_after_a_kill_during_the_rules_starts_over(live_version, tmp_path):
+    from catalogue.tasks import process_catalogue_version
+
+    path = tmp_path / "katalog.csv"
+    path.write_text(PRICE_CUT_PLUS_ONE, encoding="utf-8")
+    version = _killed_mid_import(live_version.catalogue, path)
+    CatalogueVersion.objects.filter(pk=version.pk).update(status=Status.CHECKING)
+    process_catalogue_version.call(version.pk)
+    version.refresh_from_db()
+    assert version.status == Status.PUBLISHED, version.report
+    assert version.items.count() == 4

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0003_uploaded_images_and_cif_bmecat_formats'),
+        ('catalogue', '0004_private_catalogue_files'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from modelsearch.backends import get_search_backend
@@ -76,15 +76,31 @@ def _send(batch: list[CatalogueItem]) -> int:
     return len(batch)
 
 
+def _in_chunks(version: CatalogueVersion) -> Iterator[CatalogueItem]:
+    """The version's items, read one whole chunk at a time by primary key.
+
+    Not .iterator(): on SQLite its open read cursor keeps a lock on the default connection while
+    the search backend writes through its own connection, which then fails at once with
+    "database is locked" (issue 8 item 4).
+    """
+    last = 0
+    while True:
+        chunk = list(CatalogueItem.objects.filter(version=version, pk__gt=last).order_by("pk")[:BATCH])
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1].pk
+
+
 def index_version(version: CatalogueVersion) -> int:
     """Index every item of `version` in every backend. Call after the version is published."""
-    return index_items(CatalogueItem.objects.filter(version=version).order_by("pk").iterator(chunk_size=BATCH))
+    return index_items(_in_chunks(version))
 
 
 def unindex_version(version: CatalogueVersion) -> int:
     """Remove every item of `version` from every backend. Call after it is superseded or withdrawn."""
     removed = 0
-    for item in CatalogueItem.objects.filter(version=version).iterator(chunk_size=BATCH):
+    for item in _in_chunks(version):
         for _name, backend in _backends():
             backend.delete(item)
         removed += 1

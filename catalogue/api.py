@@ -4,8 +4,9 @@
     GET  /api/v1/catalogues/<agreement_ref>/versions/<n>        status and validation report
     GET  /api/v1/catalogues/<agreement_ref>/versions/<n>/response.xml   the Peppol T58 response
 
-Status codes: 201 accepted (valid; pending review or published), 202 still being checked in
-the background (poll the Location), 422 invalid (the report says why), 401 no or unknown
+Status codes: 201 accepted (valid; pending review, published or scheduled), 202 still being checked in
+the background (poll the Location), 422 invalid (the report says why), 503 stored but its processing
+failed (the supplier can retry it in the portal), 401 no or unknown
 token, 404 unknown agreement or version (also when the supplier is not on the agreement, so that
 references cannot be probed), 409 no
 response yet, 413 too large. The token travels only in the Authorization header; only its
@@ -27,10 +28,11 @@ from django.conf import settings
 from django.core.files import File
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.lifecycle import outcome_message
 from catalogue.models import Agreement, Catalogue, CatalogueVersion, SupplierApiToken
 from catalogue.views.common import t58_download
 from hub.organisations.models import Supplier
@@ -139,11 +141,21 @@ def version_json(request: HttpRequest, version: CatalogueVersion) -> dict:
         "diff": version.diff_summary,
         "images": version.image_report,
         "report": version.report,
+        "message": _outcome(version),
         "links": {
             "self": request.build_absolute_uri(reverse("catalogue-api:version", kwargs=args)),
             "response": request.build_absolute_uri(reverse("catalogue-api:response", kwargs=args)),
         },
     }
+
+
+def _outcome(version: CatalogueVersion) -> dict:
+    """The one outcome message the portal shows for this state, in both languages (an API has no page language)."""
+    texts = {}
+    for language in ("sv", "en"):
+        with translation.override(language):
+            level, texts[language] = outcome_message(version)
+    return {"level": level, **texts}
 
 
 def _filename(request: HttpRequest) -> str:
@@ -205,7 +217,14 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
             name = _filename(request)
             version = import_file(File(spool, name=name), catalogue=catalogue, filename=name)
     version.refresh_from_db()
-    status = 422 if version.status == Status.INVALID else 202 if version.status == Status.RECEIVED else 201
+    if version.status == Status.INVALID:
+        status = 422
+    elif version.status in Status.IN_PROGRESS:
+        status = 202
+    elif version.status == Status.FAILED:
+        status = 503  # stored, but the hub failed to process it: the fault is ours, try again
+    else:
+        status = 201
     response = JsonResponse(version_json(request, version), status=status)
     response["Location"] = version_json(request, version)["links"]["self"]
     return response

@@ -44,6 +44,11 @@ _CODES = (
         "upload it again.",
     ),
     ErrorCode(
+        "PROCESSING-FAILED",
+        "Filen kunde inte behandlas färdigt. Felet låg hos hubben, inte i filen: försök igen.",
+        "The file could not be processed to the end. The fault was the hub's, not the file's: try again.",
+    ),
+    ErrorCode(
         "FILE-UNREADABLE",
         "Filen kunde inte läsas: {detail}",
         "The file could not be read: {detail}",
@@ -241,6 +246,13 @@ _CODES = (
         "SHEET-DUPLICATE-HEADING",
         "Kolumnrubriken {heading!r} förekommer mer än en gång.",
         "The column heading {heading!r} appears more than once.",
+    ),
+    ErrorCode(
+        "SHEET-DAMAGED",
+        "Excel-filen är skadad och kan inte läsas (en del av filen är trasig eller ofullständig). "
+        "Öppna den i Excel, spara den som .xlsx och ladda upp igen.",
+        "The Excel file is damaged and cannot be read (part of the file is broken or incomplete). "
+        "Open it in Excel, save it as .xlsx and upload it again.",
     ),
     ErrorCode(
         "SHEET-UNREADABLE",

@@ -39,7 +39,6 @@ from catalogue.validation.report import ERROR, SOURCE_FILE, SOURCE_PEPPOL, WARNI
 from catalogue.validation.standards import StandardsMissing
 from hub.db import in_pk_batches
 from hub.organisations.models import Supplier
-from hub.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -124,44 +123,70 @@ def import_file(
         _finish(version, report, Status.INVALID)
         return version
     version = create_version(catalogue, source, filename=filename, user=user)
+    return start_processing(version, background=background, progress=progress, processes=processes)
+
+
+def start_processing(
+    version: CatalogueVersion,
+    *,
+    background: bool | None = None,
+    progress: ProgressCallback | None = None,
+    processes: int | None = None,
+) -> CatalogueVersion:
+    """Process a RECEIVED version: inline, or in a background task for big files. Never raises for the
+    file's or the import's sake: the version ends INVALID, FAILED or on its way to review."""
     if background is None:
+        try:
+            size = version.file.size
+        except (OSError, ValueError):
+            size = 0  # a missing file: the inline run reports it
         background = size > _setting("CATALOGUE_BACKGROUND_BYTES", 5 * 1024 * 1024)
     if background:
         from catalogue.tasks import process_catalogue_version
 
-        enqueue_on_commit(process_catalogue_version, version.pk)
+
+        def enqueue_import() -> None:  # after commit: the worker must see the stored version
+            result = process_catalogue_version.enqueue(version.pk)
+            CatalogueVersion.objects.filter(pk=version.pk).update(import_task_id=str(result.id))
+
+        transaction.on_commit(enqueue_import)
         version.refresh_from_db()
         return version
-    return process_version(version, progress=progress, processes=processes)
+    return run_import(version, progress=progress, processes=processes)
+
+
+def run_import(version: CatalogueVersion, **options) -> CatalogueVersion:
+    """process_version, with any failure recorded on the version (FAILED) instead of raised."""
+    from catalogue.lifecycle import mark_failed
+
+    try:
+        return process_version(version, **options)
+    except Exception as exc:
+        logger.exception("processing catalogue version %s failed", version.pk)
+        return mark_failed(version, exc)
 
 
 def _set_progress(version: CatalogueVersion, percent: int, stage: str, progress: ProgressCallback | None) -> None:
     percent = max(0, min(100, int(percent)))
     if percent != version.progress_percent:
         version.progress_percent = percent
-        CatalogueVersion.objects.filter(pk=version.pk).update(progress_percent=percent)
+        CatalogueVersion.objects.filter(pk=version.pk).update(progress_percent=percent, last_activity_at=timezone.now())
     if progress:
         progress(percent, stage)
 
 
 def _finish(version: CatalogueVersion, report: Report, status: str) -> None:
-    version.status = status
-    version.report = report.to_dict()
-    version.error_count = report.error_count
-    version.warning_count = report.warning_count
-    version.progress_percent = 100
-    version.save(
-        update_fields=[
-            "status",
-            "report",
-            "error_count",
-            "warning_count",
-            "progress_percent",
-            "format",
-            "line_count",
-            "valid_from",
-            "valid_to",
-        ]
+    """The import's verdict, through the state machine: refused if someone changed the version meanwhile."""
+    version.transition(
+        status,
+        report=report.to_dict(),
+        error_count=report.error_count,
+        warning_count=report.warning_count,
+        progress_percent=100,
+        format=version.format,
+        line_count=version.line_count,
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
     )
 
 
@@ -455,6 +480,8 @@ def process_version(
 ) -> CatalogueVersion:
     """Run the fast checks and the official rules on a stored version; see the module docstring."""
     report = Report()
+    # A run after a killed worker starts clean: the first attempt may have inserted part of the items.
+    _discard_items(version)
     path = Path(version.file.path)
     if not path.exists() or path.stat().st_size == 0:
         report.error("FILE-EMPTY", source=SOURCE_FILE)
@@ -490,10 +517,16 @@ def process_version(
             _discard_items(version)
             _finish(version, report, Status.INVALID)
             return version
-        version.status = Status.VALIDATED
+        # Not decidable until the official rules have given their verdict (CHECKING, then _finish).
+        version.transition(
+            Status.CHECKING,
+            report=report.to_dict(),
+            format=version.format,
+            line_count=version.line_count,
+            valid_from=version.valid_from,
+            valid_to=version.valid_to,
+        )
         _set_progress(version, FAST_SHARE, "fast", progress)
-        version.report = report.to_dict()
-        version.save(update_fields=["status", "report", "format", "line_count", "valid_from", "valid_to"])
         if reader.chunks and official_rules:
             _official_rules(version, report, reader.chunks, progress, processes, rule_pool)
         status = Status.VALIDATED if report.ok else Status.INVALID

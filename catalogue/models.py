@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,9 +101,15 @@ class Catalogue(models.Model):
         return f"{self.supplier.name} – {self.agreement.reference}"
 
 
+class IllegalTransition(ValueError):
+    """A status change that CatalogueVersion.TRANSITIONS does not allow from the version's current status."""
+
+
 class CatalogueVersion(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Mottagen / Received")
+        # The file's own checks passed; the official Peppol rules still run. Not decidable yet.
+        CHECKING = "checking", _("Kontrolleras mot Peppol-reglerna")
         INVALID = "invalid", _("Ogiltig / Invalid")
         VALIDATED = "validated", _("Validerad / Validated")
         PENDING_REVIEW = "pending_review", _("Väntar på granskning / Pending review")
@@ -111,6 +117,8 @@ class CatalogueVersion(models.Model):
         REJECTED = "rejected", _("Avvisad / Rejected")
         SCHEDULED = "scheduled", _("Godkänd, väntar på startdatum / Approved, waiting for start date")
         SUPERSEDED = "superseded", _("Ersatt / Superseded")
+        WITHDRAWN = "withdrawn", _("Återkallad av leverantören")
+        FAILED = "failed", _("Behandlingen misslyckades")
 
     class Format(models.TextChoices):
         PEPPOL = "peppol", "Peppol BIS Catalogue 3"
@@ -155,6 +163,40 @@ class CatalogueVersion(models.Model):
     # pipeline's transaction.
     wagtail_reference_index_ignore = True
 
+    # Set by every status change and every progress step; fail_stalled_imports reads it.
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The newer version that took this one's place while it waited (status SUPERSEDED, never published).
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The background import task (django-tasks result id), so a failed or lost task fails the version.
+    import_task_id = models.CharField(max_length=64, blank=True)
+
+    # The lifecycle, declared once: every status write goes through transition(), which refuses other moves.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.RECEIVED: frozenset({Status.CHECKING, Status.INVALID, Status.FAILED}),
+        Status.CHECKING: frozenset({Status.VALIDATED, Status.INVALID, Status.FAILED}),
+        Status.VALIDATED: frozenset(
+            {
+                Status.PENDING_REVIEW,
+                Status.SCHEDULED,
+                Status.PUBLISHED,
+                Status.REJECTED,
+                Status.SUPERSEDED,
+                Status.WITHDRAWN,
+                Status.FAILED,
+            }
+        ),
+        Status.PENDING_REVIEW: frozenset(
+            {Status.SCHEDULED, Status.PUBLISHED, Status.REJECTED, Status.SUPERSEDED, Status.WITHDRAWN}
+        ),
+        Status.SCHEDULED: frozenset({Status.PUBLISHED, Status.REJECTED, Status.SUPERSEDED}),
+        Status.PUBLISHED: frozenset({Status.SUPERSEDED}),
+        Status.FAILED: frozenset({Status.RECEIVED}),  # a retry
+        Status.INVALID: frozenset(),
+        Status.REJECTED: frozenset(),
+        Status.SUPERSEDED: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+    }
+
     class Meta:
         ordering = ["-number"]
         verbose_name = _("katalogversion")
@@ -164,6 +206,53 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.catalogue} v{self.number} ({self.get_status_display()})"
+
+    def transition(self, new_status: str, **fields) -> CatalogueVersion:
+        """Move to `new_status` and write `fields` with it, or raise IllegalTransition.
+
+        Locks the row and reads the status from the database, so a stale instance (an import that
+        ran for minutes, a second browser tab) never writes over a decision made meanwhile. Runs
+        inside the caller's transaction when there is one, so a decision and its status commit together.
+        """
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if new_status not in self.TRANSITIONS.get(current.status, frozenset()):
+                raise IllegalTransition(
+                    _("Version %(number)s kan inte gå från %(old)s till %(new)s")
+                    % {
+                        "number": current.number,
+                        "old": current.get_status_display(),
+                        "new": self.Status(new_status).label,
+                    }
+                )
+            fields = {"last_activity_at": timezone.now(), **fields}
+            # update(), not save(): no post_save work (Wagtail's reference index task) per status step.
+            type(self).objects.filter(pk=self.pk).update(status=new_status, **fields)
+        # Keep the caller's instance in step with the database.
+        self.status = new_status
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return self
+
+
+Status = CatalogueVersion.Status
+# Named status sets, the one place that says which statuses belong together.
+Status.IN_PROGRESS = frozenset({Status.RECEIVED, Status.CHECKING})
+# A reviewer (or auto-approval) may decide: the official rules have finished and nothing is decided yet.
+Status.DECIDABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW})
+# Waiting for a decision: at most one per catalogue (catalogue.lifecycle.supersede_waiting).
+Status.WAITING = Status.DECIDABLE
+# Approved: a T58 "accepted" was or will be sent.
+Status.ACCEPTED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED})
+# Answered with a T58 (accepted or rejected). A superseded version that never went live has a
+# superseded_by and no T58 of its own: see catalogue.responses.
+Status.ANSWERED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.REJECTED, Status.INVALID})
+# Publication may start from these.
+Status.PUBLISHABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED})
+# Items sent to the search backends: live ones and those on their way to publication.
+Status.INDEXED = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED, Status.PUBLISHED})
+# The supplier may take these back.
+Status.WITHDRAWABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW})
 
 
 class CatalogueItemQuerySet(models.QuerySet):
@@ -243,12 +332,7 @@ class CatalogueItem(index.Indexed, models.Model):
 
     # Versions whose items a full index rebuild sends to the search backends: live ones and those on
     # their way to publication (publish.py indexes a version before its switch). History stays out.
-    INDEXED_VERSION_STATUSES = (
-        CatalogueVersion.Status.VALIDATED,
-        CatalogueVersion.Status.PENDING_REVIEW,
-        CatalogueVersion.Status.SCHEDULED,
-        CatalogueVersion.Status.PUBLISHED,
-    )
+    INDEXED_VERSION_STATUSES = tuple(sorted(CatalogueVersion.Status.INDEXED))
 
     @classmethod
     def get_indexed_objects(cls) -> models.QuerySet:

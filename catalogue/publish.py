@@ -21,11 +21,8 @@ from catalogue.models import Catalogue, CatalogueVersion
 
 logger = logging.getLogger(__name__)
 
-PUBLISHABLE = {
-    CatalogueVersion.Status.VALIDATED,
-    CatalogueVersion.Status.PENDING_REVIEW,
-    CatalogueVersion.Status.SCHEDULED,
-}
+PUBLISHABLE = CatalogueVersion.Status.PUBLISHABLE
+Status = CatalogueVersion.Status
 
 
 class PublicationError(ValueError):
@@ -48,10 +45,14 @@ def _check_publishable(version: CatalogueVersion) -> None:
         )
 
 
-def publish_version(version: CatalogueVersion) -> None:
-    """Make `version` the live version of its catalogue; the previous one becomes SUPERSEDED."""
+def publish_version(version: CatalogueVersion, **decision) -> None:
+    """Make `version` the live version of its catalogue; the previous one becomes SUPERSEDED.
+
+    `decision` (reviewed_by, reviewed_at, review_comment) is written with the status in the same
+    transaction: a publication that fails records no decision.
+    """
     fresh = CatalogueVersion.objects.get(pk=version.pk)
-    if fresh.status == CatalogueVersion.Status.PUBLISHED:
+    if fresh.status == Status.PUBLISHED:
         return
     _check_publishable(fresh)
     _index_new(fresh)
@@ -59,28 +60,35 @@ def publish_version(version: CatalogueVersion) -> None:
         # Lock the catalogue row so two publications of one catalogue run one after the other.
         catalogue = Catalogue.objects.select_for_update().get(pk=version.catalogue_id)
         current = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
-        if current.status == CatalogueVersion.Status.PUBLISHED:
+        if current.status == Status.PUBLISHED:
             return
         _check_publishable(current)
-        previous = list(
-            catalogue.versions.filter(status=CatalogueVersion.Status.PUBLISHED)
-            .exclude(pk=current.pk)
-            .values_list("pk", flat=True)
-        )
-        catalogue.versions.filter(pk__in=previous).update(status=CatalogueVersion.Status.SUPERSEDED)
-        current.status = CatalogueVersion.Status.PUBLISHED
-        current.published_at = timezone.now()
-        current.publish_on = None
-        current.save(update_fields=["status", "published_at", "publish_on"])
+        previous = list(catalogue.versions.filter(status=Status.PUBLISHED).exclude(pk=current.pk))
+        for old in previous:
+            old.transition(Status.SUPERSEDED)
+        current.transition(Status.PUBLISHED, published_at=timezone.now(), publish_on=None, **decision)
         catalogue.live_version = current
         catalogue.save(update_fields=["live_version"])
         # Pictures are fetched only once a version is approved and live (never for an unreviewed upload),
         # in the background after the commit; a broken one is reported, never blocks the version.
         enqueue_image_fetch(current)
         if previous:
-            transaction.on_commit(lambda: unindex_versions.enqueue(previous))
+            previous_ids = [old.pk for old in previous]
+            transaction.on_commit(lambda: unindex_versions.enqueue(previous_ids))
     # Keep the caller's instance in step with the database.
     version.status, version.published_at, version.publish_on = current.status, current.published_at, None
+    _refresh_waiting(current)
+
+
+def _refresh_waiting(published: CatalogueVersion) -> None:
+    """A version still waiting in this catalogue had its reasons worked out against the old live version."""
+    from catalogue.review import refresh_review_summary  # review builds on publish, not the other way
+
+    for waiting in CatalogueVersion.objects.filter(catalogue_id=published.catalogue_id, status__in=Status.WAITING):
+        try:
+            refresh_review_summary(waiting)
+        except Exception:
+            logger.exception("could not refresh the review reasons of catalogue version %s", waiting.pk)
 
 
 def _index_new(version: CatalogueVersion) -> None:

@@ -35,8 +35,8 @@ SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 MAX_REASON_NOTES = 50
 
 Status = CatalogueVersion.Status
-ACCEPTED = {Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED}
-REJECTED = {Status.REJECTED, Status.INVALID}
+ACCEPTED = Status.ACCEPTED
+REJECTED = Status.ANSWERED - Status.ACCEPTED
 
 DOC = ElementMaker(namespace=NS_DOC, nsmap={None: NS_DOC, "cac": NS_CAC, "cbc": NS_CBC})
 CAC = ElementMaker(namespace=NS_CAC)
@@ -117,8 +117,13 @@ def _sender(version: CatalogueVersion, header: CatalogueHeader) -> Party:
     )
 
 
+def never_decided(version: CatalogueVersion) -> bool:
+    """Superseded by a newer upload while it waited: no decision, so no T58 of its own."""
+    return version.status == Status.SUPERSEDED and version.reviewed_at is None and version.published_at is None
+
+
 def response_code(version: CatalogueVersion) -> str:
-    if version.status in ACCEPTED:
+    if version.status in ACCEPTED and not never_decided(version):
         return "AP"
     if version.status in REJECTED:
         return "RE"

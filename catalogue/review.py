@@ -11,19 +11,21 @@ Decisions:
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from catalogue.diff import CatalogueDiff, diff_versions
-from catalogue.models import CatalogueVersion
+from catalogue.lifecycle import supersede_waiting
+from catalogue.models import CatalogueVersion, IllegalTransition
 from catalogue.publish import publish_version
 
+logger = logging.getLogger(__name__)
 Status = CatalogueVersion.Status
-DECIDABLE = {Status.VALIDATED, Status.PENDING_REVIEW}
+DECIDABLE = Status.DECIDABLE
 
 
 class ReviewError(ValueError):
@@ -71,53 +73,88 @@ def review_reasons(version: CatalogueVersion, diff: CatalogueDiff) -> list[str]:
     return reasons
 
 
+def refresh_review_summary(version: CatalogueVersion) -> CatalogueVersion:
+    """Diff a waiting version against the catalogue's live version as it is now, and store its reasons.
+
+    Called at submission, and again for the version still waiting whenever another one goes live,
+    so a reviewer never reads reasons worked out against a version that is no longer live.
+    """
+    diff = diff_versions(version, keep_changes=False)
+    version.diff_summary = {**diff.summary(), "review_reasons": review_reasons(version, diff)}
+    CatalogueVersion.objects.filter(pk=version.pk).update(diff_summary=version.diff_summary)
+    return version
+
+
 def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:
-    """Diff a VALIDATED version against the live one; publish it when within limits, else PENDING_REVIEW."""
+    """Decide a VALIDATED version: publish (or schedule) it when within limits, else PENDING_REVIEW.
+
+    An older version still waiting is superseded by this one (one waiting version per catalogue).
+    When auto-approval's publication fails the version goes to a reviewer instead, with the reason,
+    so an upload never ends between the two.
+    """
     version.refresh_from_db()
     if version.status != Status.VALIDATED:
         raise ReviewError(
             _("Bara validerade versioner kan skickas till granskning / Only validated versions can be reviewed")
         )
-    diff = diff_versions(version, keep_changes=False)
-    reasons = review_reasons(version, diff)
-    version.diff_summary = {**diff.summary(), "review_reasons": reasons}
-    if reasons:
-        version.status = Status.PENDING_REVIEW
-        version.save(update_fields=["diff_summary", "status"])
+    newer = supersede_waiting(version)
+    if newer is not None:
         return version
-    version.save(update_fields=["diff_summary"])
-    return approve(
-        version,
-        user=None,
-        comment=_(
-            "Godkänd automatiskt inom avtalets gränser / Approved automatically within the agreement's thresholds"
-        ),
-    )
+    refresh_review_summary(version)
+    if version.diff_summary["review_reasons"]:
+        return version.transition(Status.PENDING_REVIEW)
+    try:
+        return approve(version, user=None, comment=_(AUTO_APPROVED))
+    except Exception:
+        logger.exception("auto-approval of catalogue version %s failed; it goes to a reviewer", version.pk)
+        version.refresh_from_db()
+        if version.status != Status.VALIDATED:
+            raise
+        reasons = [_("Automatisk publicering misslyckades; en granskare beslutar")]
+        version.diff_summary = {**version.diff_summary, "review_reasons": reasons}
+        return version.transition(Status.PENDING_REVIEW, diff_summary=version.diff_summary)
+
+
+AUTO_APPROVED = "Godkänd automatiskt inom avtalets gränser / Approved automatically within the agreement's thresholds"
+
+
+def _decision(user, comment: str) -> dict:
+    return {
+        "reviewed_by": user if getattr(user, "is_authenticated", False) else None,
+        "reviewed_at": timezone.now(),
+        "review_comment": comment.strip(),
+    }
+
+
+def _check_decidable(version: CatalogueVersion, allowed: frozenset) -> CatalogueVersion:
+    current = CatalogueVersion.objects.get(pk=version.pk)
+    if current.status not in allowed:
+        raise ReviewError(
+            _("Versionen kan inte beslutas i status: %(status)s / The version cannot be decided in this status")
+            % {"status": current.get_status_display()}
+        )
+    return current
 
 
 def approve(version: CatalogueVersion, user=None, comment: str = "") -> CatalogueVersion:
-    """Approve: publish now, or schedule (status SCHEDULED) when the validity starts later."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        current = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
-        if current.status not in DECIDABLE:
-            raise ReviewError(
-                _("Versionen kan inte beslutas i status: %(status)s / The version cannot be decided in this status")
-                % {"status": current.get_status_display()}
-            )
-        current.reviewed_by = user if getattr(user, "is_authenticated", False) else None
-        current.reviewed_at = timezone.now()
-        current.review_comment = comment.strip()
-        scheduled = bool(current.valid_from and current.valid_from > today)
-        if scheduled:
-            current.status = Status.SCHEDULED
-            current.publish_on = current.valid_from
-            current.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "status", "publish_on"])
+    """Approve: publish now, or schedule (status SCHEDULED) when the validity starts later.
+
+    The decision (reviewer, time, comment) is written in the same transaction as the status it
+    leads to, so a failed publication leaves the version decidable with nothing recorded.
+    """
+    current = _check_decidable(version, Status.DECIDABLE)
+    live_id = current.catalogue.live_version_id
+    if current.diff_summary.get("base_version_id", live_id) != live_id:
+        # Another version went live since the reasons were worked out: the record says what was decided on.
+        refresh_review_summary(current)
+    decision = _decision(user, comment)
+    try:
+        if current.valid_from and current.valid_from > timezone.localdate():
+            current.transition(Status.SCHEDULED, publish_on=current.valid_from, **decision)
         else:
-            current.save(update_fields=["reviewed_by", "reviewed_at", "review_comment"])
-    if not scheduled:
-        # Outside the lock above: publication first indexes the new version for search, which can take a while.
-        publish_version(current)
+            publish_version(current, **decision)
+    except IllegalTransition as error:
+        raise ReviewError(str(error)) from error
     current.refresh_from_db()
     return current
 
@@ -127,19 +164,11 @@ def reject(version: CatalogueVersion, user, comment: str) -> CatalogueVersion:
     comment = (comment or "").strip()
     if not comment:
         raise ReviewError(_("Skriv varför versionen avvisas / Give a reason for the rejection"))
-    with transaction.atomic():
-        current = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
-        if current.status not in DECIDABLE | {Status.SCHEDULED}:
-            raise ReviewError(
-                _("Versionen kan inte beslutas i status: %(status)s / The version cannot be decided in this status")
-                % {"status": current.get_status_display()}
-            )
-        current.status = Status.REJECTED
-        current.publish_on = None
-        current.reviewed_by = user if getattr(user, "is_authenticated", False) else None
-        current.reviewed_at = timezone.now()
-        current.review_comment = comment
-        current.save(update_fields=["status", "publish_on", "reviewed_by", "reviewed_at", "review_comment"])
+    current = _check_decidable(version, Status.DECIDABLE | {Status.SCHEDULED})
+    try:
+        current.transition(Status.REJECTED, publish_on=None, **_decision(user, comment))
+    except IllegalTransition as error:
+        raise ReviewError(str(error)) from error
     return current
 
 
@@ -153,8 +182,7 @@ def activate_scheduled(day: datetime.date | None = None) -> list[CatalogueVersio
         live = CatalogueVersion.objects.filter(catalogue_id=version.catalogue_id, status=Status.PUBLISHED).first()
         if live is not None and live.number > version.number:
             # A newer version went live meanwhile; never step back to an older one.
-            version.status = Status.SUPERSEDED
-            version.save(update_fields=["status"])
+            version.transition(Status.SUPERSEDED, superseded_by=live, publish_on=None)
             continue
         publish_version(version)
         published.append(version)

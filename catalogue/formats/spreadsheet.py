@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 from lxml import etree
 from openpyxl import Workbook, load_workbook
@@ -20,6 +23,17 @@ from catalogue.validation.report import SOURCE_FILE, Report
 ITEMS_SHEET = "Artiklar"
 INSTRUCTIONS_SHEET = "Instruktioner"
 _SHEET_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# What a truncated or corrupted .xlsx raises from the zip and XML layers under openpyxl.
+DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    etree.XMLSyntaxError,
+    ElementTree.ParseError,
+    EOFError,
+    zlib.error,
+    KeyError,
+)
+logger = logging.getLogger(__name__)
 
 
 class XlsxReader(CatalogueReader):
@@ -30,7 +44,19 @@ class XlsxReader(CatalogueReader):
 
     def lines(self) -> Iterator[RawLine]:
         try:
+            yield from self._lines()
+        except DAMAGED as exc:
+            # A cut-off or corrupt part shows only while the rows are read: no row to point at.
+            logger.info("damaged xlsx %s: %s", self.path.name, exc)
+            self.report.error("SHEET-DAMAGED", source=SOURCE_FILE)
+
+    def _lines(self) -> Iterator[RawLine]:
+        try:
             workbook = load_workbook(self.path, read_only=True, data_only=False)
+        except DAMAGED as exc:
+            logger.info("damaged xlsx %s: %s", self.path.name, exc)
+            self.report.error("SHEET-DAMAGED", source=SOURCE_FILE)
+            return
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
             self.report.error("SHEET-UNREADABLE", source=SOURCE_FILE, detail=type(exc).__name__)
             return

@@ -87,8 +87,14 @@ def test_a_failed_background_insert_is_raised_not_lost(intake_catalogue, peppol_
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importing, "insert_items", broken_insert)
+    version = importing.create_version(intake_catalogue, peppol_file(20))
     with pytest.raises(RuntimeError, match="disk full"):
-        import_file(peppol_file(20), catalogue=intake_catalogue, background=False, processes=1)
+        importing.process_version(version, processes=1)
+    assert not connection.allow_thread_sharing
+    # Through import_file the failure is recorded on the version (FAILED), never lost or left "received".
+    version = import_file(peppol_file(20), catalogue=intake_catalogue, background=False, processes=1)
+    assert version.status == CatalogueVersion.Status.FAILED
+    assert version.report["issues"][0]["code"] == "PROCESSING-FAILED"
     assert not connection.allow_thread_sharing
 
 

@@ -9,7 +9,7 @@ from catalogue.models import CatalogueVersion
 from catalogue.responses import ResponseNotReady, build_response, response_filename
 from catalogue.storage import content_type_for, safe_extension
 
-IN_PROGRESS = {CatalogueVersion.Status.RECEIVED}
+IN_PROGRESS = CatalogueVersion.Status.IN_PROGRESS
 
 
 def t58_download(version: CatalogueVersion) -> HttpResponse:
@@ -48,8 +48,13 @@ def report_issues(version: CatalogueVersion) -> list[dict]:
 
 def status_hint(version: CatalogueVersion) -> str:
     Status = CatalogueVersion.Status
+    if version.status == Status.SUPERSEDED and version.superseded_by_id and version.published_at is None:
+        return _("En nyare giltig fil kom medan den här väntade; version %(number)s granskas i stället") % {
+            "number": version.superseded_by.number
+        }
     hints = {
         Status.RECEIVED: _("Filen kontrolleras / The file is being checked"),
+        Status.CHECKING: _("Filen är läst; de officiella Peppol-reglerna körs. Den kan granskas när de är klara."),
         Status.INVALID: _("Rätta felen i rapporten och ladda upp igen / Fix the errors in the report and upload again"),
         Status.VALIDATED: _("Giltig, skickas till granskning / Valid, on its way to review"),
         Status.PENDING_REVIEW: _("Väntar på Katalogansvarig / Waiting for the catalogue reviewer"),
@@ -57,5 +62,7 @@ def status_hint(version: CatalogueVersion) -> str:
         Status.PUBLISHED: _("Publicerad och synlig för beställare / Published and visible to buyers"),
         Status.REJECTED: _("Avvisad, se kommentaren / Rejected, see the comment"),
         Status.SUPERSEDED: _("Ersatt av en nyare version / Replaced by a newer version"),
+        Status.WITHDRAWN: _("Återkallad av leverantören innan den beslutades"),
+        Status.FAILED: _("Behandlingen avbröts av ett fel hos hubben, inte i filen. Leverantören kan försöka igen."),
     }
     return hints.get(version.status, "")

@@ -18,13 +18,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.lifecycle import IllegalTransition, outcome_message, retry, withdraw
 from catalogue.models import Catalogue, CatalogueVersion
+from catalogue.responses import never_decided
 from catalogue.views.common import IN_PROGRESS, catalogue_file_download, report_issues, status_hint, t58_download
 from hub.organisations.roles import supplier_for
 
 logger = logging.getLogger(__name__)
+Status = CatalogueVersion.Status
 ISSUES_PER_PAGE = 100
 
 
@@ -61,7 +64,7 @@ def _own_catalogue(request: HttpRequest, catalogue_id: int) -> Catalogue:
 
 def _own_version(request: HttpRequest, version_id: int) -> CatalogueVersion:
     return get_object_or_404(
-        CatalogueVersion.objects.select_related("catalogue__agreement", "catalogue__supplier"),
+        CatalogueVersion.objects.select_related("catalogue__agreement", "catalogue__supplier", "superseded_by"),
         pk=version_id,
         catalogue__supplier=request.supplier,
     )
@@ -94,7 +97,7 @@ def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
         status = 400
     else:
         status = 200
-    versions = catalogue.versions.select_related("uploaded_by").order_by("-number")
+    versions = catalogue.versions.select_related("uploaded_by", "superseded_by").order_by("-number")
     return render(
         request,
         "catalogue/portal/catalogue.html",
@@ -118,24 +121,57 @@ def _import(request: HttpRequest, catalogue: Catalogue, upload) -> CatalogueVers
     try:
         version = import_file(upload, catalogue=catalogue, user=request.user, filename=upload.name)
     except Exception:
-        # The intake keeps bad files as invalid versions; anything else is our fault, not the supplier's.
+        # Only storing the upload can raise here (processing failures end as a FAILED version): nothing was kept.
         logger.exception("Catalogue upload failed for catalogue %s", catalogue.pk)
         messages.error(
             request,
             _("Filen kunde inte tas emot, försök igen senare / The file could not be received, please try again later"),
         )
         return None
-    if version.status == CatalogueVersion.Status.INVALID:
-        messages.error(request, _("Filen har fel, se rapporten / The file has errors, see the report"))
-    else:
-        messages.success(request, _("Filen är mottagen / The file was received"))
+    level, text = outcome_message(version)
+    messages.add_message(request, MESSAGE_LEVELS[level], text)
     return version
+
+
+MESSAGE_LEVELS = {"error": messages.ERROR, "info": messages.INFO, "success": messages.SUCCESS}
+
+
+@require_POST
+@supplier_required
+def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = _own_version(request, version_id)
+    if not request.user.has_perm("catalogue.upload_catalogue"):
+        raise PermissionDenied
+    try:
+        withdraw(version, request.user)
+    except IllegalTransition:
+        messages.error(request, _("Versionen kan inte återkallas i sin nuvarande status."))
+    else:
+        messages.success(request, _("Versionen är återkallad och granskas inte."))
+    return redirect("catalogue:version", version_id=version.pk)
+
+
+@require_POST
+@supplier_required
+def version_retry(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = _own_version(request, version_id)
+    if not request.user.has_perm("catalogue.upload_catalogue"):
+        raise PermissionDenied
+    try:
+        version = retry(version, request.user)
+    except IllegalTransition:
+        messages.error(request, _("Bara en version vars behandling misslyckades kan köras igen."))
+    else:
+        level, text = outcome_message(version)
+        messages.add_message(request, MESSAGE_LEVELS[level], text)
+    return redirect("catalogue:version", version_id=version.pk)
 
 
 @require_GET
 @supplier_required
 def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _own_version(request, version_id)
+    can_upload = request.user.has_perm("catalogue.upload_catalogue")
     page = Paginator(report_issues(version), ISSUES_PER_PAGE).get_page(request.GET.get("sida"))
     return render(
         request,
@@ -146,7 +182,9 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
             "issues": page,
             "hint": status_hint(version),
             "in_progress": version.status in IN_PROGRESS,
-            "has_response": version.status in _decided(),
+            "has_response": version.status in _decided() and not never_decided(version),
+            "can_withdraw": version.status in Status.WITHDRAWABLE and can_upload,
+            "can_retry": version.status == Status.FAILED and can_upload,
         },
     )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,9 +15,11 @@ from django.views.decorators.http import require_GET
 
 from catalogue.diff import added_items, diff_versions, removed_items
 from catalogue.models import CatalogueVersion
+from catalogue.responses import never_decided
 from catalogue.review import ReviewError, approve, reject
 from catalogue.views.common import catalogue_file_download, status_hint, t58_download
 
+logger = logging.getLogger(__name__)
 SHOWN = 200  # rows per change list; the counts are always complete
 Status = CatalogueVersion.Status
 
@@ -34,7 +38,17 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "catalogue/review/list.html",
         {
             "pending": versions.filter(status=Status.PENDING_REVIEW).order_by("uploaded_at"),
-            "decided": versions.filter(reviewed_at__isnull=False).order_by("-reviewed_at")[:20],
+            # A decision is its status and its fields together; a decidable status is never listed as decided.
+            "decided": versions.filter(reviewed_at__isnull=False)
+            .exclude(status__in=Status.DECIDABLE)
+            .order_by("-reviewed_at")[:20],
+            "failed": versions.filter(status=Status.FAILED).order_by("-uploaded_at")[:20],
+            "set_aside": versions.select_related("superseded_by")
+            .filter(
+                Q(status=Status.WITHDRAWN)
+                | Q(status=Status.SUPERSEDED, superseded_by__isnull=False, reviewed_at__isnull=True)
+            )
+            .order_by("-last_activity_at")[:20],
         },
     )
 
@@ -49,7 +63,9 @@ def _sort_key(change) -> tuple:
 @reviewer_required
 def review_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(
-        CatalogueVersion.objects.select_related("catalogue__supplier", "catalogue__agreement", "reviewed_by"),
+        CatalogueVersion.objects.select_related(
+            "catalogue__supplier", "catalogue__agreement", "reviewed_by", "superseded_by"
+        ),
         pk=version_id,
     )
     if request.method == "POST":
@@ -73,6 +89,12 @@ def review_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         except ReviewError as error:
             messages.error(request, str(error))
             return _render_detail(request, version, comment=comment, status=400)
+        except Exception:
+            # Nothing was recorded (approve writes the decision with the status): the reviewer can try again.
+            logger.exception("deciding catalogue version %s failed", version.pk)
+            messages.error(request, _("Beslutet kunde inte sparas och inget har ändrats. Försök igen om en stund."))
+            version.refresh_from_db()
+            return _render_detail(request, version, comment=comment, status=503)
         return redirect("catalogue:review-detail", version_id=version.pk)
     return _render_detail(request, version)
 
@@ -83,12 +105,11 @@ def _render_detail(request: HttpRequest, version: CatalogueVersion, comment: str
         "catalogue": version.catalogue,
         "hint": status_hint(version),
         "comment": comment,
-        "decidable": version.status in {Status.PENDING_REVIEW, Status.VALIDATED},
-        "has_response": version.status
-        in {Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.REJECTED, Status.INVALID},
+        "decidable": version.status in Status.DECIDABLE,
+        "has_response": version.status in Status.ANSWERED and not never_decided(version),
         "shown": SHOWN,
     }
-    if version.status in {Status.PENDING_REVIEW, Status.VALIDATED}:
+    if version.status in Status.DECIDABLE:
         diff = diff_versions(version)
         old = CatalogueVersion.objects.filter(pk=diff.base_version_id).first()
         changes = sorted(diff.changes, key=_sort_key)

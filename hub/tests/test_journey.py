@@ -247,10 +247,6 @@ def test_no_task_is_left_running(journey):
     assert ("FAILED", "hub.tasks.TaskInterrupted") in interrupted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the version itself says its processing failed once branch wp-lifecycle is merged; remove this marker",
-)
 def test_the_interrupted_import_fails_visibly_for_the_supplier(journey):
     assert journey.large_final.get("status") not in {"received", "validated"}, journey.large_final
 

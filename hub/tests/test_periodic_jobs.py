@@ -49,3 +49,11 @@ def test_a_failing_job_does_not_stop_the_other(review_live_version, review_chang
         call_command("run_periodic_jobs", "--once")
     version.refresh_from_db()
     assert version.status == Status.PUBLISHED
+
+
+def test_one_round_fails_an_import_that_stalled(review_catalogue):
+    version = make_version(review_catalogue, [], status=Status.RECEIVED)
+    CatalogueVersion.objects.filter(pk=version.pk).update(last_activity_at=timezone.now() - datetime.timedelta(hours=3))
+    call_command("run_periodic_jobs", "--once")
+    version.refresh_from_db()
+    assert version.status == Status.FAILED

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         report = Report.from_dict(version.report)
         if report.issues:
             self.stdout.write(report.render())
-        if options["publish"] and version.status in (Status.VALIDATED, Status.PENDING_REVIEW):
+        if options["publish"] and version.status in Status.DECIDABLE:
             version = self._publish(version)
         self.stdout.write(
             f"Version {version.number}: {version.get_status_display()} — {version.line_count} rader/lines, "

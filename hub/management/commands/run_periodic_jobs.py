@@ -1,4 +1,5 @@
-"""The hub's clock: publish scheduled guidance pages and activate scheduled catalogue versions.
+"""The hub's clock: publish scheduled guidance pages, activate scheduled catalogue versions, and fail
+catalogue imports that stalled (a dead worker; catalogue.lifecycle.fail_stalled_imports).
 
 Each round also marks failed the background tasks left RUNNING by a stopped worker, or running
 longer than HUB_TASK_STUCK_AFTER_SECONDS (hub.tasks.recover_tasks).
@@ -17,6 +18,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from catalogue.lifecycle import fail_stalled_imports
 from catalogue.review import activate_scheduled
 from hub.tasks import recover_tasks
 
@@ -56,3 +58,8 @@ class Command(BaseCommand):
             recover_tasks()
         except Exception:
             logger.exception("recovering interrupted tasks failed")
+        try:
+            for version in fail_stalled_imports():
+                self.stdout.write(f"{version.catalogue} v{version.number}: behandlingen misslyckades / import failed")
+        except Exception:
+            logger.exception("fail_stalled_imports failed")

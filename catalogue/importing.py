@@ -144,7 +144,6 @@ def start_processing(
     if background:
         from catalogue.tasks import process_catalogue_version
 
-
         def enqueue_import() -> None:  # after commit: the worker must see the stored version
             result = process_catalogue_version.enqueue(version.pk)
             CatalogueVersion.objects.filter(pk=version.pk).update(import_task_id=str(result.id))

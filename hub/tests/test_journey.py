@@ -106,7 +106,7 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.5):
 
 
 def sign_in(session: requests.Session, base_url: str, username: str, password: str) -> None:
-    login = f"{base_url}/sv/leverantor/logga-in/"
+    login = f"{base_url}/sv/logga-in/"
     session.get(login, timeout=30).raise_for_status()
     response = session.post(
         login,
@@ -208,8 +208,11 @@ def journey(tmp_path_factory) -> Journey:
         wait_for(lambda: (worker_pid(state) or killed) != killed, 30, "serve.sh to start the worker again")
         state.worker_restarted = True
         wait_for(lambda: "marked failed" in state.log(), 30, "the interrupted task to be handled")
-        # Give the restarted hub a moment to show what happened to the import.
-        time.sleep(3)
+        wait_for(
+            lambda: progress(session, state.base_url, large)["status"] not in {"received", "checking"},
+            60,
+            "the interrupted import to show its outcome",
+        )
         state.large_final = progress(session, state.base_url, large)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -19,6 +19,7 @@ from django.db import connections
 from django.db.utils import OperationalError
 from django_tasks_db.management.commands import db_worker
 
+from catalogue.lifecycle import fail_stalled_imports
 from hub.tasks import recover_tasks, worker_id_for_this_process, worker_is_gone
 
 logger = logging.getLogger("hub.worker")
@@ -54,6 +55,9 @@ class Command(db_worker.Command):
         recovered = recover_tasks(is_gone=lambda other: worker_is_gone(other, worker_id))
         if recovered:
             logger.warning("Start-up: %s task(s) left running by a stopped worker marked failed", len(recovered))
+            # Their catalogue versions say so now, not at the next periodic round.
+            for version in fail_stalled_imports():
+                logger.warning("Start-up: import of catalogue version %s marked failed", version.pk)
         worker = db_worker.Worker(
             queue_names=options["queue_name"].split(","),
             interval=options["interval"],

@@ -85,18 +85,25 @@ def flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def positive_int(name: str, default: int) -> int:
-    """Return a whole number of at least 1 from the environment, or one line naming the variable."""
+def whole_number(name: str, default: int, minimum: int) -> int:
+    """Return a whole number of at least `minimum` from the environment, or one line naming the variable."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
         number = int(value.replace("_", ""))
     except ValueError:
-        number = 0
-    if number < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1 (e.g. {default}), not {value!r}")
+        number = minimum - 1
+    if number < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {minimum} (e.g. {default}), not {value!r}"
+        )
     return number
+
+
+def positive_int(name: str, default: int) -> int:
+    """Return a whole number of at least 1 from the environment, or one line naming the variable."""
+    return whole_number(name, default, minimum=1)
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -129,16 +136,7 @@ def secret_key_from_file(path: Path) -> str:
 
 def non_negative_int(name: str, default: int) -> int:
     """Return a whole number of at least 0 from the environment, or one line naming the variable."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value.replace("_", ""))
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least 0 (e.g. {default}), not {value!r}")
-    return number
+    return whole_number(name, default, minimum=0)
 
 
 def origins_from_env(name: str = "CSRF_TRUSTED_ORIGINS", default: tuple[str, ...] = ()) -> list[str]:

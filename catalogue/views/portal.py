@@ -133,15 +133,21 @@ def _import(request: HttpRequest, catalogue: Catalogue, upload) -> CatalogueVers
     return version
 
 
+def _own_version_to_change(request: HttpRequest, version_id: int) -> CatalogueVersion:
+    """The supplier's own version, for a user who may upload (withdraw and retry change it)."""
+    version = _own_version(request, version_id)
+    if not request.user.has_perm("catalogue.upload_catalogue"):
+        raise PermissionDenied
+    return version
+
+
 MESSAGE_LEVELS = {"error": messages.ERROR, "info": messages.INFO, "success": messages.SUCCESS}
 
 
 @require_POST
 @supplier_required
 def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _own_version(request, version_id)
-    if not request.user.has_perm("catalogue.upload_catalogue"):
-        raise PermissionDenied
+    version = _own_version_to_change(request, version_id)
     try:
         withdraw(version, request.user)
     except IllegalTransition:
@@ -154,9 +160,7 @@ def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_POST
 @supplier_required
 def version_retry(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _own_version(request, version_id)
-    if not request.user.has_perm("catalogue.upload_catalogue"):
-        raise PermissionDenied
+    version = _own_version_to_change(request, version_id)
     try:
         version = retry(version, request.user)
     except IllegalTransition:

@@ -61,7 +61,8 @@ def test_a_nul_byte_is_refused_with_its_row(intake_catalogue, tmp_path):
     issue = issues(version, "HUB-CONTROL-CHARACTER")[0]
     assert (issue["line"], issue["column"]) == (2, "Benämning (B)")
     assert "U+0000" in issue["message_sv"]
-    assert not version.items.filter(name__contains="\x00").exists()
+    # Compared in Python: PostgreSQL refuses a NUL even inside a query parameter.
+    assert not any("\x00" in name for name in version.items.values_list("name", flat=True))
 
 
 def test_invisible_direction_and_zero_width_characters_are_removed_with_a_warning(intake_catalogue, tmp_path):

@@ -28,7 +28,9 @@ SECRET = "Hemligt-lösen-42"
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run manage.py as an operator would, with the hub's usual environment plus `env`."""
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "hub.settings.test", **env}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; an operator's shell never has it.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {**inherited, "DJANGO_SETTINGS_MODULE": "hub.settings.test", **env}
     return subprocess.run(
         [sys.executable, str(REPO_ROOT / "manage.py"), *args],
         cwd=REPO_ROOT,

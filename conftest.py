@@ -26,9 +26,9 @@ def require_service(name: str, reason: str) -> None:
 
 @pytest.fixture
 def shared_standards() -> Path:
-    """The reference and conformance corpus (../shared/standards), or skip with a reason."""
+    """The reference and conformance corpus (../shared/standards): skip with a reason, fail under CI=true."""
     if not SHARED_STANDARDS.is_dir():
-        pytest.skip(f"reference corpus not found at {SHARED_STANDARDS} (a user's clone has none)")
+        require_service("The reference corpus", f"not found at {SHARED_STANDARDS} (a user's clone has none)")
     return SHARED_STANDARDS
 
 

@@ -329,3 +329,19 @@ def test_bad_production_variables_give_one_line_naming_them(variable: str, value
     assert done.stderr.startswith("Configuration error:")
     assert variable in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- Benchmarks ----------------------------------------------------------------------------------
+
+
+def test_make_bench_runs_every_bench_script_there_is() -> None:
+    """`make bench` runs bench/run_all.py; each bench there is listed once and exists."""
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    try:
+        import run_all
+    finally:
+        sys.path.remove(str(REPO_ROOT / "bench"))
+    listed = [script for script, _full, _quick in run_all.BENCHES]
+    on_disk = sorted(path.name for path in (REPO_ROOT / "bench").glob("*_bench.py"))
+    assert sorted(listed) == on_disk
+    assert "bench/run_all.py" in (REPO_ROOT / "Makefile").read_text()

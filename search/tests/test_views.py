@@ -22,33 +22,55 @@ def test_bad_queries_never_500(client, test_catalogue, q):
         assert response.status_code == 200, (url, q)
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"supplier": "abc"},
-        {"supplier": "999999"},
-        {"agreement": "-1"},
-        {"category": "not-a-code"},
-        {"eco_label": "Finns inte"},
-        {"price": "cheap"},
-        {"sort": "random()"},
-        {"page": "abc"},
-        {"page": "99999999999999999999"},
-        {"page": "-5"},
-        {"page_size": "100000"},
-        {"eco_label": "Svanen\x00"},
-        {"supplier": "\x00"},
-        {"q": "papper\x00kopiering"},
-    ],
-)
-def test_bad_parameters_give_results_or_a_message(client, test_catalogue, params):
+# Each bad parameter is ignored with a message, or clamped: the plain query's result is kept.
+IGNORED_WITH_A_MESSAGE = [
+    {"supplier": "abc"},
+    {"supplier": "999999"},
+    {"supplier": "\x00"},
+    {"agreement": "-1"},
+    {"category": "not-a-code"},
+    {"price": "cheap"},
+    {"sort": "random()"},
+    {"page": "abc"},
+]
+CLAMPED_SILENTLY = [
+    ({"page": "-5"}, "page", 1),
+    ({"page_size": "100000"}, "page_size", 100),
+]
+
+
+@pytest.mark.parametrize("params", IGNORED_WITH_A_MESSAGE)
+def test_a_bad_parameter_is_ignored_with_a_message(client, test_catalogue, params):
+    plain = client.get("/api/v1/search", {"q": "papper"}).json()
     response = client.get("/api/v1/search", {"q": "papper", **params})
     assert response.status_code == 200
     body = response.json()
-    assert body["page_size"] <= 100
-    assert body["total"] >= 0
-    page = client.get("/sv/sok/", {"q": "papper", **params})
-    assert page.status_code == 200
+    assert plain["total"] > 0 and plain["messages"] == []
+    assert body["total"] == plain["total"]
+    assert [hit["id"] for hit in body["results"]] == [hit["id"] for hit in plain["results"]] or "sort" in params
+    assert body["messages"], params
+    assert client.get("/sv/sok/", {"q": "papper", **params}).status_code == 200
+
+
+@pytest.mark.parametrize(("params", "field", "value"), CLAMPED_SILENTLY)
+def test_an_out_of_range_page_or_size_is_clamped(client, test_catalogue, params, field, value):
+    body = client.get("/api/v1/search", {"q": "papper", **params}).json()
+    assert body[field] == value
+    assert body["total"] == client.get("/api/v1/search", {"q": "papper"}).json()["total"]
+
+
+def test_a_page_past_the_end_says_which_page_is_last(client, test_catalogue):
+    body = client.get("/api/v1/search", {"q": "papper", "page": "99999999999999999999"}).json()
+    assert body["results"] == [] and body["total"] > 0
+    assert any("sista sidan är 1" in message or "last page is 1" in message for message in body["messages"])
+
+
+def test_nul_bytes_are_dropped_from_query_and_filters(client, test_catalogue):
+    def total(**params):
+        return client.get("/api/v1/search", {"q": "papper", **params}).json()["total"]
+
+    assert total(eco_label="Svanen\x00") == total(eco_label="Svanen") > 0
+    assert client.get("/api/v1/search", {"q": "papper\x00kopiering"}).status_code == 200
 
 
 def test_unknown_facet_value_is_reported(client, test_catalogue):

@@ -46,6 +46,8 @@ test: install-dev standards
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -345,3 +345,9 @@ def test_make_bench_runs_every_bench_script_there_is() -> None:
     on_disk = sorted(path.name for path in (REPO_ROOT / "bench").glob("*_bench.py"))
     assert sorted(listed) == on_disk
     assert "bench/run_all.py" in (REPO_ROOT / "Makefile").read_text()
+
+
+def test_the_models_and_their_migrations_agree() -> None:
+    """A model change without its migration fails here, in both CI runs, not on an operator's migrate."""
+    done = run_manage("makemigrations", "--check", "--dry-run")
+    assert done.returncode == 0, done.stdout + done.stderr

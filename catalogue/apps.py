@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CatalogueConfig(AppConfig):
     name = "catalogue"
     verbose_name = _("Katalog")
+
+    def ready(self) -> None:
+        from catalogue import checks  # noqa: F401  (registers the system checks)

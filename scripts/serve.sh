@@ -65,6 +65,9 @@ stop_all() {
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
 
+# The system checks name what is missing (official rules, search index) in one line each; not fatal.
+"$PY" manage.py check || log "manage.py check reported errors (above); starting anyway"
+
 supervise "task worker" "$PY" manage.py run_worker --interval 1 &
 pids+=($!)
 supervise "periodic jobs" "$PY" manage.py run_periodic_jobs &

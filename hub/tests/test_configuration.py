@@ -351,3 +351,14 @@ def test_the_models_and_their_migrations_agree() -> None:
     """A model change without its migration fails here, in both CI runs, not on an operator's migrate."""
     done = run_manage("makemigrations", "--check", "--dry-run")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_check_names_missing_official_rules_and_the_command_that_installs_them(tmp_path) -> None:
+    done = run_manage("check", HUB_STANDARDS_DIR=str(tmp_path / "nothing-here"))
+    output = done.stdout + done.stderr
+    for name in ("Peppol T19", "Peppol T58", "UBL Catalogue", "UBL ApplicationResponse"):
+        assert f"Regelfilen för {name} saknas" in output, output
+    assert output.count("catalogue.W001") == 4
+    assert "make standards" in output
+    installed = run_manage("check")
+    assert "catalogue.W001" not in installed.stdout + installed.stderr

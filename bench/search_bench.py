@@ -109,7 +109,7 @@ def load_and_index(n: int):
     import datetime
 
     from catalogue.generator import iter_items
-    from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
+    from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion, fill_search_text
     from hub.organisations.models import Supplier
     from search import indexing, service
     from search.tests.fixtures import refresh_search_indexes, reset_search_indexes
@@ -146,10 +146,10 @@ def load_and_index(n: int):
             )
         )
         if len(batch) == 5000:
-            CatalogueItem.objects.bulk_create(indexing.fill_search_text(batch))
+            CatalogueItem.objects.bulk_create(fill_search_text(batch))
             batch = []
     if batch:
-        CatalogueItem.objects.bulk_create(indexing.fill_search_text(batch))
+        CatalogueItem.objects.bulk_create(fill_search_text(batch))
     load = time.perf_counter() - t0
     per_backend = _time_add_bulk()
     t0 = time.perf_counter()

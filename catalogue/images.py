@@ -412,6 +412,13 @@ def fetch_version_images(version_id: int) -> dict:
     return {key: report[key] for key in ("urls", "stored", "problem_count")}
 
 
+def fetch_images_of_published_version(sender, version: CatalogueVersion, **kwargs) -> None:
+    """On catalogue.signals.version_published: pictures are fetched only once a version is approved and
+    live (never for an unreviewed upload), in the background after the commit; a broken one is reported,
+    never blocks the version."""
+    enqueue_image_fetch(version)
+
+
 def enqueue_image_fetch(version: CatalogueVersion) -> bool:
     """Give the items their uploaded pictures now; queue the URL fetch after the current transaction."""
     from catalogue.image_uploads import apply_uploaded_images

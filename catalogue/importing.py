@@ -31,9 +31,10 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import Max
 from django.utils import timezone
 
+from catalogue import review
 from catalogue.formats import detect_format, reader_for
 from catalogue.formats.base import Header
-from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
+from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion, fill_search_text
 from catalogue.validation import hub_rules, official
 from catalogue.validation.report import ERROR, SOURCE_FILE, SOURCE_PEPPOL, WARNING, Issue, Report
 from catalogue.validation.standards import StandardsMissing
@@ -190,7 +191,7 @@ def _finish(version: CatalogueVersion, report: Report, status: str) -> None:
 
 
 def _search_text_key(item) -> tuple:
-    """What search.text.search_text_for reads (a test holds this to it)."""
+    """What swedish_text.search_text_for reads (a test holds this to it)."""
     keywords = item.keywords
     return (item.name, item.description, item.manufacturer, tuple(keywords) if isinstance(keywords, list) else ())
 
@@ -204,10 +205,6 @@ class SearchTextCache:
         self.texts: dict[tuple, str] = {}
 
     def fill(self, items: list) -> None:
-        try:
-            from search.indexing import fill_search_text
-        except ImportError:
-            return  # the search work fills it at publication when this is missing
         texts = self.texts
         missing: dict[tuple, object] = {}
         waiting = []
@@ -590,12 +587,7 @@ def _discard_items(version: CatalogueVersion) -> None:
 
 def submit_for_review(version: CatalogueVersion) -> None:
     """Hand a validated version to review (auto-approve or wait for a Katalogansvarig)."""
-    try:
-        from catalogue.review import submit_for_review as submit
-    except ImportError:
-        logger.warning("catalogue.review is not installed; version %s stays VALIDATED", version.pk)
-        return
-    submit(version)
+    review.submit_for_review(version)
 
 
 def today() -> datetime.date:

@@ -7,6 +7,7 @@ follow-up stay true. The live catalogue is the one published version per catalog
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelsearch import index
 
+from catalogue.signals import versions_superseded
 from catalogue.storage import catalogue_file_path, catalogue_files_storage
 from hub.organisations.models import BuyerOrganisation, Supplier
+from swedish_text import search_text_for, title_text_for
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -228,6 +231,11 @@ class CatalogueVersion(models.Model):
             fields = {"last_activity_at": timezone.now(), **fields}
             # update(), not save(): no post_save work (Wagtail's reference index task) per status step.
             type(self).objects.filter(pk=self.pk).update(status=new_status, **fields)
+            if new_status == self.Status.SUPERSEDED:
+                version_id = self.pk
+                transaction.on_commit(
+                    lambda: versions_superseded.send(sender=CatalogueVersion, version_ids=[version_id])
+                )
         # Keep the caller's instance in step with the database.
         self.status = new_status
         for name, value in fields.items():
@@ -301,13 +309,13 @@ class CatalogueItem(index.Indexed, models.Model):
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
-    # Swedish-normalised text (compound parts, stems) computed at import; see search.text.
+    # Swedish-normalised text (compound parts, stems) computed at import; see swedish_text.
     search_text = models.TextField(blank=True)
 
     objects = CatalogueItemQuerySet.as_manager()
 
     search_fields = [
-        # "title" is the normalised name (search.text); SQLite FTS ranks only a field of that name higher.
+        # "title" is the normalised name (swedish_text); SQLite FTS ranks only a field of that name higher.
         index.SearchField("title", boost=4),
         index.SearchField("name", boost=3),
         index.AutocompleteField("name"),
@@ -338,10 +346,13 @@ class CatalogueItem(index.Indexed, models.Model):
     def get_indexed_objects(cls) -> models.QuerySet:
         return super().get_indexed_objects().filter(version__status__in=cls.INDEXED_VERSION_STATUSES)
 
+    def save(self, *args, **kwargs) -> None:
+        # Every save keeps search_text in step with the fields it reads; bulk loaders call fill_search_text.
+        self.search_text = search_text_for(self)
+        super().save(*args, **kwargs)
+
     def title(self) -> str:
         """The Swedish-normalised name (compound parts and stems), indexed for search only."""
-        from search.text import title_text_for
-
         return title_text_for(self)
 
     @property
@@ -393,3 +404,12 @@ class SupplierApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier.name} {self.prefix}…"
+
+
+def fill_search_text(items: Iterable[CatalogueItem]) -> list[CatalogueItem]:
+    """Compute search_text for each item in memory (bulk_create sends no save(): loaders call this first)."""
+    out = []
+    for item in items:
+        item.search_text = search_text_for(item)
+        out.append(item)
+    return out

@@ -24,6 +24,7 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from catalogue.models import CatalogueVersion
+from catalogue.validation.standards import rule_path, xsd_path
 
 CUSTOMIZATION_ID = "urn:fdc:peppol.eu:poacc:trns:catalogue_response:3"
 PROFILE_ID = "urn:fdc:peppol.eu:poacc:bis:catalogue_only:3"
@@ -214,15 +215,7 @@ _saxon_lock = threading.Lock()
 
 
 def _standards_file(kind: str, name: str) -> Path:
-    try:
-        from catalogue.validation.standards import rule_path, xsd_path
-
-        return rule_path(name) if kind == "rule" else xsd_path(name)
-    except ImportError:  # the intake's lookup module not present: same layout, read directly
-        base = Path(settings.HUB_STANDARDS_DIR)
-        if kind == "rule":
-            return base / "peppol" / "2026.5" / "xslt" / f"PEPPOLBIS-{name}.xslt"
-        return base / "ubl-2.1" / "maindoc" / f"UBL-{name}-2.1.xsd"
+    return rule_path(name) if kind == "rule" else xsd_path(name)
 
 
 @lru_cache(maxsize=1)

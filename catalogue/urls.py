@@ -3,13 +3,10 @@
 from django.urls import path
 
 from catalogue.views import portal, portal_images, review
-from hub.accounts.views import legacy_portal_login
 
 app_name = "catalogue"
 
 urlpatterns = [
-    # Moved to the one login page (/sv/logga-in/); old links and bookmarks are redirected there.
-    path("leverantor/logga-in/", legacy_portal_login, name="login"),
     path("leverantor/", portal.home, name="portal"),
     path("leverantor/mall.xlsx", portal.xlsx_template, name="xlsx-template"),
     path("leverantor/kataloger/<int:catalogue_id>/", portal.catalogue_detail, name="catalogue"),

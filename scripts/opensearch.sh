@@ -97,15 +97,15 @@ EOF
 
 install_wordlists() {
     # The decompounder reads its word list relative to the config dir; the same list
-    # drives the Python splitter (search/text.py), so both backends split alike.
+    # drives the Python splitter (swedish_text), so both backends split alike.
     local dest="$HOME_DIR/config/analysis"
     mkdir -p "$dest"
     local py="$REPO_DIR/.venv/bin/python"
     [[ -x "$py" ]] || py="python3"
-    (cd "$REPO_DIR" && "$py" -m search.wordlist >"$dest/sv_compound_words.txt.new") && \
+    (cd "$REPO_DIR" && "$py" -m swedish_text.wordlist >"$dest/sv_compound_words.txt.new") && \
         mv "$dest/sv_compound_words.txt.new" "$dest/sv_compound_words.txt" || {
         log "could not build the Swedish word list; using the shipped one"
-        cp "$REPO_DIR/search/data/sv_compound_words.txt" "$dest/sv_compound_words.txt"
+        cp "$REPO_DIR/swedish_text/data/sv_compound_words.txt" "$dest/sv_compound_words.txt"
     }
 }
 

@@ -7,7 +7,7 @@
 - modelsearch's autocomplete analyzer folds å/ä/ö to a/a/o with asciifolding when
   indexing but searches with the standard analyzer, which does not fold: "kö" then
   misses "kök" while "ko" finds it. We drop asciifolding so both sides keep å, ä, ö.
-The query is also normalised in Python (search.text), so the database backends and
+The query is also normalised in Python (swedish_text), so the database backends and
 OpenSearch receive the same compound parts and stems.
 """
 

@@ -7,4 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Sök")
 
     def ready(self) -> None:
-        from search import signals  # noqa: F401  (connects the pre_save handler)
+        from search.signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

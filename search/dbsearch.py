@@ -4,7 +4,7 @@ modelsearch's database backends annotate each result with a correlated subquery 
 re-runs the full-text match per row, which grows quadratically (seconds at a few
 thousand matches). The hub only needs the best ids and scores, so it asks the same index
 tables directly: SQLite's FTS5 table with bm25(), PostgreSQL's tsvector columns with
-ts_rank(). The query terms come from search.text (letters and digits only), and are
+ts_rank(). The query terms come from swedish_text (letters and digits only), and are
 passed as parameters, so no query syntax from the user reaches either engine.
 """
 
@@ -159,7 +159,7 @@ def autocomplete_ids(words: list[str], versions: list[int], limit: int) -> list[
     """Item ids (one per distinct name and version) whose name has words starting with each typed word.
 
     An indexed prefix query on the autocomplete table, å/ä/ö kept distinct; the caller checks visibility
-    and the exact prefix (search.text.prefix_matches), since rows can outlive an edited item.
+    and the exact prefix (swedish_text.prefix_matches), since rows can outlive an edited item.
     """
     words = [w for w in (_word_chars(w) for w in words) if w]
     if not words or not versions:

@@ -1,7 +1,5 @@
 """Keeping the search indexes in step with the catalogue.
 
-- `fill_search_text(items)`: set CatalogueItem.search_text on unsaved or bulk-loaded items.
-  bulk_create() sends no pre_save signal, so an importer calls this before bulk_create().
 - `index_version(version)`: add every item of a (newly published) version to every
   configured backend (OpenSearch and the database backend the hub falls back on).
 - `unindex_version(version)`: remove a superseded version's items from every backend.
@@ -19,22 +17,12 @@ from collections.abc import Iterable
 from django.conf import settings
 from modelsearch.backends import get_search_backend
 
-from catalogue.models import CatalogueItem, CatalogueVersion
+from catalogue.models import CatalogueItem, CatalogueVersion, fill_search_text
 from hub.db import in_pk_batches
 from search import dbsearch
-from search.text import search_text_for
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
-
-
-def fill_search_text(items: Iterable[CatalogueItem]) -> list[CatalogueItem]:
-    """Compute search_text for each item (in memory; the caller saves or bulk-creates them)."""
-    out = []
-    for item in items:
-        item.search_text = search_text_for(item)
-        out.append(item)
-    return out
 
 
 def _backends():

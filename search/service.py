@@ -4,7 +4,7 @@ How a query runs:
 1. Who may see what: the signed-in user's organisation's buyable items (agreements valid
    today that it is entitled to); anonymous visitors see agreements open to all while the
    public catalogue is on (see `visible_items`).
-2. The text is normalised by search.text into groups of alternatives (AND across the
+2. The text is normalised by swedish_text into groups of alternatives (AND across the
    user's words, OR across each word's compound parts and stems) and sent to the
    configured modelsearch backend, restricted to the visible catalogue versions. If every
    word must match and nothing does, the query is relaxed to any word.
@@ -32,11 +32,12 @@ from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
 from modelsearch.query import And, Or, PlainText
 
+import swedish_text as text
 from catalogue.models import Agreement, CatalogueItem, CatalogueVersion
 from hub.db import is_lock_timeout, lock_wait_at_most
 from hub.organisations.models import BuyerOrganisation, Supplier
 from hub.organisations.roles import organisation_for
-from search import dbsearch, text
+from search import dbsearch
 from search.categories import category_label
 from search.models import SearchLog
 

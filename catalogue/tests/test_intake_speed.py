@@ -15,7 +15,7 @@ from catalogue import importing
 from catalogue.importing import SearchTextCache, _search_text_key, import_file
 from catalogue.models import CatalogueItem, CatalogueVersion
 from catalogue.tests.fixtures import live_snapshot
-from search.text import search_text_for
+from swedish_text import search_text_for
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status

@@ -28,7 +28,7 @@ def test_publication_queues_no_task_inside_its_transaction(
         assert task_paths() == [], "a task row was written before the publication committed"
     for callback in callbacks:
         callback()
-    assert task_paths() == ["catalogue.publish.unindex_versions"]
+    assert task_paths() == ["search.tasks.unindex_versions"]
 
 
 def test_background_import_is_queued_after_commit(

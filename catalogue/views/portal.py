@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.formats.spreadsheet import template_xlsx
+from catalogue.importing import import_file
 from catalogue.lifecycle import IllegalTransition, outcome_message, retry, withdraw
 from catalogue.models import Catalogue, CatalogueVersion
 from catalogue.responses import never_decided
@@ -113,11 +115,6 @@ def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
 
 
 def _import(request: HttpRequest, catalogue: Catalogue, upload) -> CatalogueVersion | None:
-    try:
-        from catalogue.importing import import_file
-    except ImportError:
-        messages.error(request, _("Uppladdning är inte tillgänglig just nu / Upload is not available right now"))
-        return None
     try:
         version = import_file(upload, catalogue=catalogue, user=request.user, filename=upload.name)
     except Exception:
@@ -229,14 +226,6 @@ def version_file(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_GET
 @supplier_required
 def xlsx_template(request: HttpRequest) -> HttpResponse:
-    try:
-        from catalogue.formats.spreadsheet import template_xlsx
-    except ImportError:
-        return HttpResponse(
-            _("Mallen finns inte än / The template is not available yet"),
-            status=404,
-            content_type="text/plain; charset=utf-8",
-        )
     response = HttpResponse(
         template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

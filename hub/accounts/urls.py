@@ -17,6 +17,8 @@ def bilingual(swedish: str, english: str, view, name: str) -> list:
 
 urlpatterns = [
     *bilingual("logga-in/", "sign-in/", views.SignInView.as_view(), "login"),
+    # The supplier portal's old login page; bookmarks are redirected to the one login page.
+    path("leverantor/logga-in/", views.legacy_portal_login, name="legacy_portal_login"),
     *bilingual("logga-ut/", "sign-out/", views.SignOutView.as_view(), "logout"),
     *bilingual("logga-in/aterstall/", "sign-in/reset/", views.PasswordResetView.as_view(), "password_reset"),
     *bilingual(

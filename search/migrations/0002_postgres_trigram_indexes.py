@@ -1,6 +1,6 @@
 """PostgreSQL only: pg_trgm and trigram GIN indexes for typo-tolerant matching on item names.
 
-SQLite has no pg_trgm; there the operation does nothing (typos are corrected in search.text).
+SQLite has no pg_trgm; there the operation does nothing (typos are corrected in swedish_text).
 """
 
 from django.db import migrations

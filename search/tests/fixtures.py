@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from modelsearch.backends import get_search_backend
 
-from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
+from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion, fill_search_text
 from conftest import require_service
 from hub.organisations.models import BuyerOrganisation, Supplier
 from search import indexing
@@ -105,7 +105,7 @@ def build_test_catalogue() -> TestCatalogue:
             )
         )
     # The importer's path: bulk_create sends no signals, so search_text is filled first.
-    indexing.fill_search_text(items)
+    fill_search_text(items)
     CatalogueItem.objects.bulk_create(items)
     created = list(CatalogueItem.objects.all())
     reset_search_indexes()

@@ -184,7 +184,7 @@ def test_opensearch_autocomplete_keeps_o_with_dots_at_index_and_query_time(test_
 
 
 def test_autocomplete_gives_distinct_names_when_many_items_share_one(test_catalogue):
-    from catalogue.models import CatalogueItem
+    from catalogue.models import CatalogueItem, fill_search_text
     from search import indexing
 
     template = test_catalogue.items[next(k for k, i in test_catalogue.items.items() if i.name == "Köksstol")]
@@ -199,7 +199,7 @@ def test_autocomplete_gives_distinct_names_when_many_items_share_one(test_catalo
         )
         for n in range(300)
     ]
-    CatalogueItem.objects.bulk_create(indexing.fill_search_text(copies))
+    CatalogueItem.objects.bulk_create(fill_search_text(copies))
     indexing.index_items(CatalogueItem.objects.filter(seller_item_id__startswith="COPY-"))
     got = [s.name for s in autocomplete("kö", limit=20)[0]]
     assert got.count("Köksstol") == 1
@@ -220,7 +220,8 @@ def test_autocomplete_forgets_an_unindexed_version(test_catalogue):
 
 def test_broad_matches_in_a_large_catalogue_put_the_users_own_word_in_the_name_first(test_catalogue, monkeypatch):
     """Above RANK_ALL_LIMIT matches only the strict tier is scored; names with the typed word still come first."""
-    from search import dbsearch, text
+    import swedish_text as text
+    from search import dbsearch
 
     versions = service.visible_versions(None)
     groups = text.query_groups("kopieringspapper")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from search.text import shipped_words
+from swedish_text import shipped_words
 
 
 def main() -> None:

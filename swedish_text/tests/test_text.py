@@ -4,7 +4,7 @@ from functools import lru_cache
 
 import pytest
 
-from search import text
+import swedish_text as text
 
 
 @pytest.fixture(autouse=True, params=["system", "shipped"])

@@ -1,0 +1,86 @@
+"""The apps' imports point one way: swedish_text and hub's infrastructure ← organisations ← catalogue ← search.
+
+The project (hub: settings, urls, accounts, guidance, demo) sits on top and may import anything.
+Every import counts, also one inside a function: a function-level import is still a dependency.
+Tests are left out (a test may reach across to build its data).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# What each layer may import from the project's own packages (prefixes of dotted module names).
+INFRASTRUCTURE = ("swedish_text", "hub.db", "hub.tasks", "hub.settings.environment")
+ALLOWED = {
+    "swedish_text": ("swedish_text",),
+    "hub.organisations": (*INFRASTRUCTURE, "hub.organisations"),
+    "catalogue": (*INFRASTRUCTURE, "hub.organisations", "catalogue"),
+    "search": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search"),
+}
+PROJECT_PACKAGES = ("swedish_text", "hub", "catalogue", "search", "punchout")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path) -> set[str]:
+    module = module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                found.add(".".join([*base, node.module] if node.module else base))
+            elif node.module:
+                found.add(node.module)
+                # `from catalogue import review` imports catalogue.review
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] in PROJECT_PACKAGES}
+
+
+def layer_of(module: str) -> str | None:
+    for layer in sorted(ALLOWED, key=len, reverse=True):
+        if module == layer or module.startswith(layer + "."):
+            return layer
+    return None
+
+
+def is_allowed(imported: str, allowed: tuple[str, ...]) -> bool:
+    # `from hub import db` adds "hub" and "hub.db": the bare package name is not a dependency on its own.
+    if imported in {"hub"}:
+        return True
+    return any(imported == prefix or imported.startswith(prefix + ".") for prefix in allowed)
+
+
+def source_files():
+    for package in ALLOWED:
+        root = REPO_ROOT / package.replace(".", "/")
+        for path in sorted(root.rglob("*.py")):
+            relative = path.relative_to(REPO_ROOT).parts
+            if "tests" in relative or "migrations" in relative:
+                continue
+            yield path
+
+
+@pytest.mark.parametrize("path", list(source_files()), ids=lambda path: str(path.relative_to(REPO_ROOT)))
+def test_imports_point_downward(path: Path) -> None:
+    module = module_name(path)
+    allowed = ALLOWED[layer_of(module)]
+    upward = sorted(name for name in imported_modules(path) if not is_allowed(name, allowed))
+    assert upward == [], f"{module} imports {upward}; {layer_of(module)} may import only {allowed}"
+
+
+def test_the_check_sees_a_function_level_upward_import(tmp_path, monkeypatch) -> None:
+    """The check itself can fail: an import of search inside a catalogue function is caught."""
+    fake = REPO_ROOT / "catalogue" / "_architecture_probe.py"
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: "def f():\n    from search import indexing\n")
+    assert imported_modules(fake) == {"search", "search.indexing"}
+    assert not is_allowed("search.indexing", ALLOWED["catalogue"])

@@ -186,7 +186,7 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
     catalogue = _catalogue(token, agreement_ref)
     if isinstance(catalogue, JsonResponse):
         return catalogue
-    limit = getattr(settings, "CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+    limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
     try:
         declared = int(request.headers.get("Content-Length") or 0)
     except ValueError:

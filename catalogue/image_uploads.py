@@ -39,13 +39,8 @@ CURRENT_STATUSES = CatalogueItem.INDEXED_VERSION_STATUSES
 BATCH = 500
 
 
-def max_upload_bytes() -> int:
-    """The most one uploaded file (a ZIP included, unpacked) may hold: the catalogue upload limit."""
-    return int(getattr(settings, "CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
-
-
 def too_large_upload() -> ImageProblem:
-    limit = max_upload_bytes()
+    limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
     return ImageProblem(f"Filen är större än {limit} byte / The file is larger than {limit} bytes")
 
 
@@ -94,7 +89,7 @@ def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings)
                     yield entry_name, _too_big(config.max_bytes)
                     continue
                 total += len(content)
-                if total > max_upload_bytes():
+                if total > settings.CATALOGUE_MAX_UPLOAD_BYTES:
                     yield (
                         name,
                         ImageProblem(

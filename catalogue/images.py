@@ -80,10 +80,10 @@ class FetchSettings:
     @classmethod
     def from_settings(cls) -> FetchSettings:
         return cls(
-            timeout=float(getattr(settings, "CATALOGUE_IMAGE_TIMEOUT", 10)),
-            max_bytes=int(getattr(settings, "CATALOGUE_IMAGE_MAX_BYTES", 5 * 1024 * 1024)),
-            max_pixels=int(getattr(settings, "CATALOGUE_IMAGE_MAX_PIXELS", 40_000_000)),
-            allow_private=bool(getattr(settings, "CATALOGUE_IMAGE_ALLOW_PRIVATE", False)),
+            timeout=float(settings.CATALOGUE_IMAGE_TIMEOUT),
+            max_bytes=int(settings.CATALOGUE_IMAGE_MAX_BYTES),
+            max_pixels=int(settings.CATALOGUE_IMAGE_MAX_PIXELS),
+            allow_private=bool(settings.CATALOGUE_IMAGE_ALLOW_PRIVATE),
         )
 
 
@@ -424,7 +424,7 @@ def enqueue_image_fetch(version: CatalogueVersion) -> bool:
     from catalogue.image_uploads import apply_uploaded_images
 
     apply_uploaded_images(version)
-    if not getattr(settings, "CATALOGUE_FETCH_IMAGES", True):
+    if not settings.CATALOGUE_FETCH_IMAGES:
         return False
     if not CatalogueItem.objects.filter(version=version).exclude(image_urls=[]).exists():
         return False

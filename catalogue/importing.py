@@ -49,10 +49,6 @@ Status = CatalogueVersion.Status
 ProgressCallback = Callable[[int, str], None]
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def catalogue_for(agreement: Agreement, supplier: Supplier) -> Catalogue:
     catalogue, _created = Catalogue.objects.get_or_create(agreement=agreement, supplier=supplier)
     return catalogue
@@ -115,7 +111,7 @@ def import_file(
         source = Path(source)
     size = source.stat().st_size if isinstance(source, Path) else source.size
     filename = filename or (source.name if isinstance(source, Path) else Path(source.name or "katalog").name)
-    limit = _setting("CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+    limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
     if size > limit:
         # Not stored: the limit exists to protect the disk. The report says why.
         version = create_version(catalogue, source, filename=filename, user=user, keep_file=False)
@@ -141,7 +137,7 @@ def start_processing(
             size = version.file.size
         except (OSError, ValueError):
             size = 0  # a missing file: the inline run reports it
-        background = size > _setting("CATALOGUE_BACKGROUND_BYTES", 5 * 1024 * 1024)
+        background = size > settings.CATALOGUE_BACKGROUND_BYTES
     if background:
         from catalogue.tasks import process_catalogue_version
 
@@ -309,7 +305,7 @@ def _read_in_parallel(path: Path) -> bool:
     """Big Peppol files are parsed in a child process while this one maps, checks and inserts."""
     if official.default_processes() <= 1:
         return False
-    return path.stat().st_size >= _setting("CATALOGUE_PARALLEL_READ_BYTES", 4 * 1024 * 1024)
+    return path.stat().st_size >= settings.CATALOGUE_PARALLEL_READ_BYTES
 
 
 def _insert_on(shared_connection, items: list) -> None:
@@ -489,7 +485,7 @@ def process_version(
         _finish(version, report, Status.INVALID)
         return version
     version.format = fmt
-    chunk_lines = chunk_lines or _setting("CATALOGUE_RULE_CHUNK_LINES", 500)
+    chunk_lines = chunk_lines or settings.CATALOGUE_RULE_CHUNK_LINES
     chunk_dir = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-"))
     rule_pool = _start_rule_pool(fmt, path, official_rules, processes)
     try:
@@ -545,7 +541,7 @@ def _start_rule_pool(fmt: str, path: Path, wanted: bool, processes: int | None) 
     if fmt != "peppol" or not wanted:
         return None
     processes = processes or official.default_processes()
-    if processes <= 1 or path.stat().st_size < _setting("CATALOGUE_RULE_POOL_BYTES", 2 * 1024 * 1024):
+    if processes <= 1 or path.stat().st_size < settings.CATALOGUE_RULE_POOL_BYTES:
         return None
     try:
         return official.RulePool(processes)

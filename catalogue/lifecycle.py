@@ -44,7 +44,7 @@ __all__ = [
 
 def stalled_after() -> datetime.timedelta:
     """How long an import may go without progress before it counts as dead (CATALOGUE_STALLED_IMPORT_MINUTES)."""
-    return datetime.timedelta(minutes=getattr(settings, "CATALOGUE_STALLED_IMPORT_MINUTES", 30))
+    return datetime.timedelta(minutes=settings.CATALOGUE_STALLED_IMPORT_MINUTES)
 
 
 def supersede_waiting(version: CatalogueVersion) -> CatalogueVersion | None:

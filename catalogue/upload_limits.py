@@ -18,10 +18,6 @@ from django.utils.translation import gettext as _
 MULTIPART_SLACK = 64 * 1024  # room for the form's other fields and the multipart boundaries
 
 
-def upload_limit() -> int:
-    return int(getattr(settings, "CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
-
-
 class UploadSizeLimitMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -32,7 +28,7 @@ class UploadSizeLimitMiddleware:
                 declared = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 declared = 0
-            if declared > upload_limit() + MULTIPART_SLACK:
+            if declared > settings.CATALOGUE_MAX_UPLOAD_BYTES + MULTIPART_SLACK:
                 return self.too_large(request)
         return self.get_response(request)
 
@@ -40,7 +36,7 @@ class UploadSizeLimitMiddleware:
     def too_large(request: HttpRequest) -> HttpResponse:
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         with translation.override(language):
-            megabytes = upload_limit() // (1024 * 1024)
+            megabytes = settings.CATALOGUE_MAX_UPLOAD_BYTES // (1024 * 1024)
             title = _("Filen är för stor")
             text = _("Filen är större än %(limit)s MB och togs inte emot. Dela upp katalogen eller packa bilderna.") % {
                 "limit": megabytes

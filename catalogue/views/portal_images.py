@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from catalogue.image_uploads import attach_uploaded_images, max_upload_bytes, too_large_upload
+from catalogue.image_uploads import attach_uploaded_images, too_large_upload
 from catalogue.views.portal import _own_catalogue, supplier_required
 
 PER_PAGE = 100
@@ -35,7 +36,8 @@ def catalogue_images(request: HttpRequest, catalogue_id: int) -> HttpResponse:
             ) % {"n": MAX_FILES}
         else:
             # A file over the limit is reported without being read into memory.
-            uploads = ((f.name, f.read() if f.size <= max_upload_bytes() else too_large_upload()) for f in files)
+            limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
+            uploads = ((f.name, f.read() if f.size <= limit else too_large_upload()) for f in files)
             report = attach_uploaded_images(catalogue, uploads, user=request.user)
         status = 400 if error else 200
     uploaded = catalogue.uploaded_images.select_related("image").order_by("seller_item_id")

@@ -219,8 +219,10 @@ HUB_STANDARDS_DIR = Path(os.environ.get("HUB_STANDARDS_DIR", VAR_DIR / "standard
 # Uploaded catalogue files: private, outside MEDIA_ROOT, never served by the web server (catalogue.storage).
 CATALOGUE_FILES_ROOT = Path(os.environ.get("CATALOGUE_FILES_ROOT", VAR_DIR / "private" / "catalogues"))
 
-# Catalogue uploads larger than this are refused with a clear message.
-CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# Catalogue tuning: every CATALOGUE_* default and its meaning is in catalogue/defaults.py.
+from catalogue.defaults import *  # noqa: E402
+
+CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", CATALOGUE_MAX_UPLOAD_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

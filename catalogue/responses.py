@@ -23,6 +23,7 @@ from django.utils import timezone
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from catalogue import safe_xml
 from catalogue.models import CatalogueVersion
 from catalogue.validation.standards import rule_path, xsd_path
 
@@ -62,18 +63,12 @@ class CatalogueHeader:
     receiver: Party | None = None
 
 
-def safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
 def read_catalogue_header(path: str | Path) -> CatalogueHeader:
     """The Catalogue's ID, VersionID and ReceiverParty, read up to the first line only."""
     document_id = version_id = None
     receiver = None
     try:
-        for _event, element in etree.iterparse(
-            str(path), events=("end",), resolve_entities=False, no_network=True, load_dtd=False
-        ):
+        for _event, element in safe_xml.iterparse(str(path), events=("end",)):
             parent = element.getparent()
             at_top = parent is not None and parent.getparent() is None and parent.tag == f"{{{NS_CAT}}}Catalogue"
             if element.tag == f"{{{NS_CAC}}}CatalogueLine":
@@ -220,7 +215,7 @@ def _standards_file(kind: str, name: str) -> Path:
 
 @lru_cache(maxsize=1)
 def _xsd() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(_standards_file("xsd", "ApplicationResponse")), safe_parser()))
+    return etree.XMLSchema(etree.parse(str(_standards_file("xsd", "ApplicationResponse")), safe_xml.parser()))
 
 
 @lru_cache(maxsize=1)
@@ -248,7 +243,7 @@ class ResponseCheck:
 
 def check_response(document: bytes) -> ResponseCheck:
     """UBL ApplicationResponse XSD plus the official T58 rules."""
-    tree = etree.fromstring(document, safe_parser())
+    tree = etree.fromstring(document, safe_xml.parser())
     schema = _xsd()
     xsd_errors = [] if schema.validate(tree) else [str(error) for error in schema.error_log]
     with _saxon_lock:
@@ -256,7 +251,7 @@ def check_response(document: bytes) -> ResponseCheck:
         node = processor.parse_xml(xml_text=document.decode("utf-8"))
         svrl = executable.transform_to_string(xdm_node=node)
     fatal, warnings = [], []
-    for failed in etree.fromstring(svrl.encode("utf-8"), safe_parser()).iter(f"{{{SVRL_NS}}}failed-assert"):
+    for failed in etree.fromstring(svrl.encode("utf-8"), safe_xml.parser()).iter(f"{{{SVRL_NS}}}failed-assert"):
         entry = (failed.get("id", ""), " ".join((failed.findtext(f"{{{SVRL_NS}}}text") or "").split()))
         (warnings if failed.get("flag") == "warning" else fatal).append(entry)
     return ResponseCheck(xsd_errors, fatal, warnings)

@@ -28,9 +28,9 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from catalogue import safe_xml
 from catalogue.formats import xmlerrors
 from catalogue.formats.base import CatalogueReader, Header, RawLine
-from catalogue.formats.peppol import safe_iterparse_options
 from catalogue.validation.report import SOURCE_FILE, Report
 
 ROOT = "BMECAT"
@@ -238,7 +238,7 @@ class BmecatReader(CatalogueReader):
         transaction = ""
         header: Header | None = None
         try:
-            context = etree.iterparse(handle, events=("start", "end"), tag=tags, **safe_iterparse_options())
+            context = safe_xml.iterparse(handle, events=("start", "end"), tag=tags)
             for event, element in context:
                 name = _local(element.tag)
                 if event == "start":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from catalogue import safe_xml
 from catalogue.formats import xmlerrors
 from catalogue.formats.base import CatalogueReader, Header, RawLine
 from catalogue.validation.official import Chunk
@@ -110,10 +111,6 @@ _BASE_QUANTITY = etree.ETXPath(f"{{{CAC}}}RequiredItemLocationQuantity/{{{CAC}}}
 def base_unit_of(element: etree._Element) -> str:
     found = _BASE_QUANTITY(element)
     return str(found[0]) if found else ""
-
-
-def safe_iterparse_options() -> dict:
-    return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 
 
 @lru_cache(maxsize=2)
@@ -293,7 +290,7 @@ class PeppolReader(CatalogueReader):
                 return
             handle.seek(0)
             # Only the catalogue lines raise events (filtered in C); the header builds up on the root.
-            context = etree.iterparse(handle, events=("start", "end"), tag=LINE_TAG, **safe_iterparse_options())
+            context = safe_xml.iterparse(handle, events=("start", "end"), tag=LINE_TAG)
             for event, element in context:
                 if event == "start":
                     if root is None:
@@ -343,7 +340,7 @@ class PeppolReader(CatalogueReader):
     def _peek_root(self, handle) -> bool:
         """Check the root element (and that there is no DOCTYPE) before the long pass."""
         try:
-            for _event, element in etree.iterparse(handle, events=("start",), **safe_iterparse_options()):
+            for _event, element in safe_xml.iterparse(handle, events=("start",)):
                 return self._root_ok(element)
         except etree.XMLSyntaxError as exc:
             self.ok = False

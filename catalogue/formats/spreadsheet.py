@@ -15,6 +15,7 @@ from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from catalogue import safe_xml
 from catalogue.formats.base import CatalogueReader, Header, RawLine
 from catalogue.formats.columns import COLUMNS
 from catalogue.formats.tabular import map_headings, rows_to_lines
@@ -127,14 +128,7 @@ def merged_ranges(path: Path, sheet_index: int) -> list[str]:
         part = part if part.startswith("xl/") else f"xl/{part}"
         found = []
         with archive.open(part) as handle:
-            for _event, element in etree.iterparse(
-                handle,
-                events=("end",),
-                tag=f"{_SHEET_MAIN}mergeCell",
-                resolve_entities=False,
-                no_network=True,
-                load_dtd=False,
-            ):
+            for _event, element in safe_xml.iterparse(handle, events=("end",), tag=f"{_SHEET_MAIN}mergeCell"):
                 found.append(element.get("ref", ""))
                 element.clear()
         return found

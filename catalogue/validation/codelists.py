@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from catalogue import safe_xml
 from catalogue.validation.standards import rule_path
 
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
@@ -19,8 +20,8 @@ _TOKENIZE = re.compile(r"tokenize\('([^']*)'")
 
 @lru_cache(maxsize=8)
 def code_lists(transaction: str = "T19") -> dict[str, frozenset[str]]:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-    tree = etree.parse(str(rule_path(transaction)), parser)
+    # The hub's own installed, checksummed rule file: large, so huge_tree.
+    tree = etree.parse(str(rule_path(transaction)), safe_xml.parser(huge_tree=True))
     lists: dict[str, frozenset[str]] = {}
     for variable in tree.iter(f"{{{XSL_NS}}}variable"):
         name = variable.get("name", "")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from catalogue import safe_xml
 from catalogue.validation.standards import rule_path
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -51,10 +52,6 @@ class FailedAssert:
 
     def key(self) -> tuple[str, str, str]:
         return (self.rule, self.location, self.text)
-
-
-def safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def compiled(transaction: str = "T19"):
@@ -105,7 +102,7 @@ def failed_asserts(
 ) -> list[FailedAssert]:
     """Failed asserts from SVRL; with a chunk, locations and lines are mapped to the whole file."""
     result = []
-    svrl_root = etree.fromstring(svrl, safe_parser())
+    svrl_root = etree.fromstring(svrl, safe_xml.parser())
     top_children = list(chunk_tree) if chunk_tree is not None else []
     line_positions = {}
     if chunk_tree is not None:
@@ -158,7 +155,7 @@ def check_chunk(chunk: Chunk, transaction: str = "T19") -> list[FailedAssert]:
     svrl = svrl_for_file(chunk.path, transaction)
     if b"failed-assert" not in svrl:
         return []  # the usual case: no need to parse the chunk again to map locations to lines
-    tree = etree.parse(chunk.path, safe_parser()).getroot()
+    tree = etree.parse(chunk.path, safe_xml.parser()).getroot()
     return failed_asserts(svrl, tree, chunk)
 
 
@@ -274,5 +271,5 @@ def default_processes() -> int:
 
 def validate_text(text: str, transaction: str = "T19") -> list[FailedAssert]:
     """Official rules on an in-memory document (unit tests, small documents)."""
-    tree = etree.fromstring(text.encode("utf-8"), safe_parser())
+    tree = etree.fromstring(text.encode("utf-8"), safe_xml.parser())
     return failed_asserts(svrl_for_text(text, transaction), tree, None)

@@ -6,6 +6,7 @@ Tests are left out (a test may reach across to build its data).
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,25 @@ def test_the_check_sees_a_function_level_upward_import(tmp_path, monkeypatch) ->
     monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: "def f():\n    from search import indexing\n")
     assert imported_modules(fake) == {"search", "search.indexing"}
     assert not is_allowed("search.indexing", ALLOWED["catalogue"])
+
+
+UNSAFE_XML_CALL = re.compile(r"etree\.(parse|fromstring|XML|iterparse|XMLParser)\((?!.*safe_xml)")
+
+
+@pytest.mark.parametrize("package", ["catalogue", "search", "hub", "punchout", "swedish_text"])
+def test_every_xml_parse_goes_through_safe_xml(package: str) -> None:
+    """No resolved entities or fetched DTDs anywhere: lxml is called with catalogue.safe_xml's parser."""
+    offenders = []
+    for path in (REPO_ROOT / package).rglob("*.py"):
+        if "tests" in path.parts or path.name == "safe_xml.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if UNSAFE_XML_CALL.search(line):
+                offenders.append(f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_xml_check_catches_a_bare_parse() -> None:
+    assert UNSAFE_XML_CALL.search("tree = etree.parse(path)")
+    assert UNSAFE_XML_CALL.search("etree.iterparse(handle, events=('end',))")
+    assert not UNSAFE_XML_CALL.search("etree.fromstring(data, safe_xml.parser())")

@@ -107,3 +107,23 @@ def test_the_xml_check_catches_a_bare_parse() -> None:
     assert UNSAFE_XML_CALL.search("tree = etree.parse(path)")
     assert UNSAFE_XML_CALL.search("etree.iterparse(handle, events=('end',))")
     assert not UNSAFE_XML_CALL.search("etree.fromstring(data, safe_xml.parser())")
+
+
+STATUS_WRITE = re.compile(r"\.status\s*=[^=]|\.update\([^)]*\bstatus=|update_fields=\[[^\]]*\"status\"")
+
+
+def test_catalogue_version_statuses_change_only_through_the_state_machine() -> None:
+    """CatalogueVersion.transition is the one writer of a version's status (allowed moves declared once)."""
+    writes = []
+    for path in list((REPO_ROOT / "catalogue").rglob("*.py")) + list((REPO_ROOT / "search").rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if STATUS_WRITE.search(line):
+                writes.append(f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()}")
+    # Only transition() itself: its locked update and keeping the caller's instance in step.
+    assert [entry.split(": ", 1)[1] for entry in writes] == [
+        "type(self).objects.filter(pk=self.pk).update(status=new_status, **fields)",
+        "self.status = new_status",
+    ], writes
+    assert all(entry.startswith("catalogue/models.py:") for entry in writes), writes

@@ -499,3 +499,11 @@ def test_english_pages_word_modes_counts_and_confirmation_in_english(
     assert "1 new, 0 changed, 3 removed" in version_page
     assert "I confirm that 3 items are to be removed from the catalogue" in version_page
     assert "Hur ska filen användas" not in catalogue_page and "borttagna" not in version_page
+
+
+def test_csv_template_has_the_headings_with_the_action_column(client, supplier_user):
+    client.force_login(supplier_user)
+    response = client.get(reverse("catalogue:csv-template"))
+    assert response.status_code == 200 and "katalogmall.csv" in response["Content-Disposition"]
+    [headings] = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert headings == [c.heading for c in COLUMNS] and headings[-1] == "Åtgärd"

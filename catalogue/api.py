@@ -1,10 +1,18 @@
 """REST upload API for suppliers' systems, authenticated with a per-supplier bearer token.
 
     POST /api/v1/catalogues/<agreement_ref>/versions            upload (multipart field "file", or a raw body)
+         ?mode=replace (default: the file is the whole catalogue) or ?mode=update (Excel and CSV: only new and
+         changed rows, removals by the Åtgärd column with Ny / Ändra / Ta bort)
     GET  /api/v1/catalogues/<agreement_ref>/versions/<n>        status and validation report
+    POST /api/v1/catalogues/<agreement_ref>/versions/<n>/confirm   confirm a version that removes many items
     GET  /api/v1/catalogues/<agreement_ref>/versions/<n>/response.xml   the Peppol T58 response
 
-Status codes: 201 accepted (valid; pending review, published or scheduled), 202 still being checked in
+Every answer has "changes" (added, changed, removed against the live catalogue) once the file is valid.
+A version removing more than CATALOGUE_CONFIRM_REMOVALS_OVER items stops in status awaiting_confirm
+("confirmation_required": true) until the confirm link is POSTed; then it goes on to review.
+
+Status codes: 201 accepted (valid; awaiting confirmation, pending review, published or scheduled), 202 still
+being checked in
 the background (poll the Location), 422 invalid (the report says why), 503 stored but its processing
 failed (the supplier can retry it in the portal), 401 no or unknown
 token, 404 unknown agreement or version (also when the supplier is not on the agreement, so that
@@ -47,6 +55,7 @@ EXTENSIONS = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
 Status = CatalogueVersion.Status
+UploadMode = CatalogueVersion.UploadMode
 
 
 def api_view(view):
@@ -139,12 +148,16 @@ def version_json(request: HttpRequest, version: CatalogueVersion) -> dict:
         "publish_on": version.publish_on.isoformat() if version.publish_on else None,
         "review_comment": version.review_comment,
         "diff": version.diff_summary,
+        "changes": {key: (version.diff_summary or {}).get(key, 0) for key in ("added", "changed", "removed")},
+        "upload_mode": version.upload_mode,
+        "confirmation_required": version.status == Status.AWAITING_CONFIRM,
         "images": version.image_report,
         "report": version.report,
         "message": _outcome(version),
         "links": {
             "self": request.build_absolute_uri(reverse("catalogue-api:version", kwargs=args)),
             "response": request.build_absolute_uri(reverse("catalogue-api:response", kwargs=args)),
+            "confirm": request.build_absolute_uri(reverse("catalogue-api:confirm", kwargs=args)),
         },
     }
 
@@ -186,6 +199,13 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
     catalogue = _catalogue(token, agreement_ref)
     if isinstance(catalogue, JsonResponse):
         return catalogue
+    mode = request.GET.get("mode") or UploadMode.REPLACE
+    if mode not in UploadMode.values:
+        return error(
+            400,
+            f"Okänt läge {mode!r}: ange mode=replace (ersätt hela katalogen) eller mode=update (uppdatera)",
+            f"Unknown mode {mode!r}: give mode=replace (replace the whole catalogue) or mode=update",
+        )
     limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
     try:
         declared = int(request.headers.get("Content-Length") or 0)
@@ -202,7 +222,7 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
             return error(400, "Fältet 'file' saknas", "The form field 'file' is missing")
         if upload_file.size > limit:
             return _too_large(limit)
-        version = import_file(upload_file, catalogue=catalogue, filename=upload_file.name)
+        version = import_file(upload_file, catalogue=catalogue, filename=upload_file.name, mode=mode)
     else:
         # A raw body is streamed to disk, never held in memory, and cut off at the limit.
         with tempfile.NamedTemporaryFile(suffix=Path(_filename(request)).suffix) as spool:
@@ -215,7 +235,7 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
             spool.flush()
             spool.seek(0)
             name = _filename(request)
-            version = import_file(File(spool, name=name), catalogue=catalogue, filename=name)
+            version = import_file(File(spool, name=name), catalogue=catalogue, filename=name, mode=mode)
     version.refresh_from_db()
     if version.status == Status.INVALID:
         status = 422
@@ -262,9 +282,31 @@ def version_response(request: HttpRequest, agreement_ref: str, number: int) -> H
     return t58_download(version)
 
 
+@csrf_exempt
+@api_view
+@require_POST
+def version_confirm(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
+    """Confirm the removals of a version in awaiting_confirm: it goes on to review or auto-approval."""
+    from catalogue.review import ReviewError, confirm_removals
+
+    version = _own_version(request, agreement_ref, number)
+    if isinstance(version, JsonResponse):
+        return version
+    try:
+        version = confirm_removals(version, user=None)
+    except ReviewError:
+        return error(
+            409,
+            f"Versionen väntar inte på bekräftelse (status {version.status})",
+            f"The version is not awaiting confirmation (status {version.status})",
+        )
+    return JsonResponse(version_json(request, version))
+
+
 app_name = "catalogue-api"
 urlpatterns = [
     path("<str:agreement_ref>/versions", upload, name="upload"),
     path("<str:agreement_ref>/versions/<int:number>", version_status, name="version"),
     path("<str:agreement_ref>/versions/<int:number>/response.xml", version_response, name="response"),
+    path("<str:agreement_ref>/versions/<int:number>/confirm", version_confirm, name="confirm"),
 ]

@@ -17,6 +17,9 @@ CATALOGUE_PARALLEL_READ_BYTES = 4 * MB
 CATALOGUE_RULE_CHUNK_LINES = 500
 # Files from this size get a pool of rule processes (CATALOGUE_RULE_PROCESSES, default: one per core).
 CATALOGUE_RULE_POOL_BYTES = 2 * MB
+# A valid upload that removes more live items than this waits for the supplier's confirmation
+# (status awaiting_confirm); 0 asks for every removal.
+CATALOGUE_CONFIRM_REMOVALS_OVER = 10
 # An import with no progress for this long counts as dead: its version is failed and can be retried.
 CATALOGUE_STALLED_IMPORT_MINUTES = 30
 

@@ -215,6 +215,27 @@ _CODES = (
         "Artikeln {value} som ska tas bort finns inte i den publicerade katalogen.",
         "The item {value} to be deleted is not in the published catalogue.",
     ),
+    ErrorCode(
+        "HUB-CHANGE-UNKNOWN-ITEM",
+        "Raden ska ändra artikeln {value}, men den finns inte i den publicerade katalogen. Rätta artikelnumret, "
+        "eller skriv Ny i kolumnen Åtgärd om artikeln är ny.",
+        "The row is to update the item {value}, but it is not in the published catalogue. Correct the item ID, "
+        "or write Add in the Action column if the item is new.",
+    ),
+    ErrorCode(
+        "HUB-REMOVE-UNKNOWN-ITEM",
+        "Raden ska ta bort artikeln {value}, men den finns inte i den publicerade katalogen. Rätta artikelnumret "
+        "eller ta bort raden.",
+        "The row is to delete the item {value}, but it is not in the published catalogue. Correct the item ID "
+        "or remove the row.",
+    ),
+    ErrorCode(
+        "UPLOAD-MODE-IGNORED",
+        "Läget Uppdatera gäller Excel och CSV. Den här filen anger själv om den ersätter eller uppdaterar "
+        "katalogen (för Peppol: ActionCode), och det gäller.",
+        "Update mode applies to Excel and CSV. This file states itself whether it replaces or updates the "
+        "catalogue (for Peppol: ActionCode), and that applies.",
+    ),
     ErrorCode("HUB-NO-LINES", "Katalogen har inga artikelrader.", "The catalogue has no item lines."),
     ErrorCode(
         "HUB-CLASSIFICATION-INVALID",

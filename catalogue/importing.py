@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 FAST_SHARE = 40  # percent of the progress bar for the fast checks; the official rules get the rest
 Status = CatalogueVersion.Status
+UploadMode = CatalogueVersion.UploadMode
+# Formats whose file has no header of its own: the supplier's upload mode says replace or update.
+MODE_FORMATS = frozenset({"xlsx", "csv"})
 ProgressCallback = Callable[[int, str], None]
 
 
@@ -55,7 +58,13 @@ def catalogue_for(agreement: Agreement, supplier: Supplier) -> Catalogue:
 
 
 def create_version(
-    catalogue: Catalogue, source: Path | File, *, filename: str = "", user=None, keep_file: bool = True
+    catalogue: Catalogue,
+    source: Path | File,
+    *,
+    filename: str = "",
+    user=None,
+    keep_file: bool = True,
+    mode: str = UploadMode.REPLACE,
 ) -> CatalogueVersion:
     """Store the upload as the catalogue's next version. Racing uploads each get their own number."""
     for attempt in range(10):
@@ -71,6 +80,7 @@ def create_version(
                     uploaded_by=user,
                     format="",
                     status=Status.RECEIVED,
+                    upload_mode=UploadMode(mode),
                 )
             break
         except IntegrityError:
@@ -97,11 +107,13 @@ def import_file(
     background: bool | None = None,
     progress: ProgressCallback | None = None,
     processes: int | None = None,
+    mode: str = UploadMode.REPLACE,
 ) -> CatalogueVersion:
     """Import an upload for a catalogue (or an agreement + supplier). Returns the new version.
 
     Files above CATALOGUE_BACKGROUND_BYTES run in a django-tasks background task unless
-    background=False; watch version.progress_percent.
+    background=False; watch version.progress_percent. `mode` (UploadMode) applies to Excel and
+    CSV: replace the whole catalogue, or update it row by row (the Åtgärd column).
     """
     if catalogue is None:
         if agreement is None or supplier is None:
@@ -114,12 +126,12 @@ def import_file(
     limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
     if size > limit:
         # Not stored: the limit exists to protect the disk. The report says why.
-        version = create_version(catalogue, source, filename=filename, user=user, keep_file=False)
+        version = create_version(catalogue, source, filename=filename, user=user, keep_file=False, mode=mode)
         report = Report()
         report.error("FILE-TOO-LARGE", source=SOURCE_FILE, size=size, limit=limit)
         _finish(version, report, Status.INVALID)
         return version
-    version = create_version(catalogue, source, filename=filename, user=user)
+    version = create_version(catalogue, source, filename=filename, user=user, mode=mode)
     return start_processing(version, background=background, progress=progress, processes=processes)
 
 
@@ -325,6 +337,10 @@ class _Importer:
         self.batch: list = []
         self.seen: dict[str, int] = {}
         self.deleted: dict[str, int] = {}
+        self.updated: dict[str, int] = {}  # item ids of lines with the explicit action Update
+        # Update mode chosen by the supplier for a sheet: Update or Delete of an unknown item is an error on
+        # its row (a typo must not add an item or silently do nothing), where Peppol gets a warning.
+        self.strict_update = False
         self.stored = 0
         self.header: Header | None = None
         self._insert_thread: ThreadPoolExecutor | None = None
@@ -377,6 +393,11 @@ class _Importer:
 
     def fast_checks(self, path: Path, fmt: str, chunk_dir: Path):
         options = {"chunk_dir": chunk_dir, "chunk_lines": self.chunk_lines} if fmt == "peppol" else {}
+        if fmt in MODE_FORMATS:
+            options["update"] = self.strict_update = self.version.upload_mode == UploadMode.UPDATE
+        elif self.version.upload_mode == UploadMode.UPDATE:
+            # Peppol, CIF and BMEcat say replace or update in the file itself (header ActionCode and the like).
+            self.report.warning("UPLOAD-MODE-IGNORED", source=SOURCE_FILE)
         if fmt == "peppol" and _read_in_parallel(path):
             from catalogue.formats.peppol_parallel import ParallelPeppolReader
 
@@ -428,6 +449,8 @@ class _Importer:
             return
         if item_id:
             self.seen[item_id] = raw.line
+            if raw.action == "Update":
+                self.updated[item_id] = raw.line
         if fields is None or not self.report.ok:
             return  # once invalid, nothing more is stored; checking goes on
         self.batch.append(NewItem.build(self.version.pk, fields))
@@ -441,10 +464,19 @@ class _Importer:
         live_ids = set(live.items.values_list("seller_item_id", flat=True)) if live else set()
         for item_id, line in self.deleted.items():
             if item_id not in live_ids:
-                self.report.warning("HUB-DELETE-UNKNOWN-ITEM", line=line, value=item_id)
-        for item_id, line in self.seen.items():
-            if item_id not in live_ids:
-                self.report.warning("HUB-UPDATE-UNKNOWN-ITEM", line=line, value=item_id)
+                if self.strict_update:
+                    self.report.error("HUB-REMOVE-UNKNOWN-ITEM", line=line, value=item_id)
+                else:
+                    self.report.warning("HUB-DELETE-UNKNOWN-ITEM", line=line, value=item_id)
+        if self.strict_update:
+            # A row without action (or Ny) adds its item when it is new: only an explicit Ändra must match.
+            for item_id, line in self.updated.items():
+                if item_id not in live_ids:
+                    self.report.error("HUB-CHANGE-UNKNOWN-ITEM", line=line, value=item_id)
+        else:
+            for item_id, line in self.seen.items():
+                if item_id not in live_ids:
+                    self.report.warning("HUB-UPDATE-UNKNOWN-ITEM", line=line, value=item_id)
         if not live or not self.report.ok:
             return
         skip = set(self.seen) | set(self.deleted)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalogue.models import Catalogue, CatalogueItem, CatalogueVersion, IllegalTransition
 from catalogue.validation.report import SOURCE_FILE, Report
@@ -33,6 +34,7 @@ WORK_DIR_PATTERN = re.compile(r"^catalogue-v(\d+)-")
 
 __all__ = [
     "IllegalTransition",
+    "change_counts",
     "fail_stalled_imports",
     "mark_failed",
     "outcome_message",
@@ -77,7 +79,7 @@ def withdraw(version: CatalogueVersion, user=None) -> CatalogueVersion:
     if CatalogueVersion.objects.filter(pk=version.pk).values_list("status", flat=True).first() not in (
         Status.WITHDRAWABLE
     ):
-        raise IllegalTransition(_("Bara en version som väntar på granskning kan återkallas"))
+        raise IllegalTransition(_("Bara en version som väntar på granskning eller bekräftelse kan återkallas"))
     return version.transition(Status.WITHDRAWN, reviewed_by=None)
 
 
@@ -173,9 +175,27 @@ def fail_stalled_imports(now: datetime.datetime | None = None) -> list[Catalogue
     return [v for v in failed if v.status == Status.FAILED]
 
 
+def change_counts(version: CatalogueVersion) -> str:
+    """'N nya, M ändrade, K borttagna' against the live version (catalogue.diff, stored at submission)."""
+    summary = version.diff_summary or {}
+    added, changed, removed = (int(summary.get(key) or 0) for key in ("added", "changed", "removed"))
+    return ", ".join(
+        (
+            ngettext("%(count)s ny", "%(count)s nya", added) % {"count": added},
+            ngettext("%(count)s ändrad", "%(count)s ändrade", changed) % {"count": changed},
+            ngettext("%(count)s borttagen", "%(count)s borttagna", removed) % {"count": removed},
+        )
+    )
+
+
 def outcome_message(version: CatalogueVersion) -> tuple[str, str]:
     """(level, text): what the supplier is told about an upload, from its stored status. One per outcome."""
     status = version.status
+    if status == Status.AWAITING_CONFIRM:
+        return "info", _(
+            "Filen är giltig: %(counts)s. Så många borttagna artiklar behöver din bekräftelse: "
+            "kontrollera ändringarna och bekräfta på versionssidan innan filen skickas till granskning."
+        ) % {"counts": change_counts(version)}
     if status == Status.INVALID:
         return "error", _("Filen har fel och har inte tagits emot. Rätta felen i rapporten och ladda upp igen.")
     if status == Status.FAILED:

@@ -115,6 +115,8 @@ class CatalogueVersion(models.Model):
         CHECKING = "checking", _("Kontrolleras mot Peppol-reglerna")
         INVALID = "invalid", _("Ogiltig / Invalid")
         VALIDATED = "validated", _("Validerad / Validated")
+        # Valid, but it removes more items than CATALOGUE_CONFIRM_REMOVALS_OVER: the supplier confirms first.
+        AWAITING_CONFIRM = "awaiting_confirm", _("Väntar på din bekräftelse")
         PENDING_REVIEW = "pending_review", _("Väntar på granskning / Pending review")
         PUBLISHED = "published", _("Publicerad / Published")
         REJECTED = "rejected", _("Avvisad / Rejected")
@@ -122,6 +124,12 @@ class CatalogueVersion(models.Model):
         SUPERSEDED = "superseded", _("Ersatt / Superseded")
         WITHDRAWN = "withdrawn", _("Återkallad av leverantören")
         FAILED = "failed", _("Behandlingen misslyckades")
+
+    class UploadMode(models.TextChoices):
+        # The file is the whole catalogue: items not in it are removed.
+        REPLACE = "replace", _("Ersätt hela katalogen")
+        # Excel and CSV: the file's rows are added or changed, "Ta bort" rows removed; the rest stays.
+        UPDATE = "update", _("Uppdatera")
 
     class Format(models.TextChoices):
         PEPPOL = "peppol", "Peppol BIS Catalogue 3"
@@ -136,6 +144,9 @@ class CatalogueVersion(models.Model):
     file = models.FileField(_("fil"), upload_to=catalogue_file_path, storage=catalogue_files_storage, max_length=200)
     original_filename = models.CharField(max_length=255, blank=True)
     format = models.CharField(max_length=10, choices=Format.choices)
+    upload_mode = models.CharField(
+        _("uppladdningsläge"), max_length=10, choices=UploadMode.choices, default=UploadMode.REPLACE
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -170,6 +181,11 @@ class CatalogueVersion(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     # The newer version that took this one's place while it waited (status SUPERSEDED, never published).
     superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # When the supplier confirmed the removals of a version that waited in AWAITING_CONFIRM.
+    removals_confirmed_at = models.DateTimeField(null=True, blank=True)
+    removals_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The background import task (django-tasks result id), so a failed or lost task fails the version.
     import_task_id = models.CharField(max_length=64, blank=True)
 
@@ -179,6 +195,7 @@ class CatalogueVersion(models.Model):
         Status.CHECKING: frozenset({Status.VALIDATED, Status.INVALID, Status.FAILED}),
         Status.VALIDATED: frozenset(
             {
+                Status.AWAITING_CONFIRM,
                 Status.PENDING_REVIEW,
                 Status.SCHEDULED,
                 Status.PUBLISHED,
@@ -188,6 +205,8 @@ class CatalogueVersion(models.Model):
                 Status.FAILED,
             }
         ),
+        # Confirmed: back to VALIDATED, from where submit_for_review goes on to review or auto-approval.
+        Status.AWAITING_CONFIRM: frozenset({Status.VALIDATED, Status.SUPERSEDED, Status.WITHDRAWN}),
         Status.PENDING_REVIEW: frozenset(
             {Status.SCHEDULED, Status.PUBLISHED, Status.REJECTED, Status.SUPERSEDED, Status.WITHDRAWN}
         ),
@@ -248,8 +267,9 @@ Status = CatalogueVersion.Status
 Status.IN_PROGRESS = frozenset({Status.RECEIVED, Status.CHECKING})
 # A reviewer (or auto-approval) may decide: the official rules have finished and nothing is decided yet.
 Status.DECIDABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW})
-# Waiting for a decision: at most one per catalogue (catalogue.lifecycle.supersede_waiting).
-Status.WAITING = Status.DECIDABLE
+# Waiting for a decision, the reviewer's or the supplier's confirmation: at most one per catalogue
+# (catalogue.lifecycle.supersede_waiting).
+Status.WAITING = Status.DECIDABLE | {Status.AWAITING_CONFIRM}
 # Approved: a T58 "accepted" was or will be sent.
 Status.ACCEPTED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED})
 # Answered with a T58 (accepted or rejected). A superseded version that never went live has a
@@ -260,7 +280,7 @@ Status.PUBLISHABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.
 # Items sent to the search backends: live ones and those on their way to publication.
 Status.INDEXED = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED, Status.PUBLISHED})
 # The supplier may take these back.
-Status.WITHDRAWABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW})
+Status.WITHDRAWABLE = frozenset({Status.VALIDATED, Status.AWAITING_CONFIRM, Status.PENDING_REVIEW})
 
 
 class CatalogueItemQuerySet(models.QuerySet):

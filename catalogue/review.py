@@ -14,6 +14,7 @@ import datetime
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -101,6 +102,9 @@ def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:
     if newer is not None:
         return version
     refresh_review_summary(version)
+    if needs_removal_confirmation(version):
+        # The supplier sees "N nya, M ändrade, K borttagna" and confirms before anyone reviews it.
+        return version.transition(Status.AWAITING_CONFIRM)
     if version.diff_summary["review_reasons"]:
         return version.transition(Status.PENDING_REVIEW)
     try:
@@ -113,6 +117,35 @@ def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:
         reasons = [_("Automatisk publicering misslyckades; en granskare beslutar")]
         version.diff_summary = {**version.diff_summary, "review_reasons": reasons}
         return version.transition(Status.PENDING_REVIEW, diff_summary=version.diff_summary)
+
+
+def confirm_removals_over() -> int:
+    """How many removals a version may make before its supplier must confirm (CATALOGUE_CONFIRM_REMOVALS_OVER)."""
+    return settings.CATALOGUE_CONFIRM_REMOVALS_OVER
+
+
+def needs_removal_confirmation(version: CatalogueVersion) -> bool:
+    """True while the version removes more items than the threshold and its supplier has not confirmed."""
+    removed = (version.diff_summary or {}).get("removed", 0)
+    return removed > confirm_removals_over() and version.removals_confirmed_at is None
+
+
+def confirm_removals(version: CatalogueVersion, user=None) -> CatalogueVersion:
+    """The supplier confirms a version that waits in AWAITING_CONFIRM: on to review or auto-approval.
+
+    Raises ReviewError when the version does not wait for a confirmation (any more).
+    """
+    try:
+        version.transition(
+            Status.VALIDATED,
+            removals_confirmed_at=timezone.now(),
+            removals_confirmed_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+    except IllegalTransition as error:
+        raise ReviewError(_("Bara en version som väntar på din bekräftelse kan bekräftas")) from error
+    submit_for_review(version)
+    version.refresh_from_db()
+    return version
 
 
 AUTO_APPROVED = "Godkänd automatiskt inom avtalets gränser / Approved automatically within the agreement's thresholds"

@@ -16,6 +16,7 @@ class Column:
     aliases: tuple[str, ...] = ()
 
 
+ACTION_FIELD = "action"
 COLUMNS: tuple[Column, ...] = (
     Column(
         "Artikelnummer",
@@ -117,7 +118,37 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("Giltig från", "valid_from", False, "ÅÅÅÅ-MM-DD", "YYYY-MM-DD", "2026-01-01", ("valid from",)),
     Column("Giltig till", "valid_to", False, "ÅÅÅÅ-MM-DD", "YYYY-MM-DD", "2027-12-31", ("valid to",)),
+    # Last, so that files made for the earlier template (without it) keep their column order.
+    Column(
+        "Åtgärd",
+        ACTION_FIELD,
+        False,
+        "Bara i läget Uppdatera: Ny, Ändra eller Ta bort (tom = ny eller ändrad). I läget Ersätt hela katalogen "
+        "behövs kolumnen inte.",
+        "Update mode only: Add, Update or Delete (empty = added or changed). In replace mode the column is not needed.",
+        "Ändra",
+        ("action", "åtgärd / action", "åtgärd/action"),
+    ),
 )
+
+
+# The action column's words (Swedish first, English accepted) -> the Peppol line action codes that
+# catalogue.importing already handles (Add, Update, Delete). Case-insensitive; empty means Add.
+ACTION_WORDS: dict[str, str] = {
+    "ny": "Add",
+    "add": "Add",
+    "ändra": "Update",
+    "update": "Update",
+    "ta bort": "Delete",
+    "delete": "Delete",
+}
+ACTION_WORDS_DISPLAY = "Ny, Ändra, Ta bort (Add, Update, Delete)"
+
+
+def line_action(value: object) -> str | None:
+    """The line action code for an action cell: 'Add' when empty, None when the word is unknown."""
+    text = _key(value) if value is not None else ""
+    return ACTION_WORDS.get(text) if text else "Add"
 
 
 def _key(text: str) -> str:

@@ -20,8 +20,10 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 class CsvReader(CatalogueReader):
     format = "csv"
 
-    def __init__(self, path: Path, report: Report, **_options) -> None:
+    def __init__(self, path: Path, report: Report, *, update: bool = False, **_options) -> None:
         super().__init__(path, report)
+        # The supplier's choice of mode: a sheet has no header of its own to say Replace or Update.
+        self.header_action = "Update" if update else "Replace"
 
     def _decoded_lines(self, handle) -> Iterator[str]:
         for number, raw in enumerate(handle, start=1):
@@ -57,7 +59,7 @@ class CsvReader(CatalogueReader):
                     self.report.error("FILE-EMPTY", source=SOURCE_FILE)
                 return
             delimiter = max((";", ",", "\t"), key=first.count)
-            self.header = Header(action="Replace", line=1)
+            self.header = Header(action=self.header_action, line=1)
 
             def all_lines() -> Iterator[str]:
                 yield first

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
 from lxml import etree
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from catalogue import safe_xml
 from catalogue.formats.base import CatalogueReader, Header, RawLine
@@ -40,8 +43,10 @@ logger = logging.getLogger(__name__)
 class XlsxReader(CatalogueReader):
     format = "xlsx"
 
-    def __init__(self, path: Path, report: Report, **_options) -> None:
+    def __init__(self, path: Path, report: Report, *, update: bool = False, **_options) -> None:
         super().__init__(path, report)
+        # The supplier's choice of mode: a sheet has no header of its own to say Replace or Update.
+        self.header_action = "Update" if update else "Replace"
 
     def lines(self) -> Iterator[RawLine]:
         try:
@@ -72,7 +77,7 @@ class XlsxReader(CatalogueReader):
             if merged:
                 self.report.error("SHEET-MERGED", source=SOURCE_FILE, cells=", ".join(merged[:10]))
                 return
-            self.header = Header(action="Replace", line=1)
+            self.header = Header(action=self.header_action, line=1)
             rows = sheet.iter_rows()
             first = next(rows, None)
             if first is None:
@@ -134,21 +139,39 @@ def merged_ranges(path: Path, sheet_index: int) -> list[str]:
         return found
 
 
-def template_xlsx() -> bytes:
-    """The downloadable template: headings on the items sheet, and an instructions sheet."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = ITEMS_SHEET
-    sheet.append([c.heading for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+MODE_INSTRUCTIONS = (
+    "Två sätt att ladda upp. Ersätt hela katalogen: filen är hela katalogen, och artiklar som inte finns i den "
+    "tas bort. Uppdatera: bara nya och ändrade rader behövs; allt annat i den publicerade katalogen ligger kvar. "
+    "Skriv Ny, Ändra eller Ta bort i kolumnen Åtgärd (tom = ny eller ändrad). En ändrad rad ersätter hela "
+    "artikeln, så fyll i alla kolumner. Du väljer sättet när du laddar upp.",
+    "Two ways to upload. Replace the whole catalogue: the file is the whole catalogue, and items not in it are "
+    "removed. Update: only new and changed rows are needed; everything else in the published catalogue stays. "
+    "Write Add, Update or Delete in the Action (Åtgärd) column (empty = added or changed). An updated row "
+    "replaces the whole item, so fill in every column. You choose when you upload.",
+    "Den publicerade katalogen kan laddas ner i samma format från portalen, redigeras och laddas upp igen.",
+    "The published catalogue downloads in this format from the portal, to edit and upload again.",
+)
+
+
+def write_workbook(rows: Iterable[list[object]]) -> bytes:
+    """The template's workbook: the headings and `rows` on the items sheet, and an instructions sheet.
+
+    Write-only, so a whole catalogue (catalogue.export) takes constant memory. Cells are written as
+    given: the caller neutralises text that a spreadsheet would run as a formula.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(ITEMS_SHEET)
     sheet.freeze_panes = "A2"
     for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(column.heading) + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.heading) + 4)
+    sheet.append([_bold(sheet, c.heading) for c in COLUMNS])
+    for row in rows:
+        sheet.append([_date_cell(sheet, value) for value in row])
     help_sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
-    help_sheet.append(["Kolumn / Column", "Obligatorisk / Required", "Beskrivning", "Description", "Exempel / Example"])
-    for cell in help_sheet[1]:
-        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (28, 22, 50, 50, 30), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    headings = ("Kolumn / Column", "Obligatorisk / Required", "Beskrivning", "Description", "Exempel / Example")
+    help_sheet.append([_bold(help_sheet, text) for text in headings])
     for column in COLUMNS:
         help_sheet.append(
             [
@@ -172,8 +195,28 @@ def template_xlsx() -> bytes:
             "One row per item; each item ID may appear only once.",
         ]
     )
-    for letter, width in zip("ABCDE", (28, 22, 50, 50, 30), strict=True):
-        help_sheet.column_dimensions[letter].width = width
+    help_sheet.append([])
+    for text in MODE_INSTRUCTIONS:
+        help_sheet.append([text])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _bold(sheet, value: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _date_cell(sheet, value: object) -> object:
+    if not isinstance(value, datetime.date):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "yyyy-mm-dd"  # as the template asks (ÅÅÅÅ-MM-DD), whatever the reader's locale
+    return cell
+
+
+def template_xlsx() -> bytes:
+    """The downloadable template: headings on the items sheet, and an instructions sheet."""
+    return write_workbook([])

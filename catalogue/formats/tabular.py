@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from openpyxl.utils import get_column_letter
 
 from catalogue.formats.base import RawLine
-from catalogue.formats.columns import COLUMNS, column_for
+from catalogue.formats.columns import ACTION_FIELD, COLUMNS, column_for, line_action
 from catalogue.validation.report import SOURCE_FILE, Report
 
 
@@ -37,6 +37,11 @@ def map_headings(cells: list[object], report: Report, row: int = 1) -> dict[int,
     return mapping if ok else None
 
 
+# A leading apostrophe marks text in spreadsheets; catalogue.export writes one before = + - @ so that no
+# program runs the value as a formula. It is not part of the value.
+NEUTRALISED_PREFIXES = tuple("'" + prefix for prefix in ("=", "+", "-", "@"))
+
+
 def rows_to_lines(rows: Iterable[tuple[int, list[object]]], mapping: dict[int, tuple[str, str]]) -> Iterator[RawLine]:
     for number, cells in rows:
         if all(c in (None, "") or (isinstance(c, str) and not c.strip()) for c in cells):
@@ -46,6 +51,14 @@ def rows_to_lines(rows: Iterable[tuple[int, list[object]]], mapping: dict[int, t
             value = cells[index] if index < len(cells) else None
             if isinstance(value, str):
                 value = value.strip()
+                if value.startswith(NEUTRALISED_PREFIXES):
+                    value = value[1:]
+            if field == ACTION_FIELD:
+                # Ny / Ändra / Ta bort become the Peppol line actions; an unknown word stays as typed
+                # and hub_rules.build_item reports it on its row.
+                raw.action = line_action(value) or str(value)
+                raw.action_where = label
+                continue
             if value in (None, ""):
                 continue
             raw.values[field] = value

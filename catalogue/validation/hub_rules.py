@@ -14,6 +14,7 @@ from stdnum import ean
 from stdnum.se import orgnr as se_orgnr
 
 from catalogue.formats.base import HEADER_ACTIONS, LINE_ACTIONS, Header, RawLine
+from catalogue.formats.columns import ACTION_WORDS_DISPLAY
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS
 from catalogue.validation import codelists
 from catalogue.validation.report import ERROR, Report
@@ -317,9 +318,9 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
         report.error(
             "HUB-ACTION-UNKNOWN",
             line=line,
-            element=raw.action_where or None,
+            **({kind: raw.action_where} if raw.action_where else {}),
             value=raw.action,
-            expected=", ".join(LINE_ACTIONS),
+            expected=ACTION_WORDS_DISPLAY if kind == "column" else ", ".join(LINE_ACTIONS),
         )
     return item if report.counts[ERROR] == errors_before else None
 

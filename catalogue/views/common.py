@@ -57,6 +57,7 @@ def status_hint(version: CatalogueVersion) -> str:
         Status.CHECKING: _("Filen är läst; de officiella Peppol-reglerna körs. Den kan granskas när de är klara."),
         Status.INVALID: _("Rätta felen i rapporten och ladda upp igen / Fix the errors in the report and upload again"),
         Status.VALIDATED: _("Giltig, skickas till granskning / Valid, on its way to review"),
+        Status.AWAITING_CONFIRM: _("Filen tar bort många artiklar. Bekräfta ändringarna för att skicka den vidare."),
         Status.PENDING_REVIEW: _("Väntar på Katalogansvarig / Waiting for the catalogue reviewer"),
         Status.SCHEDULED: _("Godkänd, publiceras på startdatumet / Approved, published on the start date"),
         Status.PUBLISHED: _("Publicerad och synlig för beställare / Published and visible to buyers"),

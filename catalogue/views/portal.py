@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,15 +22,28 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.formats.spreadsheet import template_xlsx
 from catalogue.importing import import_file
-from catalogue.lifecycle import IllegalTransition, outcome_message, retry, withdraw
+from catalogue.lifecycle import IllegalTransition, change_counts, outcome_message, retry, withdraw
 from catalogue.models import Catalogue, CatalogueVersion
 from catalogue.responses import never_decided
+from catalogue.review import confirm_removals_over
 from catalogue.views.common import IN_PROGRESS, catalogue_file_download, report_issues, status_hint, t58_download
 from hub.organisations.roles import supplier_for
 
 logger = logging.getLogger(__name__)
 Status = CatalogueVersion.Status
+UploadMode = CatalogueVersion.UploadMode
 ISSUES_PER_PAGE = 100
+# What each upload mode does, said plainly beside its radio button.
+MODE_HELP = {
+    UploadMode.REPLACE: gettext_lazy(
+        "Filen är hela katalogen: artiklar som inte finns i filen tas bort. Gäller alla format; en Peppol-fil "
+        "följer sina egna åtgärdskoder (ActionCode)."
+    ),
+    UploadMode.UPDATE: gettext_lazy(
+        "Bara Excel och CSV. Filen innehåller bara nya och ändrade rader; resten av katalogen ligger kvar. "
+        "Skriv Ny, Ändra eller Ta bort i kolumnen Åtgärd."
+    ),
+}
 
 
 class UploadForm(forms.Form):
@@ -41,6 +54,24 @@ class UploadForm(forms.Form):
             "eller cXML CIF 3.0 (.cif)"
         ),
     )
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Hur ska filen användas?"),
+        choices=UploadMode.choices,
+        initial=UploadMode.REPLACE,
+        required=False,  # a form without the choice (an older page, a script) replaces, as before
+        widget=forms.RadioSelect,
+    )
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or UploadMode.REPLACE
+
+    def mode_choices(self) -> list[dict]:
+        """The radio buttons with their help texts, for the template's fieldset."""
+        chosen = self["mode"].value() or UploadMode.REPLACE
+        return [
+            {"value": value, "label": label, "help": MODE_HELP[value], "checked": value == chosen}
+            for value, label in UploadMode.choices
+        ]
 
 
 def supplier_required(view):
@@ -93,7 +124,7 @@ def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
             raise PermissionDenied(_("Du får inte ladda upp kataloger / You may not upload catalogues"))
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            version = _import(request, catalogue, form.cleaned_data["file"])
+            version = _import(request, catalogue, form.cleaned_data["file"], form.cleaned_data["mode"])
             if version is not None:
                 return redirect("catalogue:version", version_id=version.pk)
         status = 400
@@ -107,6 +138,7 @@ def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
             "catalogue": catalogue,
             "versions": versions,
             "form": form,
+            "confirm_removals_over": confirm_removals_over(),
             "can_upload": can_upload,
             "any_in_progress": any(v.status in IN_PROGRESS for v in versions),
         },
@@ -114,9 +146,9 @@ def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
     )
 
 
-def _import(request: HttpRequest, catalogue: Catalogue, upload) -> CatalogueVersion | None:
+def _import(request: HttpRequest, catalogue: Catalogue, upload, mode: str) -> CatalogueVersion | None:
     try:
-        version = import_file(upload, catalogue=catalogue, user=request.user, filename=upload.name)
+        version = import_file(upload, catalogue=catalogue, user=request.user, filename=upload.name, mode=mode)
     except Exception:
         # Only storing the upload can raise here (processing failures end as a FAILED version): nothing was kept.
         logger.exception("Catalogue upload failed for catalogue %s", catalogue.pk)
@@ -156,6 +188,26 @@ def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_POST
 @supplier_required
+def version_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The supplier has seen the counts of a version that removes many items and sends it on."""
+    from catalogue.review import ReviewError, confirm_removals
+
+    version = _own_version_to_change(request, version_id)
+    if not request.POST.get("confirm_removals"):
+        messages.error(request, _("Kryssa i rutan för att bekräfta borttagningarna."))
+        return redirect("catalogue:version", version_id=version.pk)
+    try:
+        version = confirm_removals(version, request.user)
+    except ReviewError:
+        messages.error(request, _("Versionen väntar inte på någon bekräftelse."))
+    else:
+        level, text = outcome_message(version)
+        messages.add_message(request, MESSAGE_LEVELS[level], text)
+    return redirect("catalogue:version", version_id=version.pk)
+
+
+@require_POST
+@supplier_required
 def version_retry(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _own_version_to_change(request, version_id)
     try:
@@ -185,6 +237,8 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
             "in_progress": version.status in IN_PROGRESS,
             "has_response": version.status in _decided() and not never_decided(version),
             "can_withdraw": version.status in Status.WITHDRAWABLE and can_upload,
+            "can_confirm": version.status == Status.AWAITING_CONFIRM and can_upload,
+            "change_counts": change_counts(version) if version.diff_summary else "",
             "can_retry": version.status == Status.FAILED and can_upload,
         },
     )
@@ -230,4 +284,34 @@ def xlsx_template(request: HttpRequest) -> HttpResponse:
         template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = 'attachment; filename="katalogmall.xlsx"'
+    return response
+
+
+@require_GET
+@supplier_required
+def csv_template(request: HttpRequest) -> HttpResponse:
+    from catalogue.export import CSV_CONTENT_TYPE, template_csv
+
+    response = HttpResponse(template_csv(), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="katalogmall.csv"'
+    return response
+
+
+@require_GET
+@supplier_required
+def catalogue_export(request: HttpRequest, catalogue_id: int, fmt: str) -> HttpResponse:
+    """The supplier's own live catalogue in the template's format, to edit and upload again."""
+    from catalogue.export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_csv, export_filename, export_xlsx
+
+    catalogue = _own_catalogue(request, catalogue_id)
+    version = catalogue.live_version
+    if version is None:
+        raise Http404(_("Katalogen har ingen publicerad version än."))
+    if fmt == "csv":
+        response = HttpResponse(export_csv(version), content_type=CSV_CONTENT_TYPE)
+    else:
+        response = HttpResponse(export_xlsx(version), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(version, fmt)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -15,6 +15,7 @@ from hub.settings.environment import (
     database_from_env,
     flag,
     log_level,
+    non_negative_int,
     positive_int,
     search_backends_from_env,
 )
@@ -223,6 +224,9 @@ CATALOGUE_FILES_ROOT = Path(os.environ.get("CATALOGUE_FILES_ROOT", VAR_DIR / "pr
 from catalogue.defaults import *  # noqa: E402
 
 CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", CATALOGUE_MAX_UPLOAD_BYTES)
+# A valid upload that removes more items than this from the live catalogue waits (status awaiting_confirm)
+# until the supplier has seen the counts and confirmed; 0 asks for every removal.
+CATALOGUE_CONFIRM_REMOVALS_OVER = non_negative_int("CATALOGUE_CONFIRM_REMOVALS_OVER", CATALOGUE_CONFIRM_REMOVALS_OVER)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

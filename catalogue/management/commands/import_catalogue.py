@@ -1,4 +1,8 @@
-"""python manage.py import_catalogue PATH --agreement REF [--supplier-orgnr ORGNR] [--publish]
+"""python manage.py import_catalogue PATH --agreement REF [--supplier-orgnr ORGNR] [--update] [--publish]
+
+--update: an Excel or CSV file updates the live catalogue (new and changed rows; Ta bort in the Åtgärd
+column removes) instead of replacing it. A version that removes many items waits for confirmation
+(awaiting_confirm); --publish confirms it.
 
 Exit 0 when the version is accepted, 1 when it is invalid. The report goes to the output; a
 progress bar shows only on a terminal.
@@ -26,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--agreement", required=True, help="Avtalsnummer / agreement reference")
         parser.add_argument("--supplier-orgnr", help="Behövs när avtalet har flera leverantörer / needed if several")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Excel/CSV: uppdatera katalogen i stället för att ersätta den / update instead of replace",
+        )
         parser.add_argument("--publish", action="store_true", help="Godkänn och publicera / approve and publish")
         parser.add_argument("--processes", type=int, default=None, help="Processer för Peppol-reglerna")
 
@@ -64,6 +73,7 @@ class Command(BaseCommand):
                 background=False,
                 progress=progress,
                 processes=options["processes"],
+                mode=CatalogueVersion.UploadMode.UPDATE if options["update"] else CatalogueVersion.UploadMode.REPLACE,
             )
         finally:
             if bar is not None:
@@ -71,6 +81,10 @@ class Command(BaseCommand):
         report = Report.from_dict(version.report)
         if report.issues:
             self.stdout.write(report.render())
+        if options["publish"] and version.status == Status.AWAITING_CONFIRM:
+            from catalogue.review import confirm_removals
+
+            version = confirm_removals(version)  # the operator asked to publish: that is the confirmation
         if options["publish"] and version.status in Status.DECIDABLE:
             version = self._publish(version)
         self.stdout.write(

@@ -268,6 +268,16 @@ class CatalogueItemQuerySet(models.QuerySet):
         """Items in the published version of each catalogue."""
         return self.filter(version__status=CatalogueVersion.Status.PUBLISHED)
 
+    def once_live(self) -> CatalogueItemQuerySet:
+        """Items of versions that are or were published (never those of a version that was not approved)."""
+        Status = CatalogueVersion.Status
+        return self.filter(
+            Q(version__status=Status.PUBLISHED)
+            | Q(version__published_at__isnull=False)
+            # A published version that was replaced; a waiting one replaced unpublished has superseded_by set.
+            | Q(version__status=Status.SUPERSEDED, version__superseded_by__isnull=True)
+        )
+
     def buyable(self, organisation: BuyerOrganisation | None, day: datetime.date | None = None):
         """What the organisation (None: an anonymous visitor) may buy on the given day."""
         day = day or timezone.localdate()
@@ -354,6 +364,15 @@ class CatalogueItem(index.Indexed, models.Model):
     def title(self) -> str:
         """The Swedish-normalised name (compound parts and stems), indexed for search only."""
         return title_text_for(self)
+
+    def buyer_url(self, lang: str | None = None) -> str:
+        """The product page's lasting address (agreement, supplier, item id), in `lang` or the page's language.
+
+        Select the version's catalogue with its agreement and supplier first, or each call costs queries.
+        """
+        from search.addresses import item_address, item_key
+
+        return item_address(*item_key(self), lang=lang)
 
     @property
     def unit_price(self) -> Decimal:

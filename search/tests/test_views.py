@@ -279,7 +279,6 @@ def test_compare_page_removes_an_item_and_keeps_the_rest(client, test_catalogue)
 def test_language_switch_keeps_the_search(client, test_catalogue):
     html = client.get("/sv/sok/", {"q": "penna", "sort": "price"}).content.decode()
     assert 'href="/en/search/?q=penna&amp;sort=price" lang="en"' in html
-    item = test_catalogue.items["K-1006"]
     html = client.get("/en/search/item/RA-KONTOR-1/5560160680/K-1006/").content.decode()
     assert 'href="/sv/sok/artikel/RA-KONTOR-1/5560160680/K-1006/" lang="sv"' in html
 

@@ -281,11 +281,18 @@ def trigram_matches(q: str, versions: list[int], limit: int = 50) -> list[tuple[
         return []
 
 
+# The largest row id a database stores: a larger filter value is unknown, not an overflow (500).
+MAX_ROW_ID = 2**63 - 1
+
+
 def _clean_ids(values: list[str], model, messages: list[str]) -> list[int]:
     ids = []
     for v in values:
         try:
-            ids.append(int(v))
+            number = int(v)
+            if not 0 < number <= MAX_ROW_ID:
+                raise ValueError(v)
+            ids.append(number)
         except (TypeError, ValueError):
             messages.append(
                 _("Okänt filtervärde ignorerades: %(v)s / Unknown filter value ignored") % {"v": str(v)[:40]}

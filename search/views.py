@@ -31,7 +31,7 @@ FACETS = (
 
 
 # The largest row id a database stores; a larger number in an address is a 404, not an overflow (500).
-MAX_ROW_ID = 2**63 - 1
+MAX_ROW_ID = service.MAX_ROW_ID
 
 
 def _int(value: str | None, default: int) -> tuple[int, bool]:

@@ -220,3 +220,51 @@ def test_huge_ids_in_a_comparison_are_ignored_with_a_note(client, test_catalogue
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('scope="col"') == 1 and "Ogiltigt artikel-id ignorerades" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"supplier": "99999999999999999999999"},
+        {"agreement": "9223372036854775808"},
+        {"supplier": "-5"},
+        {"page": "99999999999999999999999"},
+        {"page_size": "99999999999999999999999"},
+    ],
+)
+def test_huge_filter_values_on_the_search_page_are_not_a_500(client, test_catalogue, params):
+    response = client.get("/sv/sok/", {"q": "penna", **params})
+    assert response.status_code == 200
+    assert client.get("/api/v1/search", {"q": "penna", **params}).status_code == 200
+
+
+def test_product_page_shows_the_items_picture(client, test_catalogue):
+    import io
+
+    from PIL import Image as PILImage
+
+    from catalogue.images import store_image
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (60, 40), (20, 120, 200)).save(buffer, "PNG")
+    image = store_image(buffer.getvalue(), "image/png", "Kulspetspenna")
+    CatalogueItem.objects.filter(pk=test_catalogue.items["K-1006"].pk).update(image=image)
+    html = client.get(KONTOR_PEN).content.decode()
+    assert '<p class="item-image"><img src="' in html and 'alt="Kulspetspenna' in html
+    assert '<p class="item-image">' not in client.get("/sv/sok/artikel/RA-KONTOR-1/5560160680/K-1007/").content.decode()
+
+
+def test_unit_module_names_codes_and_falls_back_to_the_code():
+    from django.utils import translation
+
+    from hub import units
+
+    with translation.override("sv"):
+        assert units.unit_name("XPK") == "förpackning"
+        assert units.unit_name("ltr") == "liter"
+        assert units.quantity_with_unit(Decimal("10.000"), "XPK") == "10\xa0förpackningar"
+        assert units.quantity_with_unit(Decimal("2.500"), "LTR") == "2,5\xa0liter"
+        assert units.unit_name("QQQ") == "QQQ" and units.unit_name("") == ""
+    with translation.override("en"):
+        assert units.unit_name("XPK") == "pack" and units.unit_name("LTR", 2) == "litres"
+        assert units.quantity_with_unit(1, "EA") == "1\xa0piece"

@@ -288,6 +288,16 @@ class CatalogueItemQuerySet(models.QuerySet):
         """Items in the published version of each catalogue."""
         return self.filter(version__status=CatalogueVersion.Status.PUBLISHED)
 
+    def once_live(self) -> CatalogueItemQuerySet:
+        """Items of versions that are or were published (never those of a version that was not approved)."""
+        Status = CatalogueVersion.Status
+        return self.filter(
+            Q(version__status=Status.PUBLISHED)
+            | Q(version__published_at__isnull=False)
+            # A published version that was replaced; a waiting one replaced unpublished has superseded_by set.
+            | Q(version__status=Status.SUPERSEDED, version__superseded_by__isnull=True)
+        )
+
     def buyable(self, organisation: BuyerOrganisation | None, day: datetime.date | None = None):
         """What the organisation (None: an anonymous visitor) may buy on the given day."""
         day = day or timezone.localdate()

@@ -38,6 +38,7 @@ from hub.db import is_lock_timeout, lock_wait_at_most
 from hub.organisations.models import BuyerOrganisation, Supplier
 from hub.organisations.roles import organisation_for
 from search import dbsearch
+from search.addresses import item_key
 from search.categories import category_label
 from search.models import SearchLog
 
@@ -107,6 +108,8 @@ class Suggestion:
     id: int
     name: str
     supplier: str
+    # (agreement reference, supplier orgnr, seller item id): the product page's lasting address.
+    key: tuple[str, str, str] = ("", "", "")
 
 
 def public_catalogue_open() -> bool:
@@ -130,16 +133,21 @@ def visible_items(user) -> QuerySet[CatalogueItem]:
     return CatalogueItem.objects.none()
 
 
+def visible_agreements(user) -> QuerySet[Agreement]:
+    """The agreements valid today whose catalogues the user may see (the same rules as `visible_items`)."""
+    organisation = organisation_for(user) if user is not None else None
+    if organisation is None and not public_catalogue_open():
+        return Agreement.objects.none()
+    return Agreement.objects.valid_on(timezone.localdate()).entitled(organisation)
+
+
 def visible_versions(user) -> list[int]:
     """The published versions on agreements the user may see today (the same rules as `visible_items`).
 
     Computed from versions and agreements, not from the items: a scan of every visible item costs
     hundreds of milliseconds at 500k items. Item-level validity is checked later on the matches.
     """
-    organisation = organisation_for(user) if user is not None else None
-    if organisation is None and not public_catalogue_open():
-        return []
-    agreements = Agreement.objects.valid_on(timezone.localdate()).entitled(organisation)
+    agreements = visible_agreements(user)
     return list(
         CatalogueVersion.objects.filter(
             status=CatalogueVersion.Status.PUBLISHED, catalogue__agreement__in=agreements
@@ -273,11 +281,18 @@ def trigram_matches(q: str, versions: list[int], limit: int = 50) -> list[tuple[
         return []
 
 
+# The largest row id a database stores: a larger filter value is unknown, not an overflow (500).
+MAX_ROW_ID = 2**63 - 1
+
+
 def _clean_ids(values: list[str], model, messages: list[str]) -> list[int]:
     ids = []
     for v in values:
         try:
-            ids.append(int(v))
+            number = int(v)
+            if not 0 < number <= MAX_ROW_ID:
+                raise ValueError(v)
+            ids.append(number)
         except (TypeError, ValueError):
             messages.append(
                 _("Okänt filtervärde ignorerades: %(v)s / Unknown filter value ignored") % {"v": str(v)[:40]}
@@ -738,6 +753,12 @@ def autocomplete(prefix: str, user=None, limit: int = 8) -> tuple[list[Suggestio
         # The table answers in storage order: names starting with the typed text first, then shorter ones.
         chosen.sort(key=lambda pk: (not rows[pk].casefold().startswith(typed), len(rows[pk]), rows[pk]))
     chosen = chosen[:limit]
-    items = CatalogueItem.objects.select_related("version__catalogue__supplier").in_bulk(chosen)
-    out = [Suggestion(pk, items[pk].name, items[pk].version.catalogue.supplier.name) for pk in chosen if pk in items]
+    items = CatalogueItem.objects.select_related(
+        "version__catalogue__supplier", "version__catalogue__agreement"
+    ).in_bulk(chosen)
+    out = [
+        Suggestion(pk, items[pk].name, items[pk].version.catalogue.supplier.name, item_key(items[pk]))
+        for pk in chosen
+        if pk in items
+    ]
     return out, backend_label(backend_name), fallback

@@ -5,17 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_GET
 
 from catalogue.models import Agreement, CatalogueItem
 from hub.organisations.models import Supplier
 from search import service
+from search.addresses import (
+    BACK_PARAMETER,
+    clean_back,
+    item_address,
+    page_language,
+    product_url,
+    search_url_with,
+    with_back,
+)
 from search.categories import category_label, category_path, family_of, is_code, is_family, is_segment, segment_of
 from search.service import FacetValue, SearchQuery
 
@@ -27,6 +36,10 @@ FACETS = (
     ("eco_label", "eco_labels"),
     ("price", "price_ranges"),
 )
+
+
+# The largest row id a database stores; a larger number in an address is a 404, not an overflow (500).
+MAX_ROW_ID = service.MAX_ROW_ID
 
 
 def _int(value: str | None, default: int) -> tuple[int, bool]:
@@ -57,7 +70,7 @@ def query_from_request(request: HttpRequest) -> tuple[SearchQuery, list[str]]:
 
 
 def _lang_prefix() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
+    return page_language()
 
 
 def _other_lang() -> str:
@@ -70,8 +83,9 @@ def _reverse_in(lang: str, name: str, args: list | None = None) -> str:
         return reverse(f"search:{name}_en" if lang == "en" else f"search:{name}", args=args)
 
 
-def item_url(item_id: int, lang: str | None = None) -> str:
-    return _reverse_in(lang or _lang_prefix(), "item", [item_id])
+def item_url(item: CatalogueItem, lang: str | None = None, back: str = "") -> str:
+    """The product page's lasting address, carrying the search state to return to (see search.addresses)."""
+    return with_back(product_url(item, lang), back)
 
 
 def search_page_url(lang: str | None = None) -> str:
@@ -120,8 +134,10 @@ def category_groups(values: list[FacetValue]) -> list[CategoryGroup]:
 def search_page(request: HttpRequest) -> HttpResponse:
     query, notes = query_from_request(request)
     result = service.search(query, request.user)
+    # The product pages' "back to the search" returns to exactly this page of results.
+    back = clean_back(request.GET.urlencode())
     for item in result.items:
-        item.search_url = item_url(item.pk)
+        item.search_url = item_url(item, back=back)
     params = request.GET.copy()
     params.pop("page", None)
     # The page shows its own, friendlier notice when the database answers for OpenSearch.
@@ -152,6 +168,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "search_url": search_page_url(),
             "compare_url": compare_url(),
             "max_compare": MAX_COMPARE,
+            "back": back,
             "language_switch": _language_switch(_with_query(search_page_url(_other_lang()), request)),
         },
     )
@@ -197,33 +214,102 @@ def _facet_title(name: str) -> str:
     }[name]
 
 
-def _visible_item(request: HttpRequest, item_id: int) -> CatalogueItem:
-    item = (
-        service.visible_items(request.user)
-        .select_related("version__catalogue__supplier", "version__catalogue__agreement")
-        .filter(pk=item_id)
-        .first()
+def _items_by_key(queryset, agreement: str, supplier: str, seller_item_id: str):
+    return queryset.select_related("version__catalogue__supplier", "version__catalogue__agreement").filter(
+        version__catalogue__agreement__reference=agreement,
+        version__catalogue__supplier__orgnr=supplier,
+        seller_item_id=seller_item_id,
     )
-    if item is None:
-        # Items the user may not buy are as good as absent: no hint that they exist.
-        raise Http404(_("Artikeln finns inte / No such item"))
-    return item
+
+
+def _once_listed(request: HttpRequest):
+    """Items of once-published versions on agreements the user may see today (never others: nothing to enumerate)."""
+    return CatalogueItem.objects.once_live().filter(
+        version__catalogue__agreement__in=service.visible_agreements(request.user)
+    )
+
+
+def _no_such_item() -> Http404:
+    # Items the user may not buy are as good as absent: no hint that they exist.
+    return Http404(_("Artikeln finns inte / No such item"))
 
 
 @require_GET
-def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _visible_item(request, item_id)
+def item_page(request: HttpRequest, agreement: str, supplier: str, item: str) -> HttpResponse:
+    """The product in the live version of its catalogue, found by agreement, supplier and item id."""
+    back = clean_back(request.GET.get(BACK_PARAMETER))
+    switch_url = with_back(item_address(agreement, supplier, item, _other_lang()), back)
+    found = _items_by_key(service.visible_items(request.user), agreement, supplier, item).first()
+    if found is None:
+        last = _items_by_key(_once_listed(request), agreement, supplier, item).order_by("-version__number").first()
+        if last is None:
+            raise _no_such_item()
+        return render(
+            request,
+            "search/item_gone.html",
+            {
+                "item": last,
+                "search_url": search_url_with(back),
+                "similar_url": search_page_url() + "?" + urlencode({"q": last.name}),
+                "language_switch": _language_switch(switch_url),
+            },
+            status=410,
+        )
     return render(
         request,
         "search/item.html",
         {
-            "item": item,
-            "category": category_path(item.unspsc),
-            "search_url": search_page_url(),
+            "item": found,
+            "category": category_path(found.unspsc),
+            "search_url": search_url_with(back),
             "compare_url": compare_url(),
-            "language_switch": _language_switch(item_url(item.pk, _other_lang())),
+            "back": back,
+            "language_switch": _language_switch(switch_url),
         },
     )
+
+
+@require_GET
+def legacy_item_page(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The old numeric address (a row id of one version): 301 to the product's lasting address."""
+    if item_id > MAX_ROW_ID:
+        raise _no_such_item()
+    old = (
+        _once_listed(request)
+        .select_related("version__catalogue__supplier", "version__catalogue__agreement")
+        .filter(pk=item_id)
+        .first()
+    )
+    if old is None:
+        raise _no_such_item()
+    return HttpResponsePermanentRedirect(item_url(old, back=clean_back(request.GET.get(BACK_PARAMETER))))
+
+
+def _compared_items(request: HttpRequest, ids: list[int]) -> list[CatalogueItem]:
+    """The live items for the ids, in order. An id from an earlier version stands for the same product now live.
+
+    Comparison addresses keep row ids (short, and the form posts checkboxes), so a bookmarked comparison
+    follows each product into the live version by its key, as the product page does.
+    """
+    visible = service.visible_items(request.user)
+    found = visible.select_related("version__catalogue__supplier", "version__catalogue__agreement").in_bulk(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        for old in (
+            _once_listed(request)
+            .select_related("version__catalogue__supplier", "version__catalogue__agreement")
+            .filter(pk__in=missing)
+        ):
+            catalogue = old.version.catalogue
+            current = _items_by_key(
+                visible, catalogue.agreement.reference, catalogue.supplier.orgnr, old.seller_item_id
+            )
+            found[old.pk] = current.first()
+    items: list[CatalogueItem] = []
+    for i in ids:
+        if found.get(i) is not None and all(found[i].pk != item.pk for item in items):
+            items.append(found[i])
+    return items
 
 
 @require_GET
@@ -232,7 +318,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     ids: list[int] = []
     for raw in request.GET.getlist("id")[:100]:
         value, bad = _int(raw, 0)
-        if bad or value <= 0:
+        if bad or value <= 0 or value > MAX_ROW_ID:
             notes.append(_("Ogiltigt artikel-id ignorerades / Invalid item id ignored"))
         elif value not in ids:
             ids.append(value)
@@ -244,31 +330,32 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             % {"n": MAX_COMPARE}
         )
         ids = ids[:MAX_COMPARE]
-    found = (
-        service.visible_items(request.user)
-        .select_related("version__catalogue__supplier", "version__catalogue__agreement")
-        .in_bulk(ids)
-    )
-    items = [found[i] for i in ids if i in found]
+    back = clean_back(request.GET.get(BACK_PARAMETER))
+    items = _compared_items(request, ids)
     for item in items:
-        item.search_url = item_url(item.pk)
+        item.search_url = item_url(item, back=back)
         item.category = category_path(item.unspsc)
         others = [other.pk for other in items if other.pk != item.pk]
-        item.remove_url = compare_url() + (f"?{urlencode({'id': others}, doseq=True)}" if others else "")
+        item.remove_url = _compare_url_for(others, back)
     if len(items) < len(ids):
         notes.append(_("Någon artikel finns inte / Some item was not found"))
-    shown = urlencode({"id": [item.pk for item in items]}, doseq=True)
     return render(
         request,
         "search/compare.html",
         {
             "items": items,
             "notes": notes,
-            "search_url": search_page_url(),
+            "search_url": search_url_with(back),
             "max_compare": MAX_COMPARE,
-            "language_switch": _language_switch(compare_url(_other_lang()) + (f"?{shown}" if shown else "")),
+            "language_switch": _language_switch(_compare_url_for([item.pk for item in items], back, _other_lang())),
         },
     )
+
+
+def _compare_url_for(ids: list[int], back: str, lang: str | None = None) -> str:
+    params = {"id": ids, **({BACK_PARAMETER: back} if back else {})}
+    query = urlencode(params, doseq=True)
+    return compare_url(lang) + (f"?{query}" if query else "")
 
 
 def _result_json(item: CatalogueItem, request: HttpRequest) -> dict:
@@ -286,7 +373,7 @@ def _result_json(item: CatalogueItem, request: HttpRequest) -> dict:
         "base_quantity": str(item.base_quantity.normalize()),
         "unspsc": item.unspsc,
         "eco_labels": item.eco_labels if isinstance(item.eco_labels, list) else [],
-        "url": request.build_absolute_uri(item_url(item.pk)),
+        "url": request.build_absolute_uri(item_url(item)),
     }
 
 
@@ -326,7 +413,7 @@ def api_autocomplete(request: HttpRequest) -> JsonResponse:
                     "id": s.id,
                     "name": s.name,
                     "supplier": s.supplier,
-                    "url": request.build_absolute_uri(item_url(s.id, lang)),
+                    "url": request.build_absolute_uri(item_address(*s.key, lang)),
                 }
                 for s in suggestions
             ],

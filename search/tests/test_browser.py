@@ -96,9 +96,15 @@ def test_buyer_searches_filters_opens_and_compares(browser_page, axe, test_catal
 
     # Open a product from the comparison.
     page.locator('table.compare th[scope="col"] a').first.click()
-    page.wait_for_url(re.compile(r"/sv/sok/artikel/\d+/"))
+    page.wait_for_url(re.compile(r"/sv/sok/artikel/RA-[A-Z0-9-]+/\d{10}/[^/]+/\?back="))
     assert "Papper och pappersprodukter › Pappersprodukter" in page.locator(".item-facts").inner_text()
     axe(page)
+    # Back to the very results the comparison came from.
+    page.get_by_role("link", name="Tillbaka till sökningen").click()
+    page.wait_for_url(re.compile(r"/sv/sok/\?(.*&)?q=papper(&|$)"))
+    assert "category=14110000" in page.url
+    assert page.get_by_label("Sökord").input_value() == "papper"
+    assert page.get_by_role("checkbox", name=re.compile(r"^Pappersprodukter")).is_checked()
 
 
 def test_fifth_item_for_comparison_is_refused_with_a_message(browser_page, test_catalogue):
@@ -119,8 +125,8 @@ def test_fifth_item_for_comparison_is_refused_with_a_message(browser_page, test_
 def test_pages_are_accessible_in_both_languages(browser_page, axe, test_catalogue, lang):
     page = browser_page
     search_url, item_url, compare_url = {
-        "sv": ("/sv/sok/", "/sv/sok/artikel/{}/", "/sv/sok/jamfor/"),
-        "en": ("/en/search/", "/en/search/item/{}/", "/en/search/compare/"),
+        "sv": ("/sv/sok/", "/sv/sok/artikel/RA-KONTOR-1/5560160680/{}/", "/sv/sok/jamfor/"),
+        "en": ("/en/search/", "/en/search/item/RA-KONTOR-1/5560160680/{}/", "/en/search/compare/"),
     }[lang]
     page.goto(f"{search_url}?q=kulspetspenna&sort=price")
     assert page.locator("html").get_attribute("lang") == lang
@@ -132,7 +138,7 @@ def test_pages_are_accessible_in_both_languages(browser_page, axe, test_catalogu
     assert page.locator('a[rel="prev"]').is_visible()
     axe(page)
     item = test_catalogue.items["K-1006"]
-    page.goto(item_url.format(item.pk))
+    page.goto(item_url.format(item.seller_item_id))
     assert ("Kontorsmaterial" if lang == "sv" else "Office supplies") in page.locator(".item-facts").inner_text()
     axe(page)
     ids = "&".join(f"id={test_catalogue.items[k].pk}" for k in ("K-1006", "K-1007", "K-1008", "K-1009", "K-1010"))

@@ -116,8 +116,11 @@ def test_product_page_hides_what_the_visitor_may_not_buy(client, test_catalogue)
     open_item = test_catalogue.items["K-1006"]
     restricted = test_catalogue.items["M-5001"]
     expired = test_catalogue.items["X-9001"]
-    assert client.get(f"/sv/sok/artikel/{open_item.pk}/").status_code == 200
+    assert client.get("/sv/sok/artikel/RA-KONTOR-1/5560160680/K-1006/").status_code == 200
+    assert client.get(f"/sv/sok/artikel/{open_item.pk}/").status_code == 301
+    assert client.get("/sv/sok/artikel/RA-MAT-1/5561234567/M-5001/").status_code == 404
     assert client.get(f"/sv/sok/artikel/{restricted.pk}/").status_code == 404
+    assert client.get("/en/search/item/RA-GAMMAL-1/5563456788/X-9001/").status_code == 404
     assert client.get(f"/en/search/item/{expired.pk}/").status_code == 404
 
 
@@ -249,10 +252,10 @@ def test_english_page_names_categories_in_english(client, test_catalogue):
 
 def test_product_page_shows_the_category_names_and_code(client, test_catalogue):
     item = test_catalogue.items["K-1006"]
-    html = client.get(f"/sv/sok/artikel/{item.pk}/").content.decode()
+    html = client.get(f"/sv/sok/artikel/{item.pk}/", follow=True).content.decode()
     assert "Kontorsutrustning, tillbehör och förbrukningsmaterial › Kontorsmaterial" in html
     assert '<span class="code">UNSPSC 44121701</span>' in html
-    html = client.get(f"/en/search/item/{item.pk}/").content.decode()
+    html = client.get(f"/en/search/item/{item.pk}/", follow=True).content.decode()
     assert "Office Equipment and Accessories and Supplies › Office supplies" in html
 
 
@@ -276,9 +279,8 @@ def test_compare_page_removes_an_item_and_keeps_the_rest(client, test_catalogue)
 def test_language_switch_keeps_the_search(client, test_catalogue):
     html = client.get("/sv/sok/", {"q": "penna", "sort": "price"}).content.decode()
     assert 'href="/en/search/?q=penna&amp;sort=price" lang="en"' in html
-    item = test_catalogue.items["K-1006"]
-    html = client.get(f"/en/search/item/{item.pk}/").content.decode()
-    assert f'href="/sv/sok/artikel/{item.pk}/" lang="sv"' in html
+    html = client.get("/en/search/item/RA-KONTOR-1/5560160680/K-1006/").content.decode()
+    assert 'href="/sv/sok/artikel/RA-KONTOR-1/5560160680/K-1006/" lang="sv"' in html
 
 
 def test_paging_links_keep_query_and_filters(client, test_catalogue):
@@ -337,7 +339,7 @@ def test_large_ids_and_page_numbers_are_not_localised(client, test_catalogue):
     CatalogueItem.objects.filter(pk=item.pk).update(id=1234567)
     html = client.get("/sv/sok/", {"sort": "price", "page_size": 100}).content.decode()
     assert 'value="1234567"' in html and 'id="cmp-1234567"' in html
-    html = client.get("/sv/sok/artikel/1234567/").content.decode()
+    html = client.get("/sv/sok/artikel/1234567/", follow=True).content.decode()
     assert 'name="id" value="1234567"' in html
     total = client.get("/api/v1/search", {"page_size": 1}).json()["total"]
     assert total > 100

@@ -84,3 +84,14 @@ def _empty_caches():
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the hub's default language: a request to /en/ leaves English active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -118,7 +118,8 @@ def test_portal_upload_without_files_is_a_clear_400(client, supplier_user, revie
     url = reverse("catalogue:catalogue-images", args=[review_live_version.catalogue.pk])
     response = client.post(url, {})
     assert response.status_code == 400
-    assert "Choose at least one picture" in response.content.decode()
+    body = response.content.decode()
+    assert "Välj minst en bildfil eller ZIP-fil" in body and "Choose at least one picture" not in body
 
 
 def test_another_supplier_cannot_see_or_upload(client, other_supplier_user, review_live_version):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from catalogue import lifecycle
+from catalogue.error_codes import issue_texts
 from catalogue.importing import import_file
 from catalogue.models import CatalogueItem, CatalogueVersion, IllegalTransition
 from catalogue.review import ReviewError, approve, submit_for_review
@@ -519,7 +520,7 @@ def test_a_damaged_xlsx_is_invalid_with_a_clear_row_free_error(intake_catalogue,
     assert version.status == Status.INVALID
     [issue] = issues(version, "SHEET-DAMAGED")
     assert issue["line"] is None and issue["column"] is None
-    assert "skadad" in issue["message_sv"] and "damaged" in issue["message_en"]
+    assert "skadad" in issue_texts(issue)["sv"] and "damaged" in issue_texts(issue)["en"]
     assert version.items.count() == 0
 
 

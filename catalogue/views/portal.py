@@ -49,7 +49,7 @@ def supplier_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         supplier = supplier_for(request.user)
         if supplier is None:
-            raise PermissionDenied(_("Sidan är för leverantörer / This page is for suppliers"))
+            raise PermissionDenied(_("Sidan är för leverantörer"))
         request.supplier = supplier
         return view(request, *args, **kwargs)
 
@@ -88,7 +88,7 @@ def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
     form = UploadForm()
     if request.method == "POST":
         if not can_upload:
-            raise PermissionDenied(_("Du får inte ladda upp kataloger / You may not upload catalogues"))
+            raise PermissionDenied(_("Du får inte ladda upp kataloger"))
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             version = _import(request, catalogue, form.cleaned_data["file"])
@@ -116,7 +116,7 @@ def _import(request: HttpRequest, catalogue: Catalogue, upload) -> CatalogueVers
     try:
         from catalogue.importing import import_file
     except ImportError:
-        messages.error(request, _("Uppladdning är inte tillgänglig just nu / Upload is not available right now"))
+        messages.error(request, _("Uppladdning är inte tillgänglig just nu"))
         return None
     try:
         version = import_file(upload, catalogue=catalogue, user=request.user, filename=upload.name)
@@ -125,7 +125,7 @@ def _import(request: HttpRequest, catalogue: Catalogue, upload) -> CatalogueVers
         logger.exception("Catalogue upload failed for catalogue %s", catalogue.pk)
         messages.error(
             request,
-            _("Filen kunde inte tas emot, försök igen senare / The file could not be received, please try again later"),
+            _("Filen kunde inte tas emot, försök igen senare"),
         )
         return None
     level, text = outcome_message(version)
@@ -233,7 +233,7 @@ def xlsx_template(request: HttpRequest) -> HttpResponse:
         from catalogue.formats.spreadsheet import template_xlsx
     except ImportError:
         return HttpResponse(
-            _("Mallen finns inte än / The template is not available yet"),
+            _("Mallen finns inte än"),
             status=404,
             content_type="text/plain; charset=utf-8",
         )

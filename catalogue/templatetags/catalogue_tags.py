@@ -1,0 +1,31 @@
+"""Stored reports, review reasons and comments worded in the page's language (catalogue.error_codes, review)."""
+
+from django import template
+
+from catalogue.error_codes import issue_detail as _issue_detail
+from catalogue.error_codes import issue_text
+from catalogue.review import review_comment_text, review_reason_text
+
+register = template.Library()
+
+
+@register.filter
+def issue_message(issue) -> str:
+    """{{ issue|issue_message }}: a report issue (code + parameters) in the active language."""
+    return issue_text(issue)
+
+
+@register.filter
+def issue_detail(issue) -> str:
+    """The raw technical text of an issue (parser, rule engine), shown apart as "Teknisk detalj"."""
+    return _issue_detail(issue)
+
+
+@register.filter
+def review_reason(reason) -> str:
+    return review_reason_text(reason)
+
+
+@register.filter
+def review_comment(version) -> str:
+    return review_comment_text(version)

@@ -249,8 +249,10 @@ def issue_text(issue: Any) -> str:
     code = _field(issue, "code")
     params = _field(issue, "params")
     if code in CODES:
+        # The official rule id is stored with the location; its wording may name it ({rule}).
+        rule = {"rule": _field(issue, "rule")} if _field(issue, "rule") else {}
         try:
-            return describe_params(code, params or {})
+            return describe_params(code, {**rule, **(params or {})})
         except (KeyError, IndexError, ValueError):
             pass  # an old report without the parameters this wording needs
     english = (translation.get_language() or "sv").startswith("en")

@@ -29,3 +29,17 @@ def review_reason(reason) -> str:
 @register.filter
 def review_comment(version) -> str:
     return review_comment_text(version)
+
+
+@register.filter
+def item_field_labels(names) -> str:
+    """Changed item fields by their names in the page's language ("pris, enhet"), not the code's ("price, unit")."""
+    from catalogue.models import CatalogueItem
+
+    labels = []
+    for name in names or []:
+        try:
+            labels.append(str(CatalogueItem._meta.get_field(name).verbose_name))
+        except Exception:  # noqa: BLE001 - a field no longer on the model is still named
+            labels.append(name)
+    return ", ".join(labels)

@@ -262,6 +262,14 @@ def issue_text(issue: Any) -> str:
     return stored_sv or stored_en or code or ""
 
 
+def in_page_language(text: str) -> str:
+    """A "svenska / English" text stored before wording moved to display time: the page language's half."""
+    swedish, separator, english = text.partition(" / ")
+    if separator and (translation.get_language() or "sv").startswith("en"):
+        return english
+    return swedish
+
+
 def issue_detail(issue: Any) -> str:
     """Raw technical text (parser, rule engine) kept apart from the message; empty when there is none."""
     params = _field(issue, "params") or {}

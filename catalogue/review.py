@@ -14,12 +14,13 @@ import datetime
 import logging
 from decimal import Decimal
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from catalogue.diff import CatalogueDiff, diff_versions
+from catalogue.error_codes import in_page_language
 from catalogue.lifecycle import supersede_waiting
 from catalogue.models import CatalogueVersion, IllegalTransition
 from catalogue.publish import publish_version
@@ -76,14 +77,6 @@ def review_reasons(version: CatalogueVersion, diff: CatalogueDiff) -> list[dict]
     return reasons
 
 
-def _in_page_language(legacy: str) -> str:
-    # "svenska / English" texts stored before reasons were codes: show the page language's half.
-    swedish, separator, english = legacy.partition(" / ")
-    if separator and (translation.get_language() or "sv").startswith("en"):
-        return english
-    return swedish
-
-
 def review_reason_text(reason) -> str:
     """A stored review reason in the active language (a code with parameters, or an old stored text)."""
     if isinstance(reason, dict):
@@ -94,7 +87,7 @@ def review_reason_text(reason) -> str:
             except (KeyError, TypeError, ValueError):
                 pass
         return str(reason.get("code") or "")
-    return _in_page_language(str(reason))
+    return in_page_language(str(reason))  # stored before reasons were codes
 
 
 def review_comment_text(version: CatalogueVersion) -> str:

@@ -43,3 +43,11 @@ def item_field_labels(names) -> str:
         except Exception:  # noqa: BLE001 - a field no longer on the model is still named
             labels.append(name)
     return ", ".join(labels)
+
+
+@register.filter
+def image_problem(problem) -> str:
+    """A stored image problem (code + parameters) in the active language."""
+    from catalogue.images import image_problem_text
+
+    return image_problem_text(problem)

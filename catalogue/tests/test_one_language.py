@@ -122,6 +122,9 @@ def _pages(client, language, supplier_user, reviewer_user, reported_version, pen
         portal_urls = {
             "portal report": reverse("catalogue:version", args=[reported_version.pk]),
             "portal pending": reverse("catalogue:version", args=[pending.pk]),
+            "portal home": reverse("catalogue:portal"),
+            "portal catalogue": reverse("catalogue:catalogue", args=[pending.catalogue_id]),
+            "portal images": reverse("catalogue:catalogue-images", args=[pending.catalogue_id]),
         }
         review_urls = {
             "review detail": reverse("catalogue:review-detail", args=[pending.pk]),
@@ -129,6 +132,9 @@ def _pages(client, language, supplier_user, reviewer_user, reported_version, pen
         }
     search_url = "/sv/sok/" if language == "sv" else "/en/search/"
     pages = {}
+    sign_in = client.get("/sv/logga-in/" if language == "sv" else "/en/sign-in/")
+    assert sign_in.status_code == 200
+    pages["sign in"] = sign_in.content.decode()
     client.force_login(supplier_user)
     for name, url in portal_urls.items():
         response = client.get(url)

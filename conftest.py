@@ -84,3 +84,19 @@ def _empty_caches():
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Swedish).
+
+    A request under /en/ leaves English active in the thread after the test client returns, so without
+    this a later test's reverse() and lazy texts would be English: pages are one language now, so that
+    would change what a test sees.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

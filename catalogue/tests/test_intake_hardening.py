@@ -10,8 +10,10 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from catalogue.error_codes import issue_detail, issue_texts
+from catalogue.images import image_problem_text
 from catalogue.importing import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.tests.fixtures import issues, live_snapshot
@@ -195,8 +197,9 @@ def test_an_uploaded_pixel_bomb_is_called_too_large_not_a_non_image(review_live_
 
     result = attach_uploaded_images(review_live_version.catalogue, [("KP-100.png", pixel_bomb())])
     assert result["attached"] == []
-    assert "för stor" in result["problems"][0]["message"]
-    assert "ingen bild" not in result["problems"][0]["message"]
+    assert result["problems"][0]["code"] == "TOO-MANY-PIXELS"
+    with translation.override("sv"):
+        assert "för stor" in image_problem_text(result["problems"][0])
 
 
 def test_a_png_pixel_bomb_really_is_one():

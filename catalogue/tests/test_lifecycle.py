@@ -160,7 +160,8 @@ INVALID_CSV = "Artikelnummer;Benämning;Enhet;Pris;Valuta\nA;B;EA;;SEK\n"
 def _portal_upload(client, catalogue, content: str, name: str = "katalog.csv"):
     url = reverse("catalogue:catalogue", args=[catalogue.pk])
     response = client.post(url, {"file": SimpleUploadedFile(name, content.encode("utf-8"), "text/csv")})
-    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    with translation.override("sv"):  # the page's language: a lazy message is worded when it is shown
+        texts = [str(m) for m in get_messages(response.wsgi_request)]
     return response, texts
 
 

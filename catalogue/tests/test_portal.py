@@ -110,7 +110,7 @@ def test_review_screen_marks_changes_with_text_not_colour_only(client, reviewer_
     down = rows["KP-300"]
     assert "Sänkning" in "".join(down.itertext()) and "-25,00 %" in "".join(down.itertext())
     assert "Oförändrat pris" in "".join(rows["KP-200"].itertext())
-    assert "name" in "".join(rows["KP-200"].itertext())
+    assert "benämning" in "".join(rows["KP-200"].itertext())  # the changed field by its Swedish name
     # Added and removed rows carry a sign and their own heading.
     assert any("KP-500" in "".join(r.itertext()) for r in tree.iterfind(".//tr[@class='diff-added']"))
     assert any("KP-400" in "".join(r.itertext()) for r in tree.iterfind(".//tr[@class='diff-removed']"))

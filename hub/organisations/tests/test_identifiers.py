@@ -56,7 +56,7 @@ def test_create_organisation_command_registers_and_updates(capsys):
 
 @pytest.mark.django_db
 def test_create_organisation_command_rejects_bad_orgnr():
-    with pytest.raises(CommandError, match="giltigt svenskt organisationsnummer"):
+    with translation.override("sv"), pytest.raises(CommandError, match="giltigt svenskt organisationsnummer"):
         call_command("create_organisation", "212000-0143", "--name", "Fel")
     assert not BuyerOrganisation.objects.exists()
 

@@ -87,11 +87,16 @@ def _empty_caches():
 
 
 @pytest.fixture(autouse=True)
-def default_language():
-    """Each test starts in the hub's default language: a request to /en/ leaves English active in the thread."""
+def _default_language():
+    """Each test starts in the default language (Swedish).
+
+    A request under /en/ leaves English active in the thread after the test client returns, so without
+    this a later test's reverse() and lazy texts would be English: pages are one language now, so that
+    would change what a test sees.
+    """
     from django.conf import settings
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
     yield
-    translation.deactivate()
+    translation.activate(settings.LANGUAGE_CODE)

@@ -40,8 +40,10 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.lifecycle import outcome_message
 from catalogue.models import Agreement, Catalogue, CatalogueVersion, SupplierApiToken
+from catalogue.review import review_comment_text, review_reason_text
 from catalogue.views.common import t58_download
 from hub.organisations.models import Supplier
 
@@ -138,7 +140,8 @@ def version_json(request: HttpRequest, version: CatalogueVersion) -> dict:
         "agreement": reference,
         "version": version.number,
         "status": version.status,
-        "status_display": version.get_status_display(),
+        "status_display": _in_both(version.get_status_display)["sv"],
+        "status_display_en": _in_both(version.get_status_display)["en"],
         "progress_percent": version.progress_percent,
         "lines": version.line_count,
         "errors": version.error_count,
@@ -146,13 +149,14 @@ def version_json(request: HttpRequest, version: CatalogueVersion) -> dict:
         "uploaded_at": version.uploaded_at.isoformat(),
         "published_at": version.published_at.isoformat() if version.published_at else None,
         "publish_on": version.publish_on.isoformat() if version.publish_on else None,
-        "review_comment": version.review_comment,
-        "diff": version.diff_summary,
+        "review_comment": _in_both(lambda: review_comment_text(version))["sv"],
+        "review_comment_en": _in_both(lambda: review_comment_text(version))["en"],
+        "diff": _diff_json(version.diff_summary),
         "changes": {key: (version.diff_summary or {}).get(key, 0) for key in ("added", "changed", "removed")},
         "upload_mode": version.upload_mode,
         "confirmation_required": version.status == Status.AWAITING_CONFIRM,
         "images": version.image_report,
-        "report": version.report,
+        "report": report_json(version.report),
         "message": _outcome(version),
         "links": {
             "self": request.build_absolute_uri(reverse("catalogue-api:version", kwargs=args)),
@@ -160,6 +164,44 @@ def version_json(request: HttpRequest, version: CatalogueVersion) -> dict:
             "confirm": request.build_absolute_uri(reverse("catalogue-api:confirm", kwargs=args)),
         },
     }
+
+
+def _in_both(word) -> dict[str, str]:
+    """An API has no page language: a worded text in Swedish and in English."""
+    texts = {}
+    for language in ("sv", "en"):
+        with translation.override(language):
+            texts[language] = str(word())
+    return texts
+
+
+def report_json(report: dict | None) -> dict:
+    """The stored report with each issue's message_sv / message_en worded now (and its technical detail).
+
+    Integrators read the same two fields as before codes and parameters were stored; the wording is the
+    current one, for old reports too where their code allows it (catalogue.error_codes.issue_text).
+    """
+    report = dict(report or {})
+    issues = []
+    for issue in report.get("issues", []):
+        if isinstance(issue, dict):
+            texts = issue_texts(issue)
+            issue = {**issue, "message_sv": texts["sv"], "message_en": texts["en"]}
+            if issue_detail(issue):
+                issue["detail"] = issue_detail(issue)
+        issues.append(issue)
+    report["issues"] = issues
+    return report
+
+
+def _diff_json(summary: dict | None) -> dict:
+    """The diff summary; review reasons as Swedish texts (as before) plus review_reasons_en."""
+    summary = dict(summary or {})
+    if "review_reasons" in summary:
+        reasons = summary["review_reasons"]
+        summary["review_reasons"] = [_in_both(lambda r=r: review_reason_text(r))["sv"] for r in reasons]
+        summary["review_reasons_en"] = [_in_both(lambda r=r: review_reason_text(r))["en"] for r in reasons]
+    return summary
 
 
 def _outcome(version: CatalogueVersion) -> dict:

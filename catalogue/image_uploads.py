@@ -40,8 +40,7 @@ BATCH = 500
 
 
 def too_large_upload() -> ImageProblem:
-    limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
-    return ImageProblem(f"Filen är större än {limit} byte / The file is larger than {limit} bytes")
+    return ImageProblem("FILE-TOO-BIG", limit=settings.CATALOGUE_MAX_UPLOAD_BYTES)
 
 
 def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings) -> Iterator[tuple[str, object]]:
@@ -56,7 +55,7 @@ def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings)
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
-            yield name, ImageProblem("ZIP-filen går inte att läsa / The ZIP file cannot be read")
+            yield name, ImageProblem("ZIP-UNREADABLE")
             continue
         with archive:
             entries = [
@@ -69,10 +68,7 @@ def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings)
             if len(entries) > MAX_ZIP_ENTRIES:
                 yield (
                     name,
-                    ImageProblem(
-                        f"ZIP-filen har fler än {MAX_ZIP_ENTRIES} filer / "
-                        f"The ZIP file has more than {MAX_ZIP_ENTRIES} files"
-                    ),
+                    ImageProblem("ZIP-TOO-MANY-FILES", limit=MAX_ZIP_ENTRIES),
                 )
                 continue
             total = 0
@@ -83,7 +79,7 @@ def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings)
                         # Read one byte past the limit: the sizes in the ZIP's directory may lie.
                         content = handle.read(config.max_bytes + 1)
                 except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
-                    yield entry_name, ImageProblem("Filen i ZIP-filen är skadad / The file in the ZIP is damaged")
+                    yield entry_name, ImageProblem("ZIP-ENTRY-DAMAGED")
                     continue
                 if len(content) > config.max_bytes:
                     yield entry_name, _too_big(config.max_bytes)
@@ -92,10 +88,7 @@ def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings)
                 if total > settings.CATALOGUE_MAX_UPLOAD_BYTES:
                     yield (
                         name,
-                        ImageProblem(
-                            "ZIP-filen är för stor uppackad; dela upp den / "
-                            "The ZIP file is too large unpacked; split it"
-                        ),
+                        ImageProblem("ZIP-TOO-LARGE"),
                     )
                     break
                 yield entry_name, content
@@ -110,9 +103,7 @@ def _content_type(data: bytes) -> str:
     except Exception:
         content_type = ""
     if not content_type:
-        raise ImageProblem(
-            "Filen är ingen bild i JPEG, PNG, GIF eller WebP / The file is not a JPEG, PNG, GIF or WebP image"
-        )
+        raise ImageProblem("NOT-A-PICTURE-TYPE")
     return content_type
 
 
@@ -156,18 +147,14 @@ def attach_uploaded_images(
                 raise content
             seller_item_id = _match(file_name, keys)
             if seller_item_id is None:
-                raise ImageProblem(
-                    "Filnamnet är inget artikelnummer eller GTIN i katalogen; döp filen till t.ex. "
-                    "ARTIKELNUMMER.jpg / The file name is no item ID or GTIN in the catalogue; name the file "
-                    "e.g. ITEMID.jpg"
-                )
+                raise ImageProblem("NAME-NOT-AN-ITEM")
             content_type = _content_type(content)
             _verify(content, content_type, config)
             image = store_image(content, content_type, seller_item_id)
         except ImageProblem as problem:
             problem_count += 1
             if len(problems) < MAX_REPORTED:
-                problems.append({"file": file_name, "seller_item_id": seller_item_id or "", "message": str(problem)})
+                problems.append({"file": file_name, "seller_item_id": seller_item_id or "", **problem.to_dict()})
             continue
         UploadedImage.objects.update_or_create(
             catalogue=catalogue,

@@ -40,12 +40,14 @@ from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 from PIL import Image as PILImage
 from PIL import ImageOps
 from urllib3.exceptions import LocationParseError
 from urllib3.util import Url, parse_url
 
+from catalogue.error_codes import in_page_language
 from catalogue.models import CatalogueItem, CatalogueVersion
 
 logger = logging.getLogger(__name__)
@@ -58,13 +60,56 @@ MAX_REPORTED = 500
 COLLECTION_NAME = "Katalogbilder"
 
 
+# Why an image could not be used, by code; stored as {"code", "params"} in the image reports and worded
+# when shown (image_problem_text), in the page's language. All are safe to show the supplier.
+IMAGE_PROBLEMS = {
+    "NOT-FETCHED": gettext_lazy("Bilden kunde inte hämtas"),
+    "TOO-BIG": gettext_lazy("Bilden är större än %(limit)s byte"),
+    "TOO-MANY-PIXELS": gettext_lazy("Bilden är för stor (för många pixlar)"),
+    "NOT-AN-IMAGE": gettext_lazy("Filen är ingen giltig bild"),
+    "TYPE-MISMATCH": gettext_lazy("Bilden är %(found)s men servern säger %(declared)s"),
+    "NOT-STORED": gettext_lazy("Bilden kunde inte sparas"),
+    "FILE-TOO-BIG": gettext_lazy("Filen är större än %(limit)s byte"),
+    "ZIP-UNREADABLE": gettext_lazy("ZIP-filen går inte att läsa"),
+    "ZIP-TOO-MANY-FILES": gettext_lazy("ZIP-filen har fler än %(limit)s filer"),
+    "ZIP-ENTRY-DAMAGED": gettext_lazy("Filen i ZIP-filen är skadad"),
+    "ZIP-TOO-LARGE": gettext_lazy("ZIP-filen är för stor uppackad; dela upp den"),
+    "NAME-NOT-AN-ITEM": gettext_lazy(
+        "Filnamnet är inget artikelnummer eller GTIN i katalogen; döp filen till t.ex. ARTIKELNUMMER.jpg"
+    ),
+    "NOT-A-PICTURE-TYPE": gettext_lazy("Filen är ingen bild i JPEG, PNG, GIF eller WebP"),
+}
+
+
+def image_problem_text(problem: dict) -> str:
+    """A stored image problem in the active language; reports stored before codes keep their "sv / en" text."""
+    wording = IMAGE_PROBLEMS.get(problem.get("code"))
+    if wording is not None:
+        try:
+            return str(wording) % (problem.get("params") or {})
+        except (KeyError, TypeError, ValueError):
+            pass
+    return in_page_language(str(problem.get("message") or problem.get("code") or ""))
+
+
 class ImageProblem(Exception):
-    """One image could not be used; the message is Swedish / English and safe to show the supplier."""
+    """One image could not be used: a code and its parameters, worded in the active language by str()."""
+
+    def __init__(self, code: str, **params) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = {key: value if isinstance(value, (int, str)) else str(value) for key, value in params.items()}
+
+    def __str__(self) -> str:
+        return image_problem_text(self.to_dict())
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "params": self.params}
 
 
 # Whatever went wrong on the way (a refused address, no answer, a status code, a content type), the supplier
 # reads only this: the fetch must not tell anyone what answers on the hub's side of the network.
-NOT_FETCHED = "Bilden kunde inte hämtas / The image could not be fetched"
+NOT_FETCHED = "NOT-FETCHED"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _ALLOWED_URL = re.compile(r"[!-~]+")  # printable ASCII, no spaces or control characters
 _USERINFO = re.compile(r"//[^/?#]*@")
@@ -273,11 +318,11 @@ def fetch_image_bytes(url: str, config: FetchSettings) -> tuple[bytes, str]:
 
 
 def _too_big(limit: int) -> ImageProblem:
-    return ImageProblem(f"Bilden är större än {limit} byte / The image is larger than {limit} bytes")
+    return ImageProblem("TOO-BIG", limit=limit)
 
 
 def too_many_pixels() -> ImageProblem:
-    return ImageProblem("Bilden är för stor (för många pixlar) / The image is too large (too many pixels)")
+    return ImageProblem("TOO-MANY-PIXELS")
 
 
 def _verify(data: bytes, content_type: str, config: FetchSettings) -> None:
@@ -290,14 +335,11 @@ def _verify(data: bytes, content_type: str, config: FetchSettings) -> None:
         raise too_many_pixels() from None
     except Exception:
         # Pillow raises many types for broken files; all mean the same to the supplier.
-        raise ImageProblem("Filen är ingen giltig bild / The file is not a valid image") from None
+        raise ImageProblem("NOT-AN-IMAGE") from None
     if width * height > config.max_pixels:
         raise too_many_pixels()
     if PILLOW_FORMATS.get(probe_format) != content_type:
-        raise ImageProblem(
-            f"Bilden är {probe_format} men servern säger {content_type} / "
-            f"The image is {probe_format} but the server says {content_type}"
-        )
+        raise ImageProblem("TYPE-MISMATCH", found=probe_format, declared=content_type)
 
 
 def _collection():
@@ -378,12 +420,12 @@ def fetch_images(version: CatalogueVersion, config: FetchSettings | None = None)
                     by_url[url] = problem
                 except Exception:  # storage or rendition failure: report it, never fail the import
                     logger.exception("Storing image %s for version %s failed", url, version.pk)
-                    by_url[url] = ImageProblem("Bilden kunde inte sparas / The image could not be stored")
+                    by_url[url] = ImageProblem("NOT-STORED")
             result = by_url[url]
             if isinstance(result, ImageProblem):
                 problem_count += 1
                 if len(problems) < MAX_REPORTED:
-                    problems.append({"seller_item_id": item.seller_item_id, "url": url, "message": str(result)})
+                    problems.append({"seller_item_id": item.seller_item_id, "url": url, **result.to_dict()})
                 continue
             if item.image_id != result.pk:
                 item.image = result

@@ -601,11 +601,10 @@ def _official_rules(version, report: Report, chunks, progress, processes, pool=N
 
 
 def peppol_issue(fa: official.FailedAssert) -> Issue:
-    from catalogue.error_codes import describe
-
-    sv, en = describe("PEPPOL-RULE", rule=fa.rule, text=fa.text)
+    # The rule engine's own (English) text is a technical detail, never part of the worded message.
     severity = WARNING if fa.flag == "warning" else ERROR
-    return Issue(severity, "PEPPOL-RULE", sv, en, SOURCE_PEPPOL, fa.line, None, fa.location, fa.rule)
+    params = {"rule": fa.rule, "detail": fa.text}
+    return Issue(severity, "PEPPOL-RULE", params, SOURCE_PEPPOL, fa.line, None, fa.location, fa.rule)
 
 
 def _discard_items(version: CatalogueVersion) -> None:

@@ -45,7 +45,7 @@ class Agreement(models.Model):
     open_to_all = models.BooleanField(
         _("öppet för alla organisationer"),
         default=True,
-        help_text=_("Annars bara de avropsberättigade / Otherwise only the entitled buyers"),
+        help_text=_("Annars bara de avropsberättigade"),
     )
     buyers = models.ManyToManyField(
         BuyerOrganisation, blank=True, related_name="agreements", verbose_name=_("avropsberättigade")
@@ -53,9 +53,7 @@ class Agreement(models.Model):
     categories = models.CharField(
         _("kategorier"), max_length=255, blank=True, help_text=_("UNSPSC- eller CPV-koder, kommaseparerade")
     )
-    preferred_rank = models.PositiveSmallIntegerField(
-        _("rangordning"), default=1, help_text=_("1 = förstahandsval / first choice")
-    )
+    preferred_rank = models.PositiveSmallIntegerField(_("rangordning"), default=1, help_text=_("1 = förstahandsval"))
     documents_url = models.URLField(_("avtalsdokument"), blank=True)
     # Auto-approval thresholds for new catalogue versions.
     auto_approve_max_price_increase_percent = models.DecimalField(
@@ -110,18 +108,18 @@ class IllegalTransition(ValueError):
 
 class CatalogueVersion(models.Model):
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Mottagen / Received")
+        RECEIVED = "received", _("Mottagen")
         # The file's own checks passed; the official Peppol rules still run. Not decidable yet.
         CHECKING = "checking", _("Kontrolleras mot Peppol-reglerna")
-        INVALID = "invalid", _("Ogiltig / Invalid")
-        VALIDATED = "validated", _("Validerad / Validated")
+        INVALID = "invalid", _("Ogiltig")
+        VALIDATED = "validated", _("Validerad")
         # Valid, but it removes more items than CATALOGUE_CONFIRM_REMOVALS_OVER: the supplier confirms first.
         AWAITING_CONFIRM = "awaiting_confirm", _("Väntar på din bekräftelse")
-        PENDING_REVIEW = "pending_review", _("Väntar på granskning / Pending review")
-        PUBLISHED = "published", _("Publicerad / Published")
-        REJECTED = "rejected", _("Avvisad / Rejected")
-        SCHEDULED = "scheduled", _("Godkänd, väntar på startdatum / Approved, waiting for start date")
-        SUPERSEDED = "superseded", _("Ersatt / Superseded")
+        PENDING_REVIEW = "pending_review", _("Väntar på granskning")
+        PUBLISHED = "published", _("Publicerad")
+        REJECTED = "rejected", _("Avvisad")
+        SCHEDULED = "scheduled", _("Godkänd, väntar på startdatum")
+        SUPERSEDED = "superseded", _("Ersatt")
         WITHDRAWN = "withdrawn", _("Återkallad av leverantören")
         FAILED = "failed", _("Behandlingen misslyckades")
 
@@ -164,6 +162,8 @@ class CatalogueVersion(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+    # A comment nobody wrote (auto-approval): a code worded when shown (catalogue.review.review_comment_text).
+    review_comment_code = models.CharField(max_length=40, blank=True, default="")
     published_at = models.DateTimeField(null=True, blank=True)
     # Approved versions whose validity starts later wait (status SCHEDULED) until this day.
     publish_on = models.DateField(_("publiceras"), null=True, blank=True)

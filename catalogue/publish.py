@@ -32,7 +32,7 @@ class PublicationError(ValueError):
 def _check_publishable(version: CatalogueVersion) -> None:
     if version.status not in PUBLISHABLE:
         raise PublicationError(
-            _("Version %(number)s kan inte publiceras i status %(status)s / Version %(number)s cannot be published")
+            _("Version %(number)s kan inte publiceras i status %(status)s")
             % {"number": version.number, "status": version.get_status_display()}
         )
 

@@ -19,12 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import etree
 from lxml.builder import ElementMaker
 
 from catalogue import safe_xml
+from catalogue.error_codes import issue_detail, issue_text
 from catalogue.models import CatalogueVersion
+from catalogue.review import review_comment_text
 from catalogue.validation.standards import rule_path, xsd_path
 
 CUSTOMIZATION_ID = "urn:fdc:peppol.eu:poacc:trns:catalogue_response:3"
@@ -132,8 +134,8 @@ def response_code(version: CatalogueVersion) -> str:
 def reasons(version: CatalogueVersion) -> list[str]:
     """Notes for the response: the reviewer's comment, then the report's errors (bounded)."""
     notes: list[str] = []
-    if version.review_comment.strip():
-        notes.append(version.review_comment.strip())
+    if version.review_comment.strip() or version.review_comment_code:
+        notes.append(_both_languages(lambda: review_comment_text(version).strip()))
     if version.status == Status.INVALID:
         report = version.report or {}
         errors = [issue for issue in report.get("issues", []) if issue.get("severity") == "error"]
@@ -146,7 +148,9 @@ def reasons(version: CatalogueVersion) -> list[str]:
             tag = issue.get("rule") or issue.get("code") or ""
             prefix = f"[{tag}] " if tag else ""
             location = f"{', '.join(where)}: " if where else ""
-            message = " / ".join(part for part in (issue.get("message_sv"), issue.get("message_en")) if part)
+            message = _both_languages(lambda issue=issue: issue_text(issue))
+            if issue_detail(issue):
+                message = f"{message} ({issue_detail(issue)})"
             notes.append(f"{prefix}{location}{message}".strip())
         total = report.get("errors", len(errors)) or version.error_count
         if total > len(errors[:MAX_REASON_NOTES]):
@@ -157,6 +161,15 @@ def reasons(version: CatalogueVersion) -> list[str]:
         if not notes:
             notes.append("Filen kunde inte valideras / The file could not be validated")
     return [note for note in notes if note]
+
+
+def _both_languages(word) -> str:
+    """A T58 has no page language: a worded text in Swedish and English ("sv / en"), once if they agree."""
+    texts = []
+    for language in ("sv", "en"):
+        with translation.override(language):
+            texts.append(word())
+    return " / ".join(dict.fromkeys(text for text in texts if text))
 
 
 def _decision_time(version: CatalogueVersion):

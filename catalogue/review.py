@@ -17,9 +17,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from catalogue.diff import CatalogueDiff, diff_versions
+from catalogue.error_codes import in_page_language
 from catalogue.lifecycle import supersede_waiting
 from catalogue.models import CatalogueVersion, IllegalTransition
 from catalogue.publish import publish_version
@@ -33,45 +35,70 @@ class ReviewError(ValueError):
     """A review action that the version's state does not allow."""
 
 
-def review_reasons(version: CatalogueVersion, diff: CatalogueDiff) -> list[str]:
-    """Why the version needs a person's decision; empty when it is within the agreement's limits."""
+# Why a version needs a person's decision: stored as {"code": ..., "params": {...}} in the version's
+# diff_summary["review_reasons"] and worded when shown (review_reason_text), in the page's language.
+REVIEW_REASONS = {
+    "FIRST-VERSION": gettext_lazy("Katalogens första version fastställer avtalspriserna"),
+    "REMOVALS": gettext_lazy("%(count)s artiklar tas bort (gräns %(limit)s)"),
+    "PRICE-FROM-ZERO": gettext_lazy("%(count)s artiklar får pris från 0 kr eller ny valuta"),
+    "PRICE-INCREASE": gettext_lazy("Prishöjning upp till %(percent)s %% (gräns %(limit)s %%)"),
+    "ABOVE-AGREEMENT": gettext_lazy("Upp till %(percent)s %% över avtalspriset (gräns %(limit)s %%)"),
+    "AUTO-PUBLISH-FAILED": gettext_lazy("Automatisk publicering misslyckades; en granskare beslutar"),
+}
+# A decision's comment when nobody wrote one: stored as review_comment_code, worded when shown.
+REVIEW_COMMENTS = {
+    "AUTO-APPROVED": gettext_lazy("Godkänd automatiskt inom avtalets gränser"),
+}
+AUTO_APPROVED = "AUTO-APPROVED"
+# The comment auto-approval stored before it was a code (both languages in one text).
+LEGACY_AUTO_APPROVED_COMMENT = (
+    "Godkänd automatiskt inom avtalets gränser / Approved automatically within the agreement's thresholds"
+)
+
+
+def _reason(code: str, **params) -> dict:
+    return {"code": code, "params": {key: str(value) for key, value in params.items()}}
+
+
+def review_reasons(version: CatalogueVersion, diff: CatalogueDiff) -> list[dict]:
+    """Why the version needs a person's decision (codes and parameters); empty when within the limits."""
     agreement = version.catalogue.agreement
     limit = agreement.auto_approve_max_price_increase_percent or Decimal("0")
-    reasons: list[str] = []
+    reasons: list[dict] = []
     if diff.base_version_id is None:
-        reasons.append(
-            _("Katalogens första version fastställer avtalspriserna / The first version sets the agreement prices")
-        )
+        reasons.append(_reason("FIRST-VERSION"))
     if diff.removed > agreement.auto_approve_max_removals:
-        reasons.append(
-            _("%(count)s artiklar tas bort (gräns %(limit)s) / %(count)s items removed (limit %(limit)s)")
-            % {"count": diff.removed, "limit": agreement.auto_approve_max_removals}
-        )
+        reasons.append(_reason("REMOVALS", count=diff.removed, limit=agreement.auto_approve_max_removals))
     if diff.unbounded_increases:
-        reasons.append(
-            _(
-                "%(count)s artiklar får pris från 0 kr eller ny valuta / "
-                "%(count)s items get a price from zero or a new currency"
-            )
-            % {"count": diff.unbounded_increases}
-        )
+        reasons.append(_reason("PRICE-FROM-ZERO", count=diff.unbounded_increases))
     if diff.max_increase_percent is not None and diff.max_increase_percent > limit:
-        reasons.append(
-            _(
-                "Prishöjning upp till %(percent)s %% (gräns %(limit)s %%) / "
-                "Price increase up to %(percent)s %% (limit %(limit)s %%)"
-            )
-            % {"percent": diff.max_increase_percent, "limit": limit}
-        )
+        reasons.append(_reason("PRICE-INCREASE", percent=diff.max_increase_percent, limit=limit))
     if diff.max_increase_vs_agreement_percent is not None and diff.max_increase_vs_agreement_percent > limit:
-        reasons.append(
-            _(
-                "Upp till %(percent)s %% över avtalspriset (gräns %(limit)s %%) / "
-                "Up to %(percent)s %% above the agreement price (limit %(limit)s %%)"
-            )
-            % {"percent": diff.max_increase_vs_agreement_percent, "limit": limit}
-        )
+        reasons.append(_reason("ABOVE-AGREEMENT", percent=diff.max_increase_vs_agreement_percent, limit=limit))
     return reasons
+
+
+def review_reason_text(reason) -> str:
+    """A stored review reason in the active language (a code with parameters, or an old stored text)."""
+    if isinstance(reason, dict):
+        wording = REVIEW_REASONS.get(reason.get("code"))
+        if wording is not None:
+            try:
+                return str(wording) % (reason.get("params") or {})
+            except (KeyError, TypeError, ValueError):
+                pass
+        return str(reason.get("code") or "")
+    return in_page_language(str(reason))  # stored before reasons were codes
+
+
+def review_comment_text(version: CatalogueVersion) -> str:
+    """The decision's comment in the active language: the reviewer's own words, or the worded code."""
+    code = getattr(version, "review_comment_code", "")
+    if code in REVIEW_COMMENTS:
+        return str(REVIEW_COMMENTS[code])
+    if version.review_comment.strip() == LEGACY_AUTO_APPROVED_COMMENT:
+        return str(REVIEW_COMMENTS[AUTO_APPROVED])
+    return version.review_comment
 
 
 def refresh_review_summary(version: CatalogueVersion) -> CatalogueVersion:
@@ -95,9 +122,7 @@ def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:
     """
     version.refresh_from_db()
     if version.status != Status.VALIDATED:
-        raise ReviewError(
-            _("Bara validerade versioner kan skickas till granskning / Only validated versions can be reviewed")
-        )
+        raise ReviewError(_("Bara validerade versioner kan skickas till granskning"))
     newer = supersede_waiting(version)
     if newer is not None:
         return version
@@ -108,13 +133,13 @@ def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:
     if version.diff_summary["review_reasons"]:
         return version.transition(Status.PENDING_REVIEW)
     try:
-        return approve(version, user=None, comment=_(AUTO_APPROVED))
+        return approve(version, user=None, comment_code=AUTO_APPROVED)
     except Exception:
         logger.exception("auto-approval of catalogue version %s failed; it goes to a reviewer", version.pk)
         version.refresh_from_db()
         if version.status != Status.VALIDATED:
             raise
-        reasons = [_("Automatisk publicering misslyckades; en granskare beslutar")]
+        reasons = [_reason("AUTO-PUBLISH-FAILED")]
         version.diff_summary = {**version.diff_summary, "review_reasons": reasons}
         return version.transition(Status.PENDING_REVIEW, diff_summary=version.diff_summary)
 
@@ -148,14 +173,12 @@ def confirm_removals(version: CatalogueVersion, user=None) -> CatalogueVersion:
     return version
 
 
-AUTO_APPROVED = "Godkänd automatiskt inom avtalets gränser / Approved automatically within the agreement's thresholds"
-
-
-def _decision(user, comment: str) -> dict:
+def _decision(user, comment: str, comment_code: str = "") -> dict:
     return {
         "reviewed_by": user if getattr(user, "is_authenticated", False) else None,
         "reviewed_at": timezone.now(),
         "review_comment": comment.strip(),
+        "review_comment_code": comment_code,
     }
 
 
@@ -163,13 +186,12 @@ def _check_decidable(version: CatalogueVersion, allowed: frozenset) -> Catalogue
     current = CatalogueVersion.objects.get(pk=version.pk)
     if current.status not in allowed:
         raise ReviewError(
-            _("Versionen kan inte beslutas i status: %(status)s / The version cannot be decided in this status")
-            % {"status": current.get_status_display()}
+            _("Versionen kan inte beslutas i status: %(status)s") % {"status": current.get_status_display()}
         )
     return current
 
 
-def approve(version: CatalogueVersion, user=None, comment: str = "") -> CatalogueVersion:
+def approve(version: CatalogueVersion, user=None, comment: str = "", comment_code: str = "") -> CatalogueVersion:
     """Approve: publish now, or schedule (status SCHEDULED) when the validity starts later.
 
     The decision (reviewer, time, comment) is written in the same transaction as the status it
@@ -180,7 +202,7 @@ def approve(version: CatalogueVersion, user=None, comment: str = "") -> Catalogu
     if current.diff_summary.get("base_version_id", live_id) != live_id:
         # Another version went live since the reasons were worked out: the record says what was decided on.
         refresh_review_summary(current)
-    decision = _decision(user, comment)
+    decision = _decision(user, comment, comment_code)
     try:
         if current.valid_from and current.valid_from > timezone.localdate():
             current.transition(Status.SCHEDULED, publish_on=current.valid_from, **decision)
@@ -196,7 +218,7 @@ def reject(version: CatalogueVersion, user, comment: str) -> CatalogueVersion:
     """Reject with a reason, which the supplier reads in the portal and in the T58 response."""
     comment = (comment or "").strip()
     if not comment:
-        raise ReviewError(_("Skriv varför versionen avvisas / Give a reason for the rejection"))
+        raise ReviewError(_("Skriv varför versionen avvisas"))
     current = _check_decidable(version, Status.DECIDABLE | {Status.SCHEDULED})
     try:
         current.transition(Status.REJECTED, publish_on=None, **_decision(user, comment))

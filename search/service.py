@@ -294,13 +294,11 @@ def _clean_ids(values: list[str], model, messages: list[str]) -> list[int]:
                 raise ValueError(v)
             ids.append(number)
         except (TypeError, ValueError):
-            messages.append(
-                _("Okänt filtervärde ignorerades: %(v)s / Unknown filter value ignored") % {"v": str(v)[:40]}
-            )
+            messages.append(_("Okänt filtervärde ignorerades: %(v)s") % {"v": str(v)[:40]})
     known = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
     for i in ids:
         if i not in known:
-            messages.append(_("Okänt filtervärde ignorerades: %(v)s / Unknown filter value ignored") % {"v": i})
+            messages.append(_("Okänt filtervärde ignorerades: %(v)s") % {"v": i})
     return [i for i in ids if i in known]
 
 
@@ -311,7 +309,7 @@ def _clean_categories(values: list[str], messages: list[str]) -> list[str]:
         if len(v) == 8 and v.isdigit():
             out.append(v)
         else:
-            messages.append(_("Okänd kategori ignorerades: %(v)s / Unknown category ignored") % {"v": v[:40]})
+            messages.append(_("Okänd kategori ignorerades: %(v)s") % {"v": v[:40]})
     return out
 
 
@@ -333,7 +331,7 @@ def _price_q(keys: list[str], messages: list[str]) -> Q | None:
     used = False
     for key in keys:
         if key not in ranges:
-            messages.append(_("Okänt prisintervall ignorerades: %(v)s / Unknown price range ignored") % {"v": key[:40]})
+            messages.append(_("Okänt prisintervall ignorerades: %(v)s") % {"v": key[:40]})
             continue
         lo, hi = ranges[key]
         q |= Q(price__gte=lo, price__lt=hi) if hi is not None else Q(price__gte=lo)
@@ -578,14 +576,11 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     query.eco_labels = [_clean_text(v, 60) for v in query.eco_labels]
     query.price_ranges = [_clean_text(v, 40) for v in query.price_ranges]
     if len(q) > text.MAX_QUERY_CHARS:
-        messages.append(
-            _("Sökfrågan kortades till %(n)s tecken / The query was shortened to %(n)s characters")
-            % {"n": text.MAX_QUERY_CHARS}
-        )
+        messages.append(_("Sökfrågan kortades till %(n)s tecken") % {"n": text.MAX_QUERY_CHARS})
         q = q[: text.MAX_QUERY_CHARS]
     sort = query.sort if query.sort in SORTS else "relevance"
     if query.sort and query.sort not in SORTS:
-        messages.append(_("Okänd sortering, sorterar på relevans / Unknown sort order, sorting by relevance"))
+        messages.append(_("Okänd sortering, sorterar på relevans"))
     page_size = max(1, min(int(query.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
     page = max(1, min(int(query.page or 1), MAX_PAGE))
 
@@ -622,7 +617,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     elif q:
         messages.append(
             _(
-                "Sökfrågan innehöll inga sökbara ord; visar alla artiklar / The query had no searchable words; showing all items"  # noqa: E501
+                "Sökfrågan innehöll inga sökbara ord; visar alla artiklar"  # noqa: E501
             )
         )
         base = visible
@@ -631,13 +626,13 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     if fallback:
         messages.append(
             _(
-                "Sökmotorn svarar inte; resultaten kommer från databasen / The search engine is not answering; results come from the database"  # noqa: E501
+                "Sökmotorn svarar inte; resultaten kommer från databasen"  # noqa: E501
             )
         )
     if relaxed:
         messages.append(
             _(
-                "Inga artiklar innehöll alla orden; visar artiklar med något av dem / No item had every word; showing items with any of them"  # noqa: E501
+                "Inga artiklar innehöll alla orden; visar artiklar med något av dem"  # noqa: E501
             )
         )
 
@@ -660,7 +655,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     if page > num_pages and total:
         messages.append(
             _(
-                "Sidan %(page)s finns inte, sista sidan är %(last)s / Page %(page)s is past the end, the last page is %(last)s"  # noqa: E501
+                "Sidan %(page)s finns inte, sista sidan är %(last)s"  # noqa: E501
             )
             % {"page": page, "last": num_pages}
         )

@@ -58,7 +58,7 @@ def query_from_request(request: HttpRequest) -> tuple[SearchQuery, list[str]]:
     page, bad_page = _int(get.get("page"), 1)
     page_size, bad_size = _int(get.get("page_size"), service.DEFAULT_PAGE_SIZE)
     if bad_page or bad_size:
-        notes.append(_("Ogiltigt sidnummer eller sidstorlek / Invalid page or page size"))
+        notes.append(_("Ogiltigt sidnummer eller sidstorlek"))
     query = SearchQuery(
         q=get.get("q", ""),
         sort=get.get("sort", "relevance") or "relevance",
@@ -142,7 +142,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     # The page shows its own, friendlier notice when the database answers for OpenSearch.
     fallback_message = _(
-        "Sökmotorn svarar inte; resultaten kommer från databasen / The search engine is not answering; results come from the database"  # noqa: E501
+        "Sökmotorn svarar inte; resultaten kommer från databasen"  # noqa: E501
     )
     messages = [m for m in result.messages if not (result.fallback and m == fallback_message)]
     facets = _with_selected_values(result.facets, query)
@@ -231,7 +231,7 @@ def _once_listed(request: HttpRequest):
 
 def _no_such_item() -> Http404:
     # Items the user may not buy are as good as absent: no hint that they exist.
-    return Http404(_("Artikeln finns inte / No such item"))
+    return Http404(_("Artikeln finns inte"))
 
 
 @require_GET
@@ -319,13 +319,13 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     for raw in request.GET.getlist("id")[:100]:
         value, bad = _int(raw, 0)
         if bad or value <= 0 or value > MAX_ROW_ID:
-            notes.append(_("Ogiltigt artikel-id ignorerades / Invalid item id ignored"))
+            notes.append(_("Ogiltigt artikel-id ignorerades"))
         elif value not in ids:
             ids.append(value)
     if len(ids) > MAX_COMPARE:
         notes.append(
             _(
-                "Högst %(n)s artiklar kan jämföras åt gången; de %(n)s första visas / At most %(n)s items can be compared at a time; the first %(n)s are shown"  # noqa: E501
+                "Högst %(n)s artiklar kan jämföras åt gången; de %(n)s första visas"  # noqa: E501
             )
             % {"n": MAX_COMPARE}
         )
@@ -338,7 +338,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         others = [other.pk for other in items if other.pk != item.pk]
         item.remove_url = _compare_url_for(others, back)
     if len(items) < len(ids):
-        notes.append(_("Någon artikel finns inte / Some item was not found"))
+        notes.append(_("Någon artikel finns inte"))
     return render(
         request,
         "search/compare.html",

@@ -1,4 +1,4 @@
-"""libxml2's syntax errors as plain Swedish and English: what is wrong, and where (line, column).
+"""libxml2's syntax errors as a plain reason (worded in the page's language) and where (line, column).
 
 The parser's own text ("xmlParseEntityRef: no name", "AttValue: \" or ' expected") means nothing to a
 supplier and is English inside a Swedish sentence, so it never reaches the report.
@@ -13,39 +13,27 @@ from lxml import etree
 from catalogue.validation.report import SOURCE_FILE, Report
 
 _T = etree.ErrorTypes
-_AMPERSAND = ("ett &-tecken som inte är skrivet &amp;", "an & that is not written &amp;")
-REASONS: dict[int, tuple[str, str]] = {
-    _T.ERR_TAG_NAME_MISMATCH: ("starttaggen och sluttaggen passar inte ihop", "a start tag and its end tag differ"),
-    _T.ERR_TAG_NOT_FINISHED: (
-        "ett element avslutas aldrig; filen kan vara avkortad",
-        "an element is never closed; the file may be cut short",
-    ),
-    _T.ERR_DOCUMENT_END: (
-        "det finns innehåll efter dokumentets slut",
-        "there is content after the end of the document",
-    ),
-    _T.ERR_DOCUMENT_EMPTY: ("filen innehåller inget XML", "the file contains no XML"),
-    _T.ERR_ATTRIBUTE_NOT_STARTED: ("ett attributvärde saknar citattecken", "an attribute value has no quotes"),
-    _T.ERR_ATTRIBUTE_WITHOUT_VALUE: ("ett attribut saknar värde", "an attribute has no value"),
-    _T.ERR_ATTRIBUTE_REDEFINED: ("samma attribut står två gånger", "the same attribute appears twice"),
-    _T.ERR_LT_IN_ATTRIBUTE: ("tecknet < står i ett attributvärde", "the character < is inside an attribute value"),
-    _T.ERR_GT_REQUIRED: ("en tagg avslutas inte med >", "a tag does not end with >"),
-    _T.ERR_LTSLASH_REQUIRED: ("en sluttagg saknas", "an end tag is missing"),
-    _T.ERR_NAME_REQUIRED: _AMPERSAND,
-    _T.ERR_ENTITYREF_SEMICOL_MISSING: _AMPERSAND,
-    _T.ERR_UNDECLARED_ENTITY: _AMPERSAND,
-    _T.ERR_INVALID_CHAR: ("ett tecken som inte är tillåtet i XML", "a character that is not allowed in XML"),
-    _T.ERR_INVALID_CHARREF: (
-        "en teckenreferens som inte är tillåten i XML",
-        "a character reference not allowed in XML",
-    ),
-    _T.ERR_RESERVED_XML_NAME: (
-        "XML-deklarationen <?xml ...?> får bara stå först i filen",
-        "the XML declaration <?xml ...?> may only come first in the file",
-    ),
-    _T.ERR_STRING_NOT_CLOSED: ("en text saknar avslutande citattecken", "a quoted text is not closed"),
+# libxml2 error type -> reason key, worded in the page's language by catalogue.error_codes.XML_REASONS.
+REASONS: dict[int, str] = {
+    _T.ERR_TAG_NAME_MISMATCH: "tag-mismatch",
+    _T.ERR_TAG_NOT_FINISHED: "tag-not-finished",
+    _T.ERR_DOCUMENT_END: "content-after-end",
+    _T.ERR_DOCUMENT_EMPTY: "no-xml",
+    _T.ERR_ATTRIBUTE_NOT_STARTED: "attribute-unquoted",
+    _T.ERR_ATTRIBUTE_WITHOUT_VALUE: "attribute-without-value",
+    _T.ERR_ATTRIBUTE_REDEFINED: "attribute-twice",
+    _T.ERR_LT_IN_ATTRIBUTE: "lt-in-attribute",
+    _T.ERR_GT_REQUIRED: "gt-missing",
+    _T.ERR_LTSLASH_REQUIRED: "end-tag-missing",
+    _T.ERR_NAME_REQUIRED: "bare-ampersand",
+    _T.ERR_ENTITYREF_SEMICOL_MISSING: "bare-ampersand",
+    _T.ERR_UNDECLARED_ENTITY: "bare-ampersand",
+    _T.ERR_INVALID_CHAR: "invalid-char",
+    _T.ERR_INVALID_CHARREF: "invalid-charref",
+    _T.ERR_RESERVED_XML_NAME: "xml-declaration-late",
+    _T.ERR_STRING_NOT_CLOSED: "string-not-closed",
 }
-GENERIC = ("filen är inte välformad XML", "the file is not well-formed XML")
+GENERIC = "not-well-formed"
 _BYTES = re.compile(r"Bytes: (0x[0-9A-Fa-f]{2})")
 
 
@@ -69,13 +57,12 @@ def report_encoding_error(report: Report, exc: etree.XMLSyntaxError) -> None:
 
 def report_syntax_error(report: Report, exc: etree.XMLSyntaxError) -> None:
     line, column = position(exc)
-    reason_sv, reason_en = REASONS.get(getattr(exc, "code", None), GENERIC)
+    reason = REASONS.get(getattr(exc, "code", None), GENERIC)
     report.error(
         "XML-MALFORMED",
         source=SOURCE_FILE,
         line=line,
         at_line=line or "?",
         at_column=column or "?",
-        reason_sv=reason_sv,
-        reason_en=reason_en,
+        reason=reason,
     )

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from catalogue.api import create_token, hash_token
+from catalogue.error_codes import issue_texts
 from catalogue.models import CatalogueVersion, SupplierApiToken
 from catalogue.responses import check_response
 from catalogue.review import approve
@@ -208,6 +209,6 @@ def test_invalid_upload_gets_a_t58_rejection_with_the_reasons(client, token, int
     assert response.status_code == 200
     assert b"<cbc:ResponseCode>RE</cbc:ResponseCode>" in response.content
     first_error = next(i for i in version.report["issues"] if i["severity"] == "error")
-    assert first_error["message_sv"].encode() in response.content
+    assert issue_texts(first_error)["sv"].encode() in response.content
     check = check_response(response.content)
     assert check.ok, (check.xsd_errors, check.fatal)

@@ -6,9 +6,10 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from catalogue.image_uploads import attach_uploaded_images
-from catalogue.images import FetchSettings
+from catalogue.images import FetchSettings, image_problem_text
 from catalogue.models import CatalogueItem, UploadedImage
 from catalogue.review import submit_for_review
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
@@ -65,11 +66,13 @@ def test_a_zip_is_read_entry_by_entry_and_each_bad_file_is_named(review_live_ver
     )
     report = attach_uploaded_images(review_live_version.catalogue, [("bilder.zip", archive)], config=CONFIG)
     assert sorted(a["seller_item_id"] for a in report["attached"]) == ["KP-100", "KP-400"]
-    problems = {p["file"]: p["message"] for p in report["problems"]}
+    problems = {p["file"]: p for p in report["problems"]}
     assert set(problems) == {"bilder.zip/bilder/okand-artikel.png", "bilder.zip/bilder/KP-200.png"}
-    assert "artikelnummer" in problems["bilder.zip/bilder/okand-artikel.png"]
-    assert "item ID" in problems["bilder.zip/bilder/okand-artikel.png"]
-    assert "JPEG, PNG, GIF or WebP" in problems["bilder.zip/bilder/KP-200.png"]
+    with translation.override("sv"):
+        assert "artikelnummer" in image_problem_text(problems["bilder.zip/bilder/okand-artikel.png"])
+    with translation.override("en"):
+        assert "item ID" in image_problem_text(problems["bilder.zip/bilder/okand-artikel.png"])
+        assert "JPEG, PNG, GIF or WebP" in image_problem_text(problems["bilder.zip/bilder/KP-200.png"])
     assert item_image(review_live_version, "KP-200") is None
 
 
@@ -79,12 +82,14 @@ def test_zip_entries_are_limited_by_their_real_size_not_the_declared_one(review_
         review_live_version.catalogue, [("bomb.zip", zipped({"KP-100.png": big}))], config=CONFIG
     )
     assert report["attached"] == []
-    assert "larger than" in report["problems"][0]["message"]
+    assert report["problems"][0]["code"] == "TOO-BIG"
+    with translation.override("en"):
+        assert f"larger than {CONFIG.max_bytes} bytes" in image_problem_text(report["problems"][0])
 
 
 def test_a_broken_zip_is_reported_not_raised(review_live_version):
     report = attach_uploaded_images(review_live_version.catalogue, [("x.zip", b"PK\x03\x04broken")], config=CONFIG)
-    assert report["problem_count"] == 1 and "ZIP" in report["problems"][0]["message"]
+    assert report["problem_count"] == 1 and "ZIP" in image_problem_text(report["problems"][0])
 
 
 def test_an_uploaded_picture_wins_over_a_url_in_the_catalogue(review_live_version, monkeypatch):
@@ -118,7 +123,8 @@ def test_portal_upload_without_files_is_a_clear_400(client, supplier_user, revie
     url = reverse("catalogue:catalogue-images", args=[review_live_version.catalogue.pk])
     response = client.post(url, {})
     assert response.status_code == 400
-    assert "Choose at least one picture" in response.content.decode()
+    body = response.content.decode()
+    assert "Välj minst en bildfil eller ZIP-fil" in body and "Choose at least one picture" not in body
 
 
 def test_another_supplier_cannot_see_or_upload(client, other_supplier_user, review_live_version):
@@ -147,5 +153,6 @@ def test_portal_refuses_a_file_over_the_upload_limit_without_reading_it(
     big = SimpleUploadedFile("KP-100.png", picture(size=(200, 200)) + b"\0" * 2_000, "image/png")
     response = client.post(url, {"files": [big]})
     assert response.status_code == 200
-    assert "larger than 1000 bytes" in response.content.decode()
+    page = response.content.decode()
+    assert "Filen är större än 1000 byte" in page and "larger than" not in page  # a Swedish page
     assert not UploadedImage.objects.exists()

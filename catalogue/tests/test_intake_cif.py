@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from catalogue.api import create_token
+from catalogue.error_codes import issue_texts
 from catalogue.formats import detect_format
 from catalogue.formats.cif import codec_for
 from catalogue.importing import import_file
@@ -260,7 +261,8 @@ def test_bad_files_name_their_line_and_leave_the_live_catalogue(intake_catalogue
     assert found, version.report
     assert found[0]["severity"] == "error"
     assert found[0]["line"] == line_of(lines, where)
-    assert found[0]["message_sv"] and found[0]["message_en"] and found[0]["message_sv"] != found[0]["message_en"]
+    texts = issue_texts(found[0])
+    assert texts["sv"] and texts["en"] and texts["sv"] != texts["en"]
     assert version.items.count() == 0
     assert live_snapshot(intake_catalogue) == before
 
@@ -270,13 +272,13 @@ def test_bad_price_names_the_field(intake_catalogue, tmp_path):
     version = import_file(write(tmp_path, lines), catalogue=intake_catalogue, background=False)
     issue = issues(version, "HUB-NUMBER-INVALID")[0]
     assert issue["column"] == "Unit Price"
-    assert "tolv" in issue["message_sv"] and "tolv" in issue["message_en"]
+    assert "tolv" in issue_texts(issue)["sv"] and "tolv" in issue_texts(issue)["en"]
 
 
 def test_unknown_field_is_named(intake_catalogue, tmp_path):
     lines = cif_lines([row("P-1", "Penna", "10")], fieldnames=[*FIELDNAMES, "Colour"])
     version = import_file(write(tmp_path, lines), catalogue=intake_catalogue, background=False)
-    assert "Colour" in issues(version, "CIF-FIELD-UNKNOWN")[0]["message_en"]
+    assert "Colour" in issue_texts(issues(version, "CIF-FIELD-UNKNOWN")[0])["en"]
 
 
 def test_multi_line_value_keeps_the_row_start_line(intake_catalogue, tmp_path):

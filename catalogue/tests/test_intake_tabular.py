@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from catalogue.error_codes import issue_texts
 from catalogue.formats.columns import COLUMNS
 from catalogue.formats.spreadsheet import INSTRUCTIONS_SHEET, ITEMS_SHEET, template_xlsx
 from catalogue.importing import import_file
@@ -97,7 +98,7 @@ def test_errors_name_row_and_column(intake_catalogue, tmp_path):
     version = import_file(path, catalogue=intake_catalogue, background=False)
     number = issues(version, "HUB-NUMBER-INVALID")[0]
     assert (number["line"], number["column"]) == (2, "Pris (E)")
-    assert "tolv" in number["message_sv"] and "tolv" in number["message_en"]
+    assert "tolv" in issue_texts(number)["sv"] and "tolv" in issue_texts(number)["en"]
     gtin = issues(version, "HUB-GTIN-CHECKDIGIT")[0]
     assert (gtin["line"], gtin["column"]) == (2, "GTIN (B)")
 
@@ -131,13 +132,13 @@ def test_bad_sheets_refused_and_live_untouched(intake_catalogue, live_version, t
     version = import_file(path, catalogue=intake_catalogue, background=False)
     assert version.status == Status.INVALID, version.report
     issue = issues(version, expected)[0]
-    assert issue["message_sv"] and issue["message_en"]
+    assert issue_texts(issue)["sv"] and issue_texts(issue)["en"]
     if case == "formula":
-        assert issue["column"] == "E3" and "E3" in issue["message_sv"]
+        assert issue["column"] == "E3" and "E3" in issue_texts(issue)["sv"]
     if case == "missing-heading":
-        assert "Pris" in issue["message_en"]
+        assert "Pris" in issue_texts(issue)["en"]
     if case == "duplicate":
-        assert issue["line"] == 3 and "2" in issue["message_en"]
+        assert issue["line"] == 3 and "2" in issue_texts(issue)["en"]
     assert live_snapshot(intake_catalogue) == before
 
 

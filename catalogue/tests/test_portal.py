@@ -3,8 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from lxml import etree
 
+from catalogue.error_codes import issue_texts
 from catalogue.models import CatalogueVersion
 from catalogue.responses import check_response
 from catalogue.tests.review_fixtures import make_version
@@ -39,8 +41,9 @@ def test_invalid_upload_is_kept_and_its_report_shows_row_and_column(client, supp
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     issue = next(i for i in version.report["issues"] if i["severity"] == "error")
-    assert issue["message_sv"] in page
-    assert issue["message_en"] in page
+    # The Swedish page words the stored issue in Swedish only.
+    assert issue_texts(issue)["sv"] in page
+    assert issue_texts(issue)["en"] not in page
     assert f"<td>{issue['line']}</td>" in page
     assert "Filen har fel" in page  # message after the redirect, Swedish + English
 
@@ -107,7 +110,7 @@ def test_review_screen_marks_changes_with_text_not_colour_only(client, reviewer_
     down = rows["KP-300"]
     assert "Sänkning" in "".join(down.itertext()) and "-25,00 %" in "".join(down.itertext())
     assert "Oförändrat pris" in "".join(rows["KP-200"].itertext())
-    assert "name" in "".join(rows["KP-200"].itertext())
+    assert "benämning" in "".join(rows["KP-200"].itertext())  # the changed field by its Swedish name
     # Added and removed rows carry a sign and their own heading.
     assert any("KP-500" in "".join(r.itertext()) for r in tree.iterfind(".//tr[@class='diff-added']"))
     assert any("KP-400" in "".join(r.itertext()) for r in tree.iterfind(".//tr[@class='diff-removed']"))
@@ -124,16 +127,24 @@ def test_reviewer_approves_in_the_screen(client, reviewer_user, review_pending_v
     assert review_pending_version.status == Status.PUBLISHED
     assert review_pending_version.reviewed_by == reviewer_user
     assert review_live_version.status == Status.SUPERSEDED
-    assert "Godkänd och publicerad / Approved and published" in response.content.decode()
+    page = response.content.decode()
+    assert "Godkänd och publicerad" in page and "Approved and published" not in page  # a Swedish page
     assert reverse("catalogue:review-response", args=[review_pending_version.pk]) in response.content.decode()
 
 
-def test_reject_without_comment_is_a_bilingual_400(client, reviewer_user, review_pending_version):
+@pytest.mark.parametrize(
+    ("language", "expected", "other"),
+    [("sv", "Skriv varför versionen avvisas", "Give a reason"), ("en", "Give a reason for the rejection", "Skriv")],
+)
+def test_reject_without_comment_is_a_400_in_the_page_language(
+    client, reviewer_user, review_pending_version, language, expected, other
+):
     client.force_login(reviewer_user)
-    url = reverse("catalogue:review-detail", args=[review_pending_version.pk])
+    with translation.override(language):
+        url = reverse("catalogue:review-detail", args=[review_pending_version.pk])
     response = client.post(url, {"action": "reject", "comment": ""})
     assert response.status_code == 400
-    assert "Skriv varför versionen avvisas / Give a reason for the rejection" in response.content.decode()
+    assert expected in response.content.decode() and other not in response.content.decode()
     review_pending_version.refresh_from_db()
     assert review_pending_version.status == Status.PENDING_REVIEW
     client.post(url, {"action": "reject", "comment": "Fel pris på KP-100"})

@@ -4,9 +4,18 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from catalogue.models import CatalogueVersion
-from catalogue.review import ReviewError, activate_scheduled, approve, reject, submit_for_review
+from catalogue.review import (
+    ReviewError,
+    activate_scheduled,
+    approve,
+    reject,
+    review_comment_text,
+    review_reason_text,
+    submit_for_review,
+)
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +25,13 @@ Status = CatalogueVersion.Status
 def test_first_version_waits_for_review(review_catalogue):
     version = submit_for_review(make_version(review_catalogue, BASE_ITEMS))
     assert version.status == Status.PENDING_REVIEW
-    assert any("first version" in reason for reason in version.diff_summary["review_reasons"])
+    # Stored as a code, worded in the page's language when shown.
+    assert [reason["code"] for reason in version.diff_summary["review_reasons"]] == ["FIRST-VERSION"]
+    (reason,) = version.diff_summary["review_reasons"]
+    with translation.override("en"):
+        assert review_reason_text(reason) == "The first version sets the agreement prices"
+    with translation.override("sv"):
+        assert review_reason_text(reason) == "Katalogens första version fastställer avtalspriserna"
 
 
 def test_within_thresholds_is_published_automatically(review_live_version):
@@ -28,7 +43,11 @@ def test_within_thresholds_is_published_automatically(review_live_version):
     items[0]["price"] = "47.00"  # +4.44 %
     version = submit_for_review(make_version(review_live_version.catalogue, items))
     assert version.status == Status.PUBLISHED
-    assert "automatiskt" in version.review_comment
+    assert version.review_comment_code == "AUTO-APPROVED" and version.review_comment == ""
+    with translation.override("sv"):
+        assert "automatiskt" in review_comment_text(version)
+    with translation.override("en"):
+        assert "automatically" in review_comment_text(version)
     assert version.reviewed_by is None
     review_live_version.refresh_from_db()
     assert review_live_version.status == Status.SUPERSEDED
@@ -125,3 +144,18 @@ def test_scheduled_version_never_replaces_a_newer_live_one(review_live_version, 
     newer.refresh_from_db()
     assert scheduled.status == Status.SUPERSEDED
     assert newer.status == Status.PUBLISHED
+
+
+def test_reasons_and_comments_stored_as_text_before_codes_show_in_the_page_language(review_catalogue):
+    """Versions decided before reasons were codes keep their "svenska / English" texts; one half is shown."""
+    legacy_reason = "Katalogens första version fastställer avtalspriserna / The first version sets the agreement prices"
+    version = make_version(review_catalogue, BASE_ITEMS)
+    version.review_comment = (
+        "Godkänd automatiskt inom avtalets gränser / Approved automatically within the agreement's thresholds"
+    )
+    with translation.override("en"):
+        assert review_reason_text(legacy_reason) == "The first version sets the agreement prices"
+        assert review_comment_text(version) == "Approved automatically within the agreement's thresholds"
+    with translation.override("sv"):
+        assert review_reason_text(legacy_reason) == "Katalogens första version fastställer avtalspriserna"
+        assert review_comment_text(version) == "Godkänd automatiskt inom avtalets gränser"

@@ -43,7 +43,7 @@ def test_reviewer_approves_and_downloads_t58(browser_page, axe, pending, reviewe
 
     page.get_by_label("Kommentar till leverantören").fill("Höjningen är avtalad")
     page.get_by_role("button", name="Godkänn och publicera").click()
-    page.get_by_text("Godkänd och publicerad / Approved and published").wait_for()
+    page.get_by_text("Godkänd och publicerad", exact=True).wait_for()
 
     pending.refresh_from_db()
     review_live_version.refresh_from_db()

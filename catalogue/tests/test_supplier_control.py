@@ -16,6 +16,7 @@ from lxml import etree
 from openpyxl import Workbook, load_workbook
 
 from catalogue.api import create_token
+from catalogue.error_codes import issue_texts
 from catalogue.formats.columns import COLUMNS
 from catalogue.formats.spreadsheet import INSTRUCTIONS_SHEET, ITEMS_SHEET, template_xlsx
 from catalogue.importing import import_file
@@ -142,8 +143,9 @@ def test_change_or_removal_of_an_unknown_item_is_an_error_on_its_row(intake_cata
     remove = issues(version, "HUB-REMOVE-UNKNOWN-ITEM")
     assert [(i["line"], i["severity"]) for i in change] == [(3, "error")]
     assert [(i["line"], i["severity"]) for i in remove] == [(4, "error")]
-    assert "KON-9999" in change[0]["message_sv"] and "finns inte i den publicerade katalogen" in change[0]["message_sv"]
-    assert "OLD-9" in remove[0]["message_en"] and "not in the published catalogue" in remove[0]["message_en"]
+    change_sv = issue_texts(change[0])["sv"]
+    assert "KON-9999" in change_sv and "finns inte i den publicerade katalogen" in change_sv
+    assert "OLD-9" in issue_texts(remove[0])["en"] and "not in the published catalogue" in issue_texts(remove[0])["en"]
     assert version.error_count == 2  # the new item on row 5 is no error
     assert version.items.count() == 0
     assert live_snapshot(intake_catalogue) == before
@@ -155,7 +157,7 @@ def test_an_unknown_action_word_is_an_error_in_its_column(intake_catalogue, live
     assert version.status == Status.INVALID
     [issue] = issues(version, "HUB-ACTION-UNKNOWN")
     assert issue["line"] == 2 and issue["column"] == "Åtgärd (E)"
-    assert "Ny, Ändra, Ta bort" in issue["message_sv"]
+    assert "Ny, Ändra, Ta bort" in issue_texts(issue)["sv"]
 
 
 def test_update_mode_on_a_first_version_refuses_changes(intake_catalogue):

@@ -116,7 +116,7 @@ def check_header(header: Header, report: Report, *, agreement, supplier, fmt: st
                 line=line,
                 element="cbc:ProfileID",
                 value=header.profile_id,
-                expected=" eller/or ".join(PROFILE_IDS),
+                expected=", ".join(PROFILE_IDS),
             )
         if header.action not in HEADER_ACTIONS:
             report.error(
@@ -240,7 +240,7 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
             line=line,
             value=item["unspsc"],
             scheme="UNSPSC",
-            expected="8 siffror / 8 digits",
+            expected="12345678",
             **where("unspsc"),
         )
     if item["cpv"] and not _CPV.match(item["cpv"]):

@@ -1,4 +1,9 @@
-"""The validation report: every problem found in an upload, in Swedish and English, with where it is."""
+"""The validation report: every problem found in an upload, as a code and its parameters, with where it is.
+
+The message is worded when it is shown, in the page's language (catalogue.error_codes.issue_text), so a
+stored report never freezes a wording. Reports stored before that carry message_sv / message_en instead;
+Issue still reads them and issue_text falls back to them.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from catalogue.error_codes import describe
+from catalogue.error_codes import issue_text, issue_texts
 
 ERROR = "error"
 WARNING = "warning"
@@ -24,17 +29,31 @@ MAX_STORED_ISSUES = 1000
 class Issue:
     severity: str
     code: str
-    message_sv: str
-    message_en: str
+    params: dict[str, Any] = field(default_factory=dict)  # the code's wording parameters (JSON values)
     source: str = SOURCE_HUB
     line: int | None = None  # XML line or spreadsheet row
     column: str | None = None  # spreadsheet column heading (and letter)
     element: str | None = None  # XML element or XPath location
     rule: str | None = None  # official rule id, e.g. PEPPOL-T19-R012
+    # Only in reports stored before codes and parameters were kept: the texts frozen then.
+    message_sv: str | None = None
+    message_en: str | None = None
 
     @property
     def message(self) -> str:
-        return f"{self.message_sv} / {self.message_en}"
+        """The message in the active language."""
+        return issue_text(self)
+
+    def message_in_both_languages(self) -> str:
+        """For command-line output, which has no page language: "svenska / English" (once if they agree)."""
+        return " / ".join(dict.fromkeys(text for text in issue_texts(self).values() if text))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for legacy in ("message_sv", "message_en"):
+            if data[legacy] is None:
+                del data[legacy]
+        return data
 
     def where(self) -> str:
         parts = []
@@ -49,7 +68,18 @@ class Issue:
     def __str__(self) -> str:
         where = self.where()
         tag = self.rule or self.code
-        return f"[{self.severity.upper()} {tag}]{' ' + where + ':' if where else ''} {self.message}"
+        return f"[{self.severity.upper()} {tag}]{' ' + where + ':' if where else ''} {self.message_in_both_languages()}"
+
+
+ISSUE_FIELDS = frozenset(Issue.__dataclass_fields__)
+
+
+def json_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as the JSON report stores them: numbers and text stay, dates and decimals become text."""
+    stored: dict[str, Any] = {}
+    for key, value in params.items():
+        stored[key] = value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
+    return stored
 
 
 @dataclass
@@ -71,8 +101,7 @@ class Report:
         rule: str | None = None,
         **params: Any,
     ) -> Issue:
-        sv, en = describe(code, **params)
-        issue = Issue(severity, code, sv, en, source, line, column, element, rule)
+        issue = Issue(severity, code, json_params(params), source, line, column, element, rule)
         self.append(issue)
         return issue
 
@@ -111,13 +140,13 @@ class Report:
             "warnings": self.warning_count,
             "dropped": self.dropped,
             "stages": list(self.stages),
-            "issues": [asdict(i) for i in self.issues],
+            "issues": [i.to_dict() for i in self.issues],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
         report = cls(stages=list(data.get("stages", [])), dropped=data.get("dropped", 0))
-        report.issues = [Issue(**i) for i in data.get("issues", [])]
+        report.issues = [Issue(**{k: v for k, v in i.items() if k in ISSUE_FIELDS}) for i in data.get("issues", [])]
         report.counts = Counter({ERROR: data.get("errors", 0), WARNING: data.get("warnings", 0)})
         return report
 

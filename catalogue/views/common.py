@@ -53,16 +53,16 @@ def status_hint(version: CatalogueVersion) -> str:
             "number": version.superseded_by.number
         }
     hints = {
-        Status.RECEIVED: _("Filen kontrolleras / The file is being checked"),
+        Status.RECEIVED: _("Filen kontrolleras"),
         Status.CHECKING: _("Filen är läst; de officiella Peppol-reglerna körs. Den kan granskas när de är klara."),
-        Status.INVALID: _("Rätta felen i rapporten och ladda upp igen / Fix the errors in the report and upload again"),
-        Status.VALIDATED: _("Giltig, skickas till granskning / Valid, on its way to review"),
+        Status.INVALID: _("Rätta felen i rapporten och ladda upp igen"),
+        Status.VALIDATED: _("Giltig, skickas till granskning"),
         Status.AWAITING_CONFIRM: _("Filen tar bort många artiklar. Bekräfta ändringarna för att skicka den vidare."),
-        Status.PENDING_REVIEW: _("Väntar på Katalogansvarig / Waiting for the catalogue reviewer"),
-        Status.SCHEDULED: _("Godkänd, publiceras på startdatumet / Approved, published on the start date"),
-        Status.PUBLISHED: _("Publicerad och synlig för beställare / Published and visible to buyers"),
-        Status.REJECTED: _("Avvisad, se kommentaren / Rejected, see the comment"),
-        Status.SUPERSEDED: _("Ersatt av en nyare version / Replaced by a newer version"),
+        Status.PENDING_REVIEW: _("Väntar på Katalogansvarig"),
+        Status.SCHEDULED: _("Godkänd, publiceras på startdatumet"),
+        Status.PUBLISHED: _("Publicerad och synlig för beställare"),
+        Status.REJECTED: _("Avvisad, se kommentaren"),
+        Status.SUPERSEDED: _("Ersatt av en nyare version"),
         Status.WITHDRAWN: _("Återkallad av leverantören innan den beslutades"),
         Status.FAILED: _("Behandlingen avbröts av ett fel hos hubben, inte i filen. Leverantören kan försöka igen."),
     }

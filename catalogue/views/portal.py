@@ -82,7 +82,7 @@ def supplier_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         supplier = supplier_for(request.user)
         if supplier is None:
-            raise PermissionDenied(_("Sidan är för leverantörer / This page is for suppliers"))
+            raise PermissionDenied(_("Sidan är för leverantörer"))
         request.supplier = supplier
         return view(request, *args, **kwargs)
 
@@ -121,7 +121,7 @@ def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
     form = UploadForm()
     if request.method == "POST":
         if not can_upload:
-            raise PermissionDenied(_("Du får inte ladda upp kataloger / You may not upload catalogues"))
+            raise PermissionDenied(_("Du får inte ladda upp kataloger"))
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             version = _import(request, catalogue, form.cleaned_data["file"], form.cleaned_data["mode"])
@@ -154,7 +154,7 @@ def _import(request: HttpRequest, catalogue: Catalogue, upload, mode: str) -> Ca
         logger.exception("Catalogue upload failed for catalogue %s", catalogue.pk)
         messages.error(
             request,
-            _("Filen kunde inte tas emot, försök igen senare / The file could not be received, please try again later"),
+            _("Filen kunde inte tas emot, försök igen senare"),
         )
         return None
     level, text = outcome_message(version)

@@ -25,15 +25,12 @@ def catalogue_images(request: HttpRequest, catalogue_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not can_upload:
-            raise PermissionDenied(_("Du får inte ladda upp bilder / You may not upload pictures"))
+            raise PermissionDenied(_("Du får inte ladda upp bilder"))
         files = request.FILES.getlist("files")
         if not files:
-            error = _("Välj minst en bildfil eller ZIP-fil / Choose at least one picture or ZIP file")
+            error = _("Välj minst en bildfil eller ZIP-fil")
         elif len(files) > MAX_FILES:
-            error = _(
-                "Högst %(n)s filer åt gången; lägg fler i en ZIP-fil / "
-                "At most %(n)s files at a time; put more in a ZIP file"
-            ) % {"n": MAX_FILES}
+            error = _("Högst %(n)s filer åt gången; lägg fler i en ZIP-fil") % {"n": MAX_FILES}
         else:
             # A file over the limit is reported without being read into memory.
             limit = settings.CATALOGUE_MAX_UPLOAD_BYTES

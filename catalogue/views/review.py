@@ -77,15 +77,15 @@ def review_detail(request: HttpRequest, version_id: int) -> HttpResponse:
                 if version.status == Status.SCHEDULED:
                     messages.success(
                         request,
-                        _("Godkänd, publiceras %(day)s / Approved, published on %(day)s") % {"day": version.publish_on},
+                        _("Godkänd, publiceras %(day)s") % {"day": version.publish_on},
                     )
                 else:
-                    messages.success(request, _("Godkänd och publicerad / Approved and published"))
+                    messages.success(request, _("Godkänd och publicerad"))
             elif action == "reject":
                 version = reject(version, request.user, comment)
-                messages.success(request, _("Avvisad / Rejected"))
+                messages.success(request, _("Avvisad"))
             else:
-                messages.error(request, _("Okänt val / Unknown action"))
+                messages.error(request, _("Okänt val"))
         except ReviewError as error:
             messages.error(request, str(error))
             return _render_detail(request, version, comment=comment, status=400)

@@ -120,7 +120,7 @@ class ProcessIllustrationBlock(blocks.StructBlock):
     heading = blocks.CharBlock(
         label=_("Rubrik"),
         required=False,
-        help_text=_("Visas ovanför bilden / Shown above the illustration"),
+        help_text=_("Visas ovanför bilden"),
     )
 
     class Meta:
@@ -143,7 +143,7 @@ class AgreementLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(
         label=_("Adress"),
         required=False,
-        help_text=_("Tomt = avtalets produkter i sökningen / Empty = the agreement's products in the search"),
+        help_text=_("Tomt = avtalets produkter i sökningen"),
     )
 
     class Meta:
@@ -168,7 +168,7 @@ class CategoryLinkBlock(blocks.StructBlock):
     code = blocks.RegexBlock(
         label=_("UNSPSC-kod"),
         regex=r"^\d{2}(\d{2}){0,3}$",
-        error_messages={"invalid": _("Ange 2, 4, 6 eller 8 siffror / Enter 2, 4, 6 or 8 digits")},
+        error_messages={"invalid": _("Ange 2, 4, 6 eller 8 siffror")},
     )
     label = blocks.CharBlock(label=_("Länktext"))
 
@@ -245,11 +245,7 @@ class ComplianceFiguresBlock(blocks.StructBlock):
             key = (row["period"], row["subject"])
             if key in seen:
                 raise StructBlockValidationError(
-                    block_errors={
-                        "rows": ValidationError(
-                            _("Samma period och organisation finns två gånger / Duplicate period and organisation")
-                        )
-                    }
+                    block_errors={"rows": ValidationError(_("Samma period och organisation finns två gånger"))}
                 )
             seen.add(key)
         return value

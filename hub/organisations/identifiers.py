@@ -17,11 +17,7 @@ def normalise_orgnr(value: str) -> str:
         return se_orgnr.validate(value or "")
     except StdnumValidationError:
         raise ValidationError(
-            _(
-                "%(value)s är inte ett giltigt svenskt organisationsnummer "
-                "(10 siffror med korrekt kontrollsiffra) / "
-                "is not a valid Swedish organisation number (10 digits with a valid check digit)."
-            ),
+            _("%(value)s är inte ett giltigt svenskt organisationsnummer (10 siffror med korrekt kontrollsiffra)."),
             code="invalid_orgnr",
             params={"value": value},
         ) from None

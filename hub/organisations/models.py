@@ -60,10 +60,7 @@ class BuyerOrganisation(LegalEntity):
     public_catalogue = models.BooleanField(
         _("visa avtalskatalogen publikt"),
         default=True,
-        help_text=_(
-            "Besökare som inte loggat in ser varor på avtal som är öppna för alla / "
-            "Anonymous visitors see items on agreements open to all"
-        ),
+        help_text=_("Besökare som inte loggat in ser varor på avtal som är öppna för alla"),
     )
 
     class Meta(LegalEntity.Meta):
@@ -100,12 +97,7 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         if self.organisation_id and self.supplier_id:
-            raise ValidationError(
-                _(
-                    "En användare hör till en organisation eller en leverantör, inte båda / "
-                    "A user belongs to an organisation or a supplier, not both"
-                )
-            )
+            raise ValidationError(_("En användare hör till en organisation eller en leverantör, inte båda"))
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation or self.supplier}"

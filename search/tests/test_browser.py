@@ -143,7 +143,8 @@ def test_pages_are_accessible_in_both_languages(browser_page, axe, test_catalogu
     axe(page)
     ids = "&".join(f"id={test_catalogue.items[k].pk}" for k in ("K-1006", "K-1007", "K-1008", "K-1009", "K-1010"))
     page.goto(f"{compare_url}?{ids}")
-    assert "At most 4 items can be compared" in page.locator("main").inner_text()
+    limit = {"sv": "Högst 4 artiklar kan jämföras", "en": "At most 4 items can be compared"}[lang]
+    assert limit in page.locator("main").inner_text()
     axe(page)
 
 

@@ -74,3 +74,38 @@ def test_every_ui_string_in_the_code_has_an_english_translation(tmp_path):
         if not translated or ", fuzzy" in block:
             missing.append(fields["msgid"])
     assert missing == [], "run makemessages -l en and translate these in locale/en/LC_MESSAGES/django.po"
+
+
+# Words that are the same in Swedish and English (names, codes): the only English entries that may
+# repeat their Swedish msgid.
+SAME_IN_BOTH_LANGUAGES = {
+    "UN/ECE Rec 20",
+    "Version",
+    "Status",
+    "Problem",
+    "Text",
+    "Period",
+    "Punchout",
+    "Segment %(code)s",
+    "%(lo)s–%(hi)s kr",
+}
+
+
+def test_no_english_entry_repeats_its_swedish_source():
+    """An English msgstr equal to its Swedish msgid puts Swedish on English pages (or was a "sv / en" pair)."""
+    repeated = [
+        fields["msgid"]
+        for _block, fields in _entries(PO_FILE.read_text(encoding="utf-8"))
+        if fields.get("msgstr") == fields["msgid"] and fields["msgid"] not in SAME_IN_BOTH_LANGUAGES
+    ]
+    assert repeated == []
+
+
+def test_no_english_text_carries_swedish_beside_it():
+    """No "svenska / English" pair left: an English msgstr never repeats the Swedish half of its msgid."""
+    pairs = []
+    for _block, fields in _entries(PO_FILE.read_text(encoding="utf-8")):
+        swedish_half = fields["msgid"].split(" / ")[0]
+        if " / " in fields["msgid"] and swedish_half in (fields.get("msgstr") or ""):
+            pairs.append(fields["msgid"])
+    assert pairs == []

@@ -67,6 +67,10 @@ def test_language_switcher_links_to_the_translation(client, guidance_pages, lang
         tree = _tree(client.get(page.url))
         links = tree.xpath("//nav[contains(@class,'language-switcher')]//a")
         assert [(a.get("href"), a.get("hreflang")) for a in links] == [(translation_page.url, other)]
+        # Named in its own language ("English" on Swedish pages, "Svenska" on English ones), not "Engelska".
+        assert [(a.text_content().strip(), a.get("lang")) for a in links] == [
+            ({"sv": "Svenska", "en": "English"}[other], other)
+        ]
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -202,7 +206,7 @@ def test_follow_up_figures_render_as_table_and_chart(client, seeded_guidance):
     [
         ([("2026 K1", "A", "100.5")], None),
         ([("2026 K1", "A", "-1")], None),
-        ([("2026 K1", "A", "50"), ("2026 K1", "A", "60")], "Duplicate"),
+        ([("2026 K1", "A", "50"), ("2026 K1", "A", "60")], "Samma period och organisation"),
     ],
 )
 def test_follow_up_figures_refuse_bad_rows(rows, message):

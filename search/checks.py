@@ -6,12 +6,27 @@ the search fall back to the database; here the operator is told at start-up, in 
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core import checks
 from django.utils.translation import gettext as _
 
 # The check must not hold up start-up when the cluster is down.
 CHECK_TIMEOUT_SECONDS = 2
+
+
+@contextmanager
+def _quiet_client():
+    """opensearch-py logs every failed attempt with a traceback; the check's one line says it all."""
+    client_logger = logging.getLogger("opensearch")
+    level = client_logger.level
+    client_logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        client_logger.setLevel(level)
 
 
 @checks.register("search")
@@ -30,7 +45,8 @@ def check_opensearch_index(app_configs=None, **kwargs) -> list[checks.CheckMessa
         return []  # another engine than the hub's own: it keeps its own index lifecycle
     index = backend.get_index_for_model(CatalogueItem).name
     try:
-        problem = backend.index_problem(CatalogueItem, timeout=CHECK_TIMEOUT_SECONDS)
+        with _quiet_client():
+            problem = backend.index_problem(CatalogueItem, timeout=CHECK_TIMEOUT_SECONDS)
     except Exception as exc:  # connection refused, timeout, TLS: all mean "not answering"
         return [
             checks.Warning(

@@ -124,10 +124,11 @@ class HubOpenSearchIndex(OpenSearch3Index):
 
 
 def _is_missing_index(exc: Exception) -> bool:
+    """OpenSearch said the index (or alias) does not exist; a bare 404 from something else is not that."""
     if isinstance(exc, NotFoundError):
-        return True
+        return exc.error == "index_not_found_exception"
     if isinstance(exc, BulkIndexError):
-        return all(
+        return bool(exc.errors) and all(
             next(iter(error.values()), {}).get("status") == 404 for error in exc.errors if isinstance(error, dict)
         )
     return False
@@ -224,8 +225,10 @@ class HubOpenSearchBackend(OpenSearch3SearchBackend):
         extra = {"request_timeout": timeout} if timeout else {}
         try:
             found = self.es.indices.get(index=index.name, **extra)
-        except NotFoundError:
-            return "missing"
+        except NotFoundError as exc:
+            if _is_missing_index(exc):
+                return "missing"
+            raise
         expected_analysis = self.settings.get("settings", {}).get("analysis", {})
         expected_mapping = self.mapping_class(model).get_mapping()
         for body in found.values():

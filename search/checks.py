@@ -2,6 +2,7 @@
 
 A missing index, or one OpenSearch built by itself from the first document (no Swedish analyzers), makes
 the search fall back to the database; here the operator is told at start-up, in one line, what to run.
+A missing index while nothing is published yet is how a fresh installation starts: no warning then.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ def _quiet_client():
         yield
     finally:
         client_logger.setLevel(level)
+
+
+def _anything_to_index(model) -> bool:
+    """Whether the database holds items for the index; False when that cannot be told (no tables yet, no database)."""
+    try:
+        return model.get_indexed_objects().exists()
+    except Exception:  # not migrated, unreachable, or database access not allowed here
+        return False
 
 
 @checks.register("search")
@@ -62,7 +71,9 @@ def check_opensearch_index(app_configs=None, **kwargs) -> list[checks.CheckMessa
         "analyzers": _("Sökindexet %(index)s i OpenSearch på %(url)s saknar hubbens svenska analysatorer; bygg om det"),
         "mapping": _("Sökindexet %(index)s i OpenSearch på %(url)s saknar hubbens fältmappning; bygg om det"),
     }
-    if problem is None:
+    if problem is None or (problem == "missing" and not _anything_to_index(CatalogueItem)):
+        # Nothing published yet (a fresh installation, or before migrate): the hub creates the index at
+        # its first publication, so there is nothing to repair.
         return []
     return [
         checks.Warning(texts[problem] % {"index": index, "url": url}, hint=REPAIR_COMMAND, obj=index, id="search.W002")

@@ -103,6 +103,8 @@ def test_first_publication_on_an_empty_cluster_creates_the_index_and_is_found_ov
 ):
     backend = empty_cluster
     assert backend.index_problem(CatalogueItem) == "missing"
+    # Nothing published yet: a missing index is what a fresh installation has, nothing to repair.
+    assert check_opensearch_index() == []
     names = _publish_through_cli(tmp_path, "RAM-LC-1", "5560160680", "Kontorsleverantören AB", seed=3)
 
     index = backend.get_index_for_model(CatalogueItem)
@@ -191,6 +193,29 @@ def test_an_index_opensearch_built_from_a_document_is_not_trusted_and_update_ind
     assert check_opensearch_index() == []
     found = _search_api(client, _first_word(names[0]))
     assert found["fallback"] is False and names[0] in {r["name"] for r in found["results"]}
+
+
+def test_seed_hub_on_an_empty_cluster_creates_the_index_before_its_catalogues(
+    empty_cluster, client, tmp_path, settings, monkeypatch
+):
+    from dataclasses import replace
+
+    from hub import demo
+
+    settings.VAR_DIR = tmp_path  # the demo password file
+    # The demo agreements with small catalogues: the path is seed_hub's own, the size is not the point.
+    monkeypatch.setattr(
+        demo, "AGREEMENTS", [replace(a, catalogue_lines=min(a.catalogue_lines, 6)) for a in demo.AGREEMENTS]
+    )
+    call_command("seed_hub", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    backend = empty_cluster
+    index = backend.get_index_for_model(CatalogueItem)
+    assert index.is_alias() and backend.index_problem(CatalogueItem) is None
+    live = list(CatalogueItem.objects.live().filter(version__catalogue__agreement__open_to_all=True))
+    assert live and backend.es.count(index=index.name)["count"] == CatalogueItem.objects.live().count()
+    found = _search_api(client, _first_word(live[0].name))
+    assert found["backend"] == "opensearch3" and found["fallback"] is False
+    assert live[0].name in {r["name"] for r in found["results"]}
 
 
 def test_update_index_on_an_empty_cluster_creates_the_alias_with_the_analyzers(empty_cluster, tmp_path):

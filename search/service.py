@@ -190,8 +190,9 @@ def _run_on_backends(run):
         is_last = i == len(names) - 1
         if not is_last and _backend_down_until.get(name, 0) > time.monotonic():
             continue
-        backend = get_search_backend(name)
+        backend = None
         try:
+            backend = get_search_backend(name)
             value = run(backend)
             return value, name, name != names[0]
         except Exception as exc:  # opensearch-py raises many connection and transport errors
@@ -200,7 +201,8 @@ def _run_on_backends(run):
             last_error = exc
             _backend_down_until[name] = time.monotonic() + BACKEND_RETRY_SECONDS
             # search.engines.opensearch3 tells a missing or wrong index (a silent zero otherwise) from a cluster down.
-            index_problem = hasattr(backend, "search_failed") and backend.search_failed(CatalogueItem, exc)
+            index_problem = backend is not None and hasattr(backend, "search_failed")
+            index_problem = index_problem and backend.search_failed(CatalogueItem, exc)
             _backend_down_reason[name] = "index" if index_problem else "down"
             logger.warning(
                 "Search backend %r failed (%s: %s); answering from the database backend", name, type(exc).__name__, exc

@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Sök")
 
     def ready(self) -> None:
+        from search import checks  # noqa: F401  (registers the system checks)
         from search.signal_handlers import register_signal_handlers
 
         register_signal_handlers()

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 DATABASE_BACKEND = "modelsearch.backends.database"
-# opensearch3 is modelsearch's backend for the opensearch-py 3.x client (keyword-only API);
-# it talks to OpenSearch 2.x servers too. Elasticsearch 8/9 sites: modelsearch.backends.elasticsearch8/9.
-OPENSEARCH_BACKEND = "modelsearch.backends.opensearch3"
+# modelsearch's opensearch3 backend (opensearch-py 3.x client; talks to OpenSearch 2.x servers too), with the
+# hub's index lifecycle: the index is created with its analyzers, mapping and alias before any write.
+OPENSEARCH_BACKEND = "search.engines.opensearch3"
 
 
 def search_backends_for(opensearch_url: str, index_prefix: str = "hub_") -> dict:

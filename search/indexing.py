@@ -5,6 +5,8 @@
 - `unindex_version(version)`: remove a superseded version's items from every backend.
 - Both also keep the autocomplete table (migration search/0003, one row per distinct name per
   version) in step: it is rebuilt per version from the items in the database.
+- On OpenSearch the index is created, with the hub's analyzers, mapping and alias, before the first
+  document is written (search.engines.opensearch3), also when the cluster was emptied meanwhile.
 - A full rebuild without downtime: `python manage.py update_index` (modelsearch); with
   ATOMIC_REBUILD the OpenSearch index is built under a new name and the alias swapped.
 """
@@ -49,6 +51,11 @@ def index_items(items: Iterable[CatalogueItem]) -> int:
             batch = []
     if batch:
         sent += _send(batch)
+    if sent:
+        # Publication indexes a version before its status switch: make the items searchable now, not at
+        # OpenSearch's next scheduled refresh, so the switch never shows a catalogue that finds nothing.
+        for _name, backend in _backends():
+            backend.get_index_for_model(CatalogueItem).refresh()
     dbsearch.refresh_autocomplete(sorted(versions))
     return sent
 

@@ -63,6 +63,8 @@ PRICE_RANGES = (
 # After OpenSearch fails, skip it for this many seconds instead of waiting on each request.
 BACKEND_RETRY_SECONDS = 30
 _backend_down_until: dict[str, float] = {}
+# Why each backend last failed: "index" (its index is missing or wrong) or "down" (no answer).
+_backend_down_reason: dict[str, str] = {}
 
 
 @dataclass
@@ -188,18 +190,37 @@ def _run_on_backends(run):
         is_last = i == len(names) - 1
         if not is_last and _backend_down_until.get(name, 0) > time.monotonic():
             continue
+        backend = None
         try:
-            value = run(get_search_backend(name))
+            backend = get_search_backend(name)
+            value = run(backend)
             return value, name, name != names[0]
         except Exception as exc:  # opensearch-py raises many connection and transport errors
             if is_last:
                 raise
             last_error = exc
             _backend_down_until[name] = time.monotonic() + BACKEND_RETRY_SECONDS
+            # search.engines.opensearch3 tells a missing or wrong index (a silent zero otherwise) from a cluster down.
+            index_problem = backend is not None and hasattr(backend, "search_failed")
+            index_problem = index_problem and backend.search_failed(CatalogueItem, exc)
+            _backend_down_reason[name] = "index" if index_problem else "down"
             logger.warning(
-                "Search backend %r failed (%s); answering from the database backend", name, type(exc).__name__
+                "Search backend %r failed (%s: %s); answering from the database backend", name, type(exc).__name__, exc
             )
     raise RuntimeError("no search backend answered") from last_error
+
+
+def _require_ready(backend) -> None:
+    """An engine with an index lifecycle refuses to answer from a missing or wrongly built index."""
+    if hasattr(backend, "require_ready"):
+        backend.require_ready(CatalogueItem)
+
+
+def fallback_message() -> str:
+    """Why the database answered instead of OpenSearch, in the page's language."""
+    if _backend_down_reason.get(_backend_names()[0]) == "index":
+        return _("Sökindexet är inte uppbyggt; resultaten kommer från databasen")
+    return _("Sökmotorn svarar inte; resultaten kommer från databasen")
 
 
 def _is_database_backend(backend) -> bool:
@@ -217,6 +238,7 @@ def _match(groups: list[list[str]], versions: list[int], any_word: bool):
     def run(backend) -> list[tuple[int, float]]:
         if _is_database_backend(backend):
             return dbsearch.match(groups, versions, any_word, MAX_MATCHES)
+        _require_ready(backend)
         qs = CatalogueItem.objects.filter(version_id__in=versions)
         results = backend.search(_text_query(groups, any_word), qs).annotate_score("_score")
         if hasattr(results, "_get_es_body") and hasattr(results, "_backend_do_search"):
@@ -624,11 +646,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     else:
         base = visible
     if fallback:
-        messages.append(
-            _(
-                "Sökmotorn svarar inte; resultaten kommer från databasen"  # noqa: E501
-            )
-        )
+        messages.append(fallback_message())
     if relaxed:
         messages.append(
             _(
@@ -728,6 +746,7 @@ def autocomplete(prefix: str, user=None, limit: int = 8) -> tuple[list[Suggestio
     def run(backend) -> list[int]:
         if _is_database_backend(backend):
             return dbsearch.autocomplete_ids(words, versions, AUTOCOMPLETE_CANDIDATES)
+        _require_ready(backend)
         qs = CatalogueItem.objects.filter(version_id__in=versions)
         return [obj.pk for obj in backend.autocomplete(typed, qs)[:AUTOCOMPLETE_CANDIDATES]]
 

@@ -140,17 +140,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
         item.search_url = item_url(item, back=back)
     params = request.GET.copy()
     params.pop("page", None)
-    # The page shows its own, friendlier notice when the database answers for OpenSearch.
-    fallback_message = _(
-        "Sökmotorn svarar inte; resultaten kommer från databasen"  # noqa: E501
-    )
-    messages = [m for m in result.messages if not (result.fallback and m == fallback_message)]
+    # The page shows why the database answered for OpenSearch as a notice of its own, once.
+    fallback_notice = service.fallback_message() if result.fallback else ""
+    messages = [m for m in result.messages if m != fallback_notice]
     facets = _with_selected_values(result.facets, query)
     return render(
         request,
         "search/search.html",
         {
             "result": result,
+            "fallback_notice": fallback_notice,
             "query": query,
             "notes": notes + messages,
             "facet_groups": [(name, _facet_title(name), facets.get(name, [])) for name, _attr in FACETS],

@@ -8,8 +8,8 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         from catalogue import checks  # noqa: F401  (registers the system checks)
-        from catalogue.images import fetch_images_of_published_version
         from catalogue.models import CatalogueVersion
+        from catalogue.pictures.fetch import fetch_images_of_published_version
         from catalogue.signals import version_published
 
         version_published.connect(

@@ -23,7 +23,7 @@ CATALOGUE_CONFIRM_REMOVALS_OVER = 10
 # An import with no progress for this long counts as dead: its version is failed and can be retried.
 CATALOGUE_STALLED_IMPORT_MINUTES = 30
 
-# Pictures named by URL in a catalogue (catalogue.images) ----------------------------------------
+# Pictures named by URL in a catalogue (catalogue.pictures) ----------------------------------------
 CATALOGUE_FETCH_IMAGES = True
 CATALOGUE_IMAGE_TIMEOUT = 10  # seconds for the whole fetch, however slowly the server sends
 CATALOGUE_IMAGE_MAX_BYTES = 5 * MB

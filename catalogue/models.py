@@ -169,7 +169,7 @@ class CatalogueVersion(models.Model):
     publish_on = models.DateField(_("publiceras"), null=True, blank=True)
     # Counts from catalogue.diff at submission, so lists need not recompute the diff.
     diff_summary = models.JSONField(default=dict, blank=True)
-    # Image fetch problems (catalogue.images); a broken image never fails the import.
+    # Image fetch problems (catalogue.pictures); a broken image never fails the import.
     image_report = models.JSONField(default=dict, blank=True)
 
     # Written by the import and publication pipeline, not edited in the admin: Wagtail's reference

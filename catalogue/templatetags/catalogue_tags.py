@@ -48,6 +48,6 @@ def item_field_labels(names) -> str:
 @register.filter
 def image_problem(problem) -> str:
     """A stored image problem (code + parameters) in the active language."""
-    from catalogue.images import image_problem_text
+    from catalogue.pictures.files import image_problem_text
 
     return image_problem_text(problem)

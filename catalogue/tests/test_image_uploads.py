@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from catalogue.image_uploads import attach_uploaded_images
-from catalogue.images import FetchSettings, image_problem_text
 from catalogue.models import CatalogueItem, UploadedImage
+from catalogue.pictures.files import FetchSettings, image_problem_text
+from catalogue.pictures.uploads import attach_uploaded_images
 from catalogue.review import submit_for_review
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 from catalogue.tests.test_images import picture
@@ -93,7 +93,7 @@ def test_a_broken_zip_is_reported_not_raised(review_live_version):
 
 
 def test_an_uploaded_picture_wins_over_a_url_in_the_catalogue(review_live_version, monkeypatch):
-    from catalogue import images
+    from catalogue.pictures import fetch as images
 
     CatalogueItem.objects.filter(version=review_live_version).update(image_urls=["https://bilder.example/x.png"])
     attach_uploaded_images(review_live_version.catalogue, [("KP-100.png", picture())], config=CONFIG)

@@ -15,8 +15,9 @@ import pytest
 from django.utils import translation
 from PIL import Image as PILImage
 
-from catalogue.images import NOT_FETCHED, FetchSettings, ImageProblem, fetch_image_bytes, fetch_images
 from catalogue.models import CatalogueVersion
+from catalogue.pictures.fetch import fetch_image_bytes, fetch_images
+from catalogue.pictures.files import NOT_FETCHED, FetchSettings, ImageProblem
 from catalogue.review import submit_for_review
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 
@@ -346,7 +347,7 @@ def test_pictures_are_fetched_only_after_a_reviewer_approves(
 @pytest.mark.parametrize(("fmt", "stored_format"), [("PNG", "PNG"), ("GIF", "PNG"), ("JPEG", "JPEG"), ("WEBP", "PNG")])
 def test_public_media_gets_only_pixels_re_encoded_by_pillow(fmt, stored_format):
     """A valid picture with HTML riding along (a polyglot) must not reach the public media as it came."""
-    from catalogue.images import store_image
+    from catalogue.pictures.files import store_image
 
     payload = b"<html><script>alert(document.cookie)</script></html>"
     data = picture(fmt) + payload
@@ -394,7 +395,7 @@ def tls_image_server(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(urllib3.util.connection, "create_connection", create_connection)
-    monkeypatch.setattr("catalogue.images.certifi.where", lambda: str(tls / "images.example.pem"))
+    monkeypatch.setattr("catalogue.pictures.fetch.certifi.where", lambda: str(tls / "images.example.pem"))
     SEEN.clear()
     yield names
     server.shutdown()
@@ -415,6 +416,6 @@ def test_https_goes_to_the_checked_address_with_the_name_for_sni_host_and_certif
 
 def test_a_refused_url_with_a_password_is_logged_without_it(fake_internet, config, caplog):
     config.allow_private = False
-    with caplog.at_level("INFO", logger="catalogue.images"), pytest.raises(ImageProblem):
+    with caplog.at_level("INFO", logger="catalogue.pictures.fetch"), pytest.raises(ImageProblem):
         fetch_image_bytes("http://bob:hemligt@images.example/ok.png", config)
     assert "not fetched" in caplog.text and "hemligt" not in caplog.text

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalogue.error_codes import issue_detail, issue_texts
-from catalogue.images import image_problem_text
 from catalogue.importing import import_file
 from catalogue.models import CatalogueVersion
+from catalogue.pictures.files import image_problem_text
 from catalogue.tests.fixtures import issues, live_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def pixel_bomb() -> bytes:
 
 
 def test_an_uploaded_pixel_bomb_is_called_too_large_not_a_non_image(review_live_version):
-    from catalogue.image_uploads import attach_uploaded_images
+    from catalogue.pictures.uploads import attach_uploaded_images
 
     result = attach_uploaded_images(review_live_version.catalogue, [("KP-100.png", pixel_bomb())])
     assert result["attached"] == []

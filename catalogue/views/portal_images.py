@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from catalogue.image_uploads import attach_uploaded_images, too_large_upload
+from catalogue.pictures.uploads import attach_uploaded_images, too_large_upload
 from catalogue.views.portal import _own_catalogue, supplier_required
 
 PER_PAGE = 100

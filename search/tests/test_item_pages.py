@@ -247,7 +247,7 @@ def test_product_page_shows_the_items_picture(client, test_catalogue):
 
     from PIL import Image as PILImage
 
-    from catalogue.images import store_image
+    from catalogue.pictures.files import store_image
 
     buffer = io.BytesIO()
     PILImage.new("RGB", (60, 40), (20, 120, 200)).save(buffer, "PNG")

@@ -16,14 +16,12 @@ Fetch policy (the catalogue's author chooses the URLs, so each one is treated as
 - one total deadline (CATALOGUE_IMAGE_TIMEOUT) per fetch, however slowly the server sends, and a
   size cap (CATALOGUE_IMAGE_MAX_BYTES);
 - the supplier is told only NOT_FETCHED for anything on the way; the reason goes to the log;
-- the fetch runs only once a version is published (catalogue.publish), never for an unreviewed one.
+- the fetch runs only once a version is published (catalogue.signals.version_published), never for an unreviewed one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import io
 import ipaddress
 import logging
 import re
@@ -37,99 +35,31 @@ import certifi
 import urllib3
 import urllib3.connection
 from django.conf import settings
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from django_tasks import task
-from PIL import Image as PILImage
-from PIL import ImageOps
 from urllib3.exceptions import LocationParseError
 from urllib3.util import Url, parse_url
 
-from catalogue.error_codes import in_page_language
 from catalogue.models import CatalogueItem, CatalogueVersion
+from catalogue.pictures.files import (
+    ALLOWED_TYPES,
+    MAX_REPORTED,
+    NOT_FETCHED,
+    FetchSettings,
+    ImageProblem,
+    store_image,
+    too_big,
+    verify,
+)
+from catalogue.pictures.uploads import apply_uploaded_images, uploaded_image_ids
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
-PILLOW_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-THUMBNAIL_SPEC = "fill-160x160"
 MAX_REDIRECTS = 3
-MAX_REPORTED = 500
-COLLECTION_NAME = "Katalogbilder"
-
-
-# Why an image could not be used, by code; stored as {"code", "params"} in the image reports and worded
-# when shown (image_problem_text), in the page's language. All are safe to show the supplier.
-IMAGE_PROBLEMS = {
-    "NOT-FETCHED": gettext_lazy("Bilden kunde inte hämtas"),
-    "TOO-BIG": gettext_lazy("Bilden är större än %(limit)s byte"),
-    "TOO-MANY-PIXELS": gettext_lazy("Bilden är för stor (för många pixlar)"),
-    "NOT-AN-IMAGE": gettext_lazy("Filen är ingen giltig bild"),
-    "TYPE-MISMATCH": gettext_lazy("Bilden är %(found)s men servern säger %(declared)s"),
-    "NOT-STORED": gettext_lazy("Bilden kunde inte sparas"),
-    "FILE-TOO-BIG": gettext_lazy("Filen är större än %(limit)s byte"),
-    "ZIP-UNREADABLE": gettext_lazy("ZIP-filen går inte att läsa"),
-    "ZIP-TOO-MANY-FILES": gettext_lazy("ZIP-filen har fler än %(limit)s filer"),
-    "ZIP-ENTRY-DAMAGED": gettext_lazy("Filen i ZIP-filen är skadad"),
-    "ZIP-TOO-LARGE": gettext_lazy("ZIP-filen är för stor uppackad; dela upp den"),
-    "NAME-NOT-AN-ITEM": gettext_lazy(
-        "Filnamnet är inget artikelnummer eller GTIN i katalogen; döp filen till t.ex. ARTIKELNUMMER.jpg"
-    ),
-    "NOT-A-PICTURE-TYPE": gettext_lazy("Filen är ingen bild i JPEG, PNG, GIF eller WebP"),
-}
-
-
-def image_problem_text(problem: dict) -> str:
-    """A stored image problem in the active language; reports stored before codes keep their "sv / en" text."""
-    wording = IMAGE_PROBLEMS.get(problem.get("code"))
-    if wording is not None:
-        try:
-            return str(wording) % (problem.get("params") or {})
-        except (KeyError, TypeError, ValueError):
-            pass
-    return in_page_language(str(problem.get("message") or problem.get("code") or ""))
-
-
-class ImageProblem(Exception):
-    """One image could not be used: a code and its parameters, worded in the active language by str()."""
-
-    def __init__(self, code: str, **params) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = {key: value if isinstance(value, (int, str)) else str(value) for key, value in params.items()}
-
-    def __str__(self) -> str:
-        return image_problem_text(self.to_dict())
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "params": self.params}
-
-
-# Whatever went wrong on the way (a refused address, no answer, a status code, a content type), the supplier
-# reads only this: the fetch must not tell anyone what answers on the hub's side of the network.
-NOT_FETCHED = "NOT-FETCHED"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _ALLOWED_URL = re.compile(r"[!-~]+")  # printable ASCII, no spaces or control characters
 _USERINFO = re.compile(r"//[^/?#]*@")
-
-
-@dataclass
-class FetchSettings:
-    timeout: float  # the TOTAL time one fetch may take, redirects and the whole body included
-    max_bytes: int
-    max_pixels: int
-    allow_private: bool
-
-    @classmethod
-    def from_settings(cls) -> FetchSettings:
-        return cls(
-            timeout=float(settings.CATALOGUE_IMAGE_TIMEOUT),
-            max_bytes=int(settings.CATALOGUE_IMAGE_MAX_BYTES),
-            max_pixels=int(settings.CATALOGUE_IMAGE_MAX_PIXELS),
-            allow_private=bool(settings.CATALOGUE_IMAGE_ALLOW_PRIVATE),
-        )
 
 
 class _Refused(Exception):
@@ -273,12 +203,12 @@ def _get(target: Target, deadline: _Deadline, max_bytes: int) -> tuple[int, dict
             raise _Refused(f"content type {content_type!r}")
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            raise _too_big(max_bytes)
+            raise too_big(max_bytes)
         body = bytearray()
         for chunk in response.stream(64 * 1024):
             body.extend(chunk)
             if len(body) > max_bytes:
-                raise _too_big(max_bytes)
+                raise too_big(max_bytes)
         if deadline.passed:  # the watchdog shut the socket, which can look like a short, clean end
             raise _Refused("the total deadline passed")
         return status, headers, None, bytes(body)
@@ -313,85 +243,12 @@ def fetch_image_bytes(url: str, config: FetchSettings) -> tuple[bytes, str]:
         logger.info("Image %s not fetched: %s", _USERINFO.sub("//***@", url), reason)  # no passwords in logs
         raise ImageProblem(NOT_FETCHED) from None
     content_type = headers["content-type"].split(";")[0].strip().lower()
-    _verify(body, content_type, config)
+    verify(body, content_type, config)
     return body, content_type
-
-
-def _too_big(limit: int) -> ImageProblem:
-    return ImageProblem("TOO-BIG", limit=limit)
-
-
-def too_many_pixels() -> ImageProblem:
-    return ImageProblem("TOO-MANY-PIXELS")
-
-
-def _verify(data: bytes, content_type: str, config: FetchSettings) -> None:
-    try:
-        with PILImage.open(io.BytesIO(data)) as probe:
-            probe_format = probe.format
-            width, height = probe.size
-            probe.verify()
-    except PILImage.DecompressionBombError:
-        raise too_many_pixels() from None
-    except Exception:
-        # Pillow raises many types for broken files; all mean the same to the supplier.
-        raise ImageProblem("NOT-AN-IMAGE") from None
-    if width * height > config.max_pixels:
-        raise too_many_pixels()
-    if PILLOW_FORMATS.get(probe_format) != content_type:
-        raise ImageProblem("TYPE-MISMATCH", found=probe_format, declared=content_type)
-
-
-def _collection():
-    from wagtail.models import Collection
-
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=COLLECTION_NAME).first()
-    return existing or root.add_child(name=COLLECTION_NAME)
-
-
-def reencode(data: bytes) -> tuple[bytes, str]:
-    """Pixels only, decoded and written again by Pillow: JPEG stays JPEG, everything else becomes PNG.
-
-    Whatever else the file carried (metadata, trailing bytes, a second format hidden in it) is gone, so
-    the public media holds nothing a browser could read as HTML or script. Call after _verify.
-    """
-    with PILImage.open(io.BytesIO(data)) as source:
-        source.seek(0)  # the first frame of an animation
-        picture = ImageOps.exif_transpose(source)  # keep the orientation the dropped EXIF gave
-        out = io.BytesIO()
-        if source.format == "JPEG":
-            if picture.mode not in {"RGB", "L"}:
-                picture = picture.convert("RGB")
-            picture.save(out, "JPEG", quality=90, optimize=True)
-            return out.getvalue(), "image/jpeg"
-        if picture.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
-            picture = picture.convert("RGBA")
-        picture.save(out, "PNG", optimize=True)
-        return out.getvalue(), "image/png"
-
-
-def store_image(data: bytes, content_type: str, title: str):
-    """A Wagtail image of these pixels, re-encoded (reused when identical) with its thumbnail."""
-    from wagtail.images import get_image_model
-
-    data, content_type = reencode(data)
-    Image = get_image_model()
-    file_hash = hashlib.sha1(data).hexdigest()  # noqa: S324 - Wagtail's own file_hash is SHA-1
-    image = Image.objects.filter(file_hash=file_hash).first()
-    if image is None:
-        image = Image(title=title[:255], collection=_collection())
-        image.file = ImageFile(io.BytesIO(data), name=f"{file_hash[:16]}.{ALLOWED_TYPES[content_type]}")
-        image._set_image_file_metadata()
-        image.save()
-    image.get_rendition(THUMBNAIL_SPEC)
-    return image
 
 
 def fetch_images(version: CatalogueVersion, config: FetchSettings | None = None) -> dict:
     """Fetch every item's first usable image URL; store the report on the version and return it."""
-    from catalogue.image_uploads import uploaded_image_ids
-
     config = config or FetchSettings.from_settings()
     uploaded = uploaded_image_ids(version.catalogue_id)  # a supplier's uploaded picture wins over a URL
     by_url: dict[str, object] = {}  # url -> image or ImageProblem
@@ -463,8 +320,6 @@ def fetch_images_of_published_version(sender, version: CatalogueVersion, **kwarg
 
 def enqueue_image_fetch(version: CatalogueVersion) -> bool:
     """Give the items their uploaded pictures now; queue the URL fetch after the current transaction."""
-    from catalogue.image_uploads import apply_uploaded_images
-
     apply_uploaded_images(version)
     if not settings.CATALOGUE_FETCH_IMAGES:
         return False

@@ -21,17 +21,17 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from catalogue.images import (
+from catalogue.models import Catalogue, CatalogueItem, CatalogueVersion, UploadedImage
+from catalogue.pictures.files import (
     MAX_REPORTED,
     PILLOW_FORMATS,
     FetchSettings,
     ImageProblem,
-    _too_big,
-    _verify,
     store_image,
+    too_big,
     too_many_pixels,
+    verify,
 )
-from catalogue.models import Catalogue, CatalogueItem, CatalogueVersion, UploadedImage
 
 MAX_ZIP_ENTRIES = 5_000
 # Versions whose items get a new picture at once: the live one and those on their way to it.
@@ -50,7 +50,7 @@ def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings)
             yield name, data
             continue
         if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
-            yield name, data if len(data) <= config.max_bytes else _too_big(config.max_bytes)
+            yield name, data if len(data) <= config.max_bytes else too_big(config.max_bytes)
             continue
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
@@ -82,7 +82,7 @@ def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings)
                     yield entry_name, ImageProblem("ZIP-ENTRY-DAMAGED")
                     continue
                 if len(content) > config.max_bytes:
-                    yield entry_name, _too_big(config.max_bytes)
+                    yield entry_name, too_big(config.max_bytes)
                     continue
                 total += len(content)
                 if total > settings.CATALOGUE_MAX_UPLOAD_BYTES:
@@ -149,7 +149,7 @@ def attach_uploaded_images(
             if seller_item_id is None:
                 raise ImageProblem("NAME-NOT-AN-ITEM")
             content_type = _content_type(content)
-            _verify(content, content_type, config)
+            verify(content, content_type, config)
             image = store_image(content, content_type, seller_item_id)
         except ImageProblem as problem:
             problem_count += 1

@@ -100,3 +100,15 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove this run's media and catalogue-file folders (per process: see hub/settings/test.py)."""
+    import shutil
+
+    from django.conf import settings
+
+    if settings.configured and "TEST_MEDIA_ROOT" not in os.environ:
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    if settings.configured and "TEST_CATALOGUE_FILES_ROOT" not in os.environ:
+        shutil.rmtree(settings.CATALOGUE_FILES_ROOT, ignore_errors=True)

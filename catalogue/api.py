@@ -256,7 +256,7 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
     if declared > limit + 64 * 1024:  # room for multipart boundaries and headers
         return _too_large(limit)
 
-    from catalogue.importing import import_file
+    from catalogue.intake import import_file
 
     if request.content_type == "multipart/form-data":
         upload_file = request.FILES.get("file")

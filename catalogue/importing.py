@@ -34,6 +34,7 @@ from django.utils import timezone
 from catalogue import review
 from catalogue.formats import detect_format, reader_for
 from catalogue.formats.base import Header
+from catalogue.lifecycle import mark_failed
 from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion, fill_search_text
 from catalogue.validation import hub_rules, official
 from catalogue.validation.report import ERROR, SOURCE_FILE, SOURCE_PEPPOL, WARNING, Issue, Report
@@ -96,77 +97,8 @@ def create_version(
     return version
 
 
-def import_file(
-    source: Path | str | File,
-    *,
-    catalogue: Catalogue | None = None,
-    agreement: Agreement | None = None,
-    supplier: Supplier | None = None,
-    user=None,
-    filename: str = "",
-    background: bool | None = None,
-    progress: ProgressCallback | None = None,
-    processes: int | None = None,
-    mode: str = UploadMode.REPLACE,
-) -> CatalogueVersion:
-    """Import an upload for a catalogue (or an agreement + supplier). Returns the new version.
-
-    Files above CATALOGUE_BACKGROUND_BYTES run in a django-tasks background task unless
-    background=False; watch version.progress_percent. `mode` (UploadMode) applies to Excel and
-    CSV: replace the whole catalogue, or update it row by row (the Åtgärd column).
-    """
-    if catalogue is None:
-        if agreement is None or supplier is None:
-            raise ValueError("catalogue, or agreement and supplier, are needed")
-        catalogue = catalogue_for(agreement, supplier)
-    if isinstance(source, str):
-        source = Path(source)
-    size = source.stat().st_size if isinstance(source, Path) else source.size
-    filename = filename or (source.name if isinstance(source, Path) else Path(source.name or "katalog").name)
-    limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
-    if size > limit:
-        # Not stored: the limit exists to protect the disk. The report says why.
-        version = create_version(catalogue, source, filename=filename, user=user, keep_file=False, mode=mode)
-        report = Report()
-        report.error("FILE-TOO-LARGE", source=SOURCE_FILE, size=size, limit=limit)
-        _finish(version, report, Status.INVALID)
-        return version
-    version = create_version(catalogue, source, filename=filename, user=user, mode=mode)
-    return start_processing(version, background=background, progress=progress, processes=processes)
-
-
-def start_processing(
-    version: CatalogueVersion,
-    *,
-    background: bool | None = None,
-    progress: ProgressCallback | None = None,
-    processes: int | None = None,
-) -> CatalogueVersion:
-    """Process a RECEIVED version: inline, or in a background task for big files. Never raises for the
-    file's or the import's sake: the version ends INVALID, FAILED or on its way to review."""
-    if background is None:
-        try:
-            size = version.file.size
-        except (OSError, ValueError):
-            size = 0  # a missing file: the inline run reports it
-        background = size > settings.CATALOGUE_BACKGROUND_BYTES
-    if background:
-        from catalogue.tasks import process_catalogue_version
-
-        def enqueue_import() -> None:  # after commit: the worker must see the stored version
-            result = process_catalogue_version.enqueue(version.pk)
-            CatalogueVersion.objects.filter(pk=version.pk).update(import_task_id=str(result.id))
-
-        transaction.on_commit(enqueue_import)
-        version.refresh_from_db()
-        return version
-    return run_import(version, progress=progress, processes=processes)
-
-
 def run_import(version: CatalogueVersion, **options) -> CatalogueVersion:
     """process_version, with any failure recorded on the version (FAILED) instead of raised."""
-    from catalogue.lifecycle import mark_failed
-
     try:
         return process_version(version, **options)
     except Exception as exc:
@@ -183,7 +115,7 @@ def _set_progress(version: CatalogueVersion, percent: int, stage: str, progress:
         progress(percent, stage)
 
 
-def _finish(version: CatalogueVersion, report: Report, status: str) -> None:
+def finish(version: CatalogueVersion, report: Report, status: str) -> None:
     """The import's verdict, through the state machine: refused if someone changed the version meanwhile."""
     version.transition(
         status,
@@ -509,12 +441,12 @@ def process_version(
     path = Path(version.file.path)
     if not path.exists() or path.stat().st_size == 0:
         report.error("FILE-EMPTY", source=SOURCE_FILE)
-        _finish(version, report, Status.INVALID)
+        finish(version, report, Status.INVALID)
         return version
     fmt = detect_format(path, version.original_filename)
     if fmt is None:
         report.error("FILE-UNKNOWN-FORMAT", source=SOURCE_FILE)
-        _finish(version, report, Status.INVALID)
+        finish(version, report, Status.INVALID)
         return version
     version.format = fmt
     chunk_lines = chunk_lines or settings.CATALOGUE_RULE_CHUNK_LINES
@@ -527,7 +459,7 @@ def process_version(
         except StandardsMissing as exc:
             report.error("STANDARDS-MISSING", source=SOURCE_FILE, detail=str(exc))
             _discard_items(version)
-            _finish(version, report, Status.INVALID)
+            finish(version, report, Status.INVALID)
             return version
         header = importer.header or Header()
         version.valid_from, version.valid_to = header.valid_from, header.valid_to
@@ -539,7 +471,7 @@ def process_version(
         report.stages.append("fast")
         if not report.ok:
             _discard_items(version)
-            _finish(version, report, Status.INVALID)
+            finish(version, report, Status.INVALID)
             return version
         # Not decidable until the official rules have given their verdict (CHECKING, then _finish).
         version.transition(
@@ -554,7 +486,7 @@ def process_version(
         if reader.chunks and official_rules:
             _official_rules(version, report, reader.chunks, progress, processes, rule_pool)
         status = Status.VALIDATED if report.ok else Status.INVALID
-        _finish(version, report, status)
+        finish(version, report, status)
     finally:
         if rule_pool is not None:
             rule_pool.close()

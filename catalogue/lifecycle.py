@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalogue.models import Catalogue, CatalogueItem, CatalogueVersion, IllegalTransition
+from catalogue.models import Catalogue, CatalogueVersion, IllegalTransition
 from catalogue.validation.report import SOURCE_FILE, Report
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ __all__ = [
     "fail_stalled_imports",
     "mark_failed",
     "outcome_message",
-    "retry",
     "supersede_waiting",
     "withdraw",
 ]
@@ -100,25 +99,6 @@ def mark_failed(version: CatalogueVersion, error: BaseException | str) -> Catalo
         # Already decided or failed by someone else meanwhile: that state is the truth.
         version.refresh_from_db()
         return version
-
-
-def retry(version: CatalogueVersion, user=None) -> CatalogueVersion:
-    """Run a FAILED version's import again from its stored file, as a fresh start."""
-    with transaction.atomic():
-        version.transition(
-            Status.RECEIVED,
-            report={},
-            error_count=0,
-            warning_count=0,
-            progress_percent=0,
-            line_count=0,
-        )
-        # A killed first attempt may have inserted part of the items.
-        CatalogueItem.objects.filter(version=version).delete()
-    remove_work_dirs(version.pk)
-    from catalogue.importing import start_processing
-
-    return start_processing(version)
 
 
 def remove_work_dirs(version_id: int | None = None, keep: set[int] | frozenset[int] = frozenset()) -> int:

@@ -64,15 +64,3 @@ def publish_version(version: CatalogueVersion, **decision) -> None:
         version_published.send(sender=CatalogueVersion, version=current)
     # Keep the caller's instance in step with the database.
     version.status, version.published_at, version.publish_on = current.status, current.published_at, None
-    _refresh_waiting(current)
-
-
-def _refresh_waiting(published: CatalogueVersion) -> None:
-    """A version still waiting in this catalogue had its reasons worked out against the old live version."""
-    from catalogue.review import refresh_review_summary  # review builds on publish, not the other way
-
-    for waiting in CatalogueVersion.objects.filter(catalogue_id=published.catalogue_id, status__in=Status.WAITING):
-        try:
-            refresh_review_summary(waiting)
-        except Exception:
-            logger.exception("could not refresh the review reasons of catalogue version %s", waiting.pk)

@@ -15,6 +15,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,6 +112,21 @@ def refresh_review_summary(version: CatalogueVersion) -> CatalogueVersion:
     version.diff_summary = {**diff.summary(), "review_reasons": review_reasons(version, diff)}
     CatalogueVersion.objects.filter(pk=version.pk).update(diff_summary=version.diff_summary)
     return version
+
+
+def refresh_waiting_after_publication(sender, version: CatalogueVersion, **kwargs) -> None:
+    """On version_published: a version still waiting in that catalogue had its reasons worked out against
+    the old live version. Refreshed after the commit, so the publication's transaction stays short."""
+    catalogue_id = version.catalogue_id
+    transaction.on_commit(lambda: _refresh_waiting(catalogue_id))
+
+
+def _refresh_waiting(catalogue_id: int) -> None:
+    for waiting in CatalogueVersion.objects.filter(catalogue_id=catalogue_id, status__in=Status.WAITING):
+        try:
+            refresh_review_summary(waiting)
+        except Exception:
+            logger.exception("could not refresh the review reasons of catalogue version %s", waiting.pk)
 
 
 def submit_for_review(version: CatalogueVersion) -> CatalogueVersion:

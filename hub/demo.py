@@ -140,7 +140,7 @@ def seed_users() -> dict[str, object]:
 def seed_catalogues(stdout=None) -> dict[str, int]:
     """Generate and import a demo catalogue per agreement that has none live yet."""
     from catalogue.generator import Party, generate_items, write_peppol
-    from catalogue.importing import import_file
+    from catalogue.intake import import_file
     from catalogue.models import Agreement, Catalogue
     from catalogue.review import approve
 

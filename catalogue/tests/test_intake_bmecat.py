@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from catalogue.formats import detect_format
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.tests.fixtures import issues, live_snapshot
 

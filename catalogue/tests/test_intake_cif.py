@@ -13,7 +13,7 @@ from catalogue.api import create_token
 from catalogue.error_codes import issue_texts
 from catalogue.formats import detect_format
 from catalogue.formats.cif import codec_for
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.tests.fixtures import issues, live_snapshot
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalogue.error_codes import issue_detail, issue_texts
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.pictures.files import image_problem_text
 from catalogue.tests.fixtures import issues, live_snapshot

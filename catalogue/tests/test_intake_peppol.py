@@ -12,7 +12,7 @@ from lxml import etree
 from catalogue import safe_xml
 from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS, PeppolReader
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.tests.fixtures import issues, live_snapshot
 from catalogue.validation import official

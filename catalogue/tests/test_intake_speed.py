@@ -13,7 +13,8 @@ from django.db import connection
 
 from catalogue import importing
 from catalogue.error_codes import issue_detail, issue_texts
-from catalogue.importing import SearchTextCache, _search_text_key, import_file
+from catalogue.importing import SearchTextCache, _search_text_key
+from catalogue.intake import import_file
 from catalogue.models import CatalogueItem, CatalogueVersion
 from catalogue.tests.fixtures import live_snapshot
 from swedish_text import search_text_for

@@ -11,7 +11,7 @@ from lxml import etree
 from stdnum import ean
 
 from catalogue.formats.peppol import CAC, CBC, UBL_CATALOGUE
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import Agreement, Catalogue, CatalogueVersion
 from catalogue.validation import official
 

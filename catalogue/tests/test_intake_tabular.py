@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from catalogue.error_codes import issue_texts
 from catalogue.formats.columns import COLUMNS
 from catalogue.formats.spreadsheet import INSTRUCTIONS_SHEET, ITEMS_SHEET, template_xlsx
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.tests.fixtures import issues, live_snapshot
 from catalogue.validation.hub_rules import parse_decimal

@@ -11,9 +11,9 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from catalogue import lifecycle
+from catalogue import intake, lifecycle
 from catalogue.error_codes import issue_texts
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueItem, CatalogueVersion, IllegalTransition
 from catalogue.review import ReviewError, approve, submit_for_review
 from catalogue.tests.fixtures import issues
@@ -91,14 +91,14 @@ def test_a_version_cannot_be_approved_while_its_official_rules_run(intake_catalo
 
 
 def test_an_import_verdict_never_writes_over_a_decision_made_meanwhile(review_catalogue):
-    from catalogue.importing import _finish
+    from catalogue.importing import finish
     from catalogue.validation.report import Report
 
     version = make_version(review_catalogue, [], status=Status.CHECKING)
     stale = CatalogueVersion.objects.get(pk=version.pk)
     CatalogueVersion.objects.filter(pk=version.pk).update(status=Status.PUBLISHED)
     with pytest.raises(IllegalTransition):
-        _finish(stale, Report(), Status.VALIDATED)
+        finish(stale, Report(), Status.VALIDATED)
     assert CatalogueVersion.objects.get(pk=version.pk).status == Status.PUBLISHED
 
 
@@ -337,7 +337,7 @@ def test_an_invalid_upload_does_not_supersede_the_waiting_version(client, suppli
 
 
 def test_waiting_reasons_are_recomputed_when_another_version_goes_live(
-    review_live_version, review_changed_items, reviewer_user
+    review_live_version, review_changed_items, reviewer_user, django_capture_on_commit_callbacks
 ):
     catalogue = review_live_version.catalogue
     start = timezone.localdate() + datetime.timedelta(days=1)
@@ -348,7 +348,8 @@ def test_waiting_reasons_are_recomputed_when_another_version_goes_live(
     assert waiting.diff_summary["base_version_id"] == review_live_version.pk
     from catalogue.review import activate_scheduled
 
-    assert activate_scheduled(start) == [scheduled]
+    with django_capture_on_commit_callbacks(execute=True):  # refreshed once the publication has committed
+        assert activate_scheduled(start) == [scheduled]
     waiting.refresh_from_db()
     assert waiting.diff_summary["base_version_id"] == scheduled.pk
     assert waiting.diff_summary["changed"] == 0  # the same items as the version now live
@@ -428,7 +429,7 @@ def test_stalled_import_is_failed_its_folder_cleaned_and_the_retry_works(live_ve
     assert not folder.exists()
     assert CatalogueVersion.objects.get(pk=fresh.pk).status == Status.RECEIVED  # still within the limit
 
-    version = lifecycle.retry(version)
+    version = intake.retry(version)
     # The half-inserted item of the first attempt does not collide with the new run's.
     assert version.status in {Status.PUBLISHED, Status.SUPERSEDED}, version.report
     assert version.items.count() == 4
@@ -445,7 +446,7 @@ def test_a_failed_import_task_fails_the_version_and_a_queued_one_does_not(live_v
         row = DBTaskResult.objects.create(
             status=state,
             args_kwargs={"args": [version.pk], "kwargs": {}},
-            task_path="catalogue.tasks.process_catalogue_version",
+            task_path="catalogue.intake.process_catalogue_version",
             backend_name="default",
             run_after=timezone.now(),
         )
@@ -460,7 +461,7 @@ def test_a_failed_import_task_fails_the_version_and_a_queued_one_does_not(live_v
 
 def test_retry_is_refused_unless_failed(client, review_pending_version, supplier_user):
     with pytest.raises(IllegalTransition):
-        lifecycle.retry(review_pending_version)
+        intake.retry(review_pending_version)
     client.force_login(supplier_user)
     response = client.post(reverse("catalogue:version-retry", args=[review_pending_version.pk]))
     assert response.status_code == 302
@@ -535,7 +536,7 @@ def test_a_damaged_xlsx_through_the_portal_is_not_a_500(client, supplier_user, i
 
 
 def test_a_restarted_import_task_after_a_kill_during_the_rules_starts_over(live_version, tmp_path):
-    from catalogue.tasks import process_catalogue_version
+    from catalogue.intake import process_catalogue_version
 
     path = tmp_path / "katalog.csv"
     path.write_text(PRICE_CUT_PLUS_ONE, encoding="utf-8")

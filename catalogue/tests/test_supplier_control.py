@@ -19,7 +19,7 @@ from catalogue.api import create_token
 from catalogue.error_codes import issue_texts
 from catalogue.formats.columns import COLUMNS
 from catalogue.formats.spreadsheet import INSTRUCTIONS_SHEET, ITEMS_SHEET, template_xlsx
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueItem, CatalogueVersion
 from catalogue.review import approve
 from catalogue.tests.fixtures import issues, live_snapshot

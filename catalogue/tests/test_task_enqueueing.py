@@ -3,7 +3,7 @@
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.publish import publish_version
 from catalogue.tests.review_fixtures import make_version
@@ -41,4 +41,4 @@ def test_background_import_is_queued_after_commit(
         assert task_paths() == []
     for callback in callbacks:
         callback()
-    assert task_paths() == ["catalogue.tasks.process_catalogue_version"]
+    assert task_paths() == ["catalogue.intake.process_catalogue_version"]

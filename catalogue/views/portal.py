@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.formats.spreadsheet import template_xlsx
-from catalogue.importing import import_file
-from catalogue.lifecycle import IllegalTransition, change_counts, outcome_message, retry, withdraw
+from catalogue.intake import import_file, retry
+from catalogue.lifecycle import IllegalTransition, change_counts, outcome_message, withdraw
 from catalogue.models import Catalogue, CatalogueVersion
 from catalogue.responses import never_decided
 from catalogue.review import confirm_removals_over

@@ -13,9 +13,13 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # hub/accounts/tests turn it on (the `axes_on` fixture) to prove it.
 AXES_ENABLED = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / "hub-test-media"))  # noqa: F405
+# Per run, like the test database: two runs side by side never delete each other's files
+# (the root conftest removes them when the run ends).
+MEDIA_ROOT = Path(  # noqa: F405
+    os.environ.get("TEST_MEDIA_ROOT", Path(tempfile.gettempdir()) / f"hub-test-media-{os.getpid()}")  # noqa: F405
+)
 CATALOGUE_FILES_ROOT = Path(  # noqa: F405
-    os.environ.get("TEST_CATALOGUE_FILES_ROOT", Path(tempfile.gettempdir()) / "hub-test-catalogue-files")  # noqa: F405
+    os.environ.get("TEST_CATALOGUE_FILES_ROOT", Path(tempfile.gettempdir()) / f"hub-test-catalogue-files-{os.getpid()}")  # noqa: F405
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -127,3 +127,57 @@ def test_catalogue_version_statuses_change_only_through_the_state_machine() -> N
         "self.status = new_status",
     ], writes
     assert all(entry.startswith("catalogue/models.py:") for entry in writes), writes
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Each project module and the project modules it imports.
+
+    An edge from a module to the package it lives in is left out: `from catalogue.formats import
+    xmlerrors` inside catalogue/formats/peppol.py names the package, but depends on xmlerrors.
+    """
+    paths = {module_name(path): path for path in source_files()}
+    graph = {}
+    for name, path in paths.items():
+        imported = imported_modules(path) & paths.keys()
+        graph[name] = {other for other in imported if other != name and not name.startswith(other + ".")}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_go_round_in_a_cycle() -> None:
+    assert cycles(module_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -245,7 +245,7 @@ def test_no_task_is_left_running(journey):
     assert running == []
     interrupted = journey.query(
         "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult "
-        "WHERE task_path = 'catalogue.tasks.process_catalogue_version'"
+        "WHERE task_path = 'catalogue.intake.process_catalogue_version'"
     )
     assert ("FAILED", "hub.tasks.TaskInterrupted") in interrupted
 

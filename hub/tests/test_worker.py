@@ -35,7 +35,7 @@ def a_dead_pid() -> int:
 def running_task(worker_id: str, started_ago: datetime.timedelta) -> DBTaskResult:
     return DBTaskResult.objects.create(
         args_kwargs={"args": [1], "kwargs": {}},
-        task_path="catalogue.tasks.process_catalogue_version",
+        task_path="catalogue.intake.process_catalogue_version",
         backend_name="default",
         queue_name="default",
         run_after=get_date_max(),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.importing import import_file
+from catalogue.intake import import_file
 from catalogue.models import Agreement, CatalogueVersion
 from catalogue.review import approve
 from catalogue.validation.report import Report

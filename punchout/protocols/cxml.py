@@ -246,10 +246,10 @@ def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype=DOCTYPE)
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k.rstrip("_"): v for k, v in attributes.items()})
-    if text is not None:
-        element.text = text
+def _sub(parent: etree._Element, tag: str, content: str | None = None, /, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, attributes)
+    if content is not None:
+        element.text = content
     return element
 
 

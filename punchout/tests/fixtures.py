@@ -190,6 +190,7 @@ class Receiver:
     url: str
     posts: list[dict[str, list[str]]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    pages: dict[str, bytes] = field(default_factory=dict)  # what GET serves, by path (the framing page)
 
     def cxml(self, index: int = -1) -> bytes:
         form = self.posts[index]
@@ -206,7 +207,7 @@ def receiver() -> Iterator[Receiver]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             holder["receiver"].requests.append(self.path)
-            self._answer(b"<!doctype html><title>ok</title><p>ok</p>")
+            self._answer(holder["receiver"].pages.get(self.path, b"<!doctype html><title>ok</title><p>ok</p>"))
 
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)

@@ -22,6 +22,7 @@ from punchout.protocols import cxml
 CxmlError = cxml.CxmlError
 MAX_QUANTITY = Decimal("1000000")
 CENT = Decimal("0.01")
+EXPIRED_KEPT_FOR = datetime.timedelta(days=1)
 
 
 class SessionUnavailable(Exception):
@@ -335,7 +336,10 @@ def transfer(session: PunchoutSession, *, cancelled: bool = False) -> tuple[str,
 
 
 def delete_expired(now: datetime.datetime | None = None) -> int:
-    """Remove sessions past their expiry (for the periodic jobs)."""
-    now = now or timezone.now()
-    deleted, _ = PunchoutSession.objects.filter(expires_at__lt=now).delete()
+    """Remove sessions (and their baskets) a day past their expiry, for the periodic jobs.
+
+    The day's grace lets a late click still show "the session has expired" rather than "not found".
+    """
+    cutoff = (now or timezone.now()) - EXPIRED_KEPT_FOR
+    deleted, _ = PunchoutSession.objects.filter(expires_at__lt=cutoff).delete()
     return deleted

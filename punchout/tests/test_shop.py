@@ -277,3 +277,19 @@ def test_the_shop_speaks_english_when_the_request_does(client, buyer_system, pun
 
     assert 'lang="en"' in page and "Transfer the basket" in page
     assert "Överför varukorgen" in client.get(shop, {"lang": "sv"}).content.decode()
+
+
+def test_the_periodic_jobs_delete_sessions_a_day_past_expiry(client, buyer_system, punchout_catalogue):
+    from django.core.management import call_command
+
+    shop = start_shopping(client)
+    add(client, shop, punchout_catalogue.items["KP-100"])
+    start_shopping(client)
+    old, recent = PunchoutSession.objects.order_by("pk")
+    PunchoutSession.objects.filter(pk=old.pk).update(expires_at=timezone.now() - datetime.timedelta(days=2))
+    PunchoutSession.objects.filter(pk=recent.pk).update(expires_at=timezone.now() - datetime.timedelta(hours=1))
+
+    call_command("run_periodic_jobs", "--once")
+
+    assert list(PunchoutSession.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not BasketLine.objects.exists()

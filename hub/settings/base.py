@@ -254,7 +254,9 @@ HUB_PUBLIC_CATALOGUE = flag("HUB_PUBLIC_CATALOGUE", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs 4xx paths; a punchout path holds a session key or start token (punchout.log_filters).
+    "filters": {"redact_punchout_keys": {"()": "punchout.log_filters.RedactPunchoutKeys"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_punchout_keys"]}},
     "root": {"handlers": ["console"], "level": log_level()},
 }
 

@@ -293,3 +293,31 @@ def test_the_periodic_jobs_delete_sessions_a_day_past_expiry(client, buyer_syste
 
     assert list(PunchoutSession.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not BasketLine.objects.exists()
+
+
+def test_session_keys_never_reach_the_log_handlers(client, buyer_system, punchout_catalogue, settings):
+    """Django logs the path of every refused request; the hub's handlers write <hidden> for the key."""
+    import io
+    import logging
+
+    from punchout.log_filters import RedactPunchoutKeys
+
+    assert "redact_punchout_keys" in settings.LOGGING["handlers"]["console"]["filters"]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactPunchoutKeys())
+    logging.getLogger("django.request").addHandler(handler)
+    try:
+        start = open_session(client)
+        shop = client.get(start)["Location"]
+        client.get(start)  # a replayed start token: 410, logged
+        refused = add(client, shop, punchout_catalogue.forbidden_item)  # 403, logged
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+
+    assert refused.status_code == 403
+    key = shop.rstrip("/").rsplit("/", 1)[1]
+    token = start.rstrip("/").rsplit("/", 1)[1]
+    logged = stream.getvalue()
+    assert "/punchout/s/<hidden>/lagg-till/" in logged
+    assert key not in logged and token not in logged

@@ -213,6 +213,10 @@ class BasketLine(models.Model):
     supplier_orgnr = models.CharField(max_length=10)
     supplier_name = models.CharField(max_length=200)
     added_at = models.DateTimeField(default=timezone.now)
+    # A newer catalogue version was published during the session: the price the line had before it
+    # (shown to the shopper), and whether the item is gone from the live catalogue (not transferred).
+    previous_unit_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    unavailable = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]

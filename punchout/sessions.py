@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from punchout.credentials import new_token, shared_secret_matches, token_hash
@@ -54,16 +55,18 @@ def authenticate_cxml(setup: cxml.SetupRequest) -> BuyerSystem:
     if not credentials:
         raise CxmlError(401, "The Sender has no Credential with a SharedSecret")
     for credential in credentials:
-        candidates = [
-            system
-            for system in BuyerSystem.objects.filter(active=True).select_related("organisation")
-            if _same(system.cxml_sender[1], credential.identity) and credential.identity
-        ]
+        identity = credential.identity.strip()
+        named = Q(cxml_sender_identity__iexact=identity) | Q(
+            cxml_sender_identity="", cxml_from_identity__iexact=identity
+        )
+        candidates = (
+            list(BuyerSystem.objects.filter(named, active=True).select_related("organisation")) if identity else []
+        )
         for system in candidates:
+            # The secret is checked first, so a wrong domain costs the same time as a wrong secret.
+            secret_matches = shared_secret_matches(credential.shared_secret, system.shared_secret_hash)
             domain = system.cxml_sender[0]
-            if (not domain or _same(domain, credential.domain)) and shared_secret_matches(
-                credential.shared_secret, system.shared_secret_hash
-            ):
+            if secret_matches and (not domain or _same(domain, credential.domain)):
                 return system
         if not candidates:
             shared_secret_matches(credential.shared_secret, None)
@@ -264,6 +267,8 @@ class Totals:
 
 
 def totals(lines: list[BasketLine]) -> Totals:
+    """Totals of the lines that will be transferred (an unavailable line counts for nothing)."""
+    lines = transferable(lines)
     net = sum((line.total for line in lines), Decimal("0"))
     vat = sum((line.vat for line in lines), Decimal("0"))
     return Totals(net.quantize(CENT, rounding=ROUND_HALF_UP), vat.quantize(CENT, rounding=ROUND_HALF_UP))
@@ -271,6 +276,48 @@ def totals(lines: list[BasketLine]) -> Totals:
 
 def basket(session: PunchoutSession) -> list[BasketLine]:
     return list(session.lines.select_related("item").order_by("pk"))
+
+
+def refresh_basket(session: PunchoutSession) -> tuple[list[BasketLine], bool]:
+    """Bring each line to the live catalogue: a newer version's item and price replace the old ones (the
+    old price kept to show the change), an item gone from the scope is marked unavailable.
+
+    Returns the lines and whether anything changed now, so a transfer never carries a price the shopper
+    has not seen.
+    """
+    changed = False
+    live_items = session.scope().items().select_related("version__catalogue__agreement", "version__catalogue__supplier")
+    with transaction.atomic():
+        for line in session.lines.select_for_update().select_related("item__version").order_by("pk"):
+            live = live_items.filter(
+                version__catalogue_id=line.item.version.catalogue_id, seller_item_id=line.seller_item_id
+            ).first()
+            if live is None:
+                if not line.unavailable:
+                    line.unavailable = changed = True
+                    line.save(update_fields=["unavailable"])
+                continue
+            if live.pk == line.item_id and not line.unavailable:
+                continue
+            changed = True
+            twin = session.lines.filter(item=live).exclude(pk=line.pk).first()
+            if twin is not None:  # the shopper also added the new version's item: one line
+                twin.quantity = min(twin.quantity + line.quantity, MAX_QUANTITY)
+                twin.save(update_fields=["quantity"])
+                line.delete()
+                continue
+            fresh = BasketLine.from_item(session, live, line.quantity)
+            if fresh.unit_price != line.unit_price:
+                line.previous_unit_price = line.unit_price
+            for name in ("item", "name", "unit", "unit_price", "currency", "vat_rate"):
+                setattr(line, name, getattr(fresh, name))
+            line.unavailable = False
+            line.save()
+    return basket(session), changed
+
+
+def transferable(lines: list[BasketLine]) -> list[BasketLine]:
+    return [line for line in lines if not line.unavailable]
 
 
 # ------------------------------------------------------------------------------------------ closing
@@ -322,12 +369,22 @@ def cxml_order_message(session: PunchoutSession, lines: list[BasketLine]) -> byt
     )
 
 
+class BasketChanged(Exception):
+    """The live catalogue changed since the shopper last saw the basket: show it again before transferring."""
+
+
 def transfer(session: PunchoutSession, *, cancelled: bool = False) -> tuple[str, str]:
     """Close the session and return the form field (name, value) the browser posts to the return URL.
 
-    Cancel returns an empty basket. The session key dies with the session.
+    Cancel returns an empty basket. The session key dies with the session. A transfer carries the live
+    agreement prices; when they changed since the basket was last shown, BasketChanged is raised instead.
     """
-    lines = [] if cancelled else basket(session)
+    lines: list[BasketLine] = []
+    if not cancelled:
+        lines, changed = refresh_basket(session)
+        if changed:
+            raise BasketChanged
+        lines = transferable(lines)
     document = cxml_order_message(session, lines)
     state = PunchoutSession.State.CANCELLED if cancelled else PunchoutSession.State.TRANSFERRED
     if not _close(session, state):

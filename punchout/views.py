@@ -176,7 +176,7 @@ def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespon
     result = None
     if not session.read_only:
         result = search(SearchQuery(q=q, page=page, page_size=20, log=False), scope=session.scope())
-    lines = sessions.basket(session)
+    lines, _ = sessions.refresh_basket(session)
     context = {
         "session": session,
         "key": key,
@@ -188,9 +188,6 @@ def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespon
         "other_language": "en" if session.language == "sv" else "sv",
     }
     return render(request, "punchout/shop.html", context)
-
-
-NOTICES = ("added", "updated", "scope", "quantity", "read_only")
 
 
 def _refused(request: HttpRequest, session: PunchoutSession, key: str, reason: str) -> HttpResponse:
@@ -240,6 +237,9 @@ def _return_page(request: HttpRequest, session: PunchoutSession, *, cancelled: b
         field_name, field_value = sessions.transfer(session, cancelled=cancelled)
     except sessions.SessionUnavailable as error:
         return _unavailable(request, error)
+    except sessions.BasketChanged:
+        key = request.resolver_match.kwargs["key"]
+        return HttpResponseRedirect(_shop_url(key, meddelande="changed") + "#varukorg", status=303)
     context = {"session": session, "field_name": field_name, "field_value": field_value, "cancelled": cancelled}
     response = render(request, "punchout/transfer.html", context)
     # The form goes to the buyer system's own (allow-listed) return address.

@@ -37,6 +37,7 @@ STATUS_TEXT = {
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
+    405: "Method Not Allowed",
     406: "Not Acceptable",
     413: "Request Entity Too Large",
     500: "Internal Server Error",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -321,3 +322,42 @@ def test_session_keys_never_reach_the_log_handlers(client, buyer_system, punchou
     logged = stream.getvalue()
     assert "/punchout/s/<hidden>/lagg-till/" in logged
     assert key not in logged and token not in logged
+
+
+def publish_new_prices(punchout_catalogue) -> None:
+    """A newer version of the supplier's catalogue: KP-100 costs more, KP-200 is gone, BOK-1 unchanged."""
+    from catalogue.tests.review_fixtures import make_version, publish_directly
+    from punchout.tests.fixtures import OFFICE_ITEMS
+
+    items = [dict(item) for item in OFFICE_ITEMS if item["seller_item_id"] != "KP-200"]
+    items[0]["price"] = "1300.00"
+    catalogue = punchout_catalogue.items["KP-100"].version.catalogue
+    publish_directly(make_version(catalogue, items))
+
+
+def test_a_newer_catalogue_version_is_shown_before_transfer_and_the_live_price_goes(
+    client, buyer_system, punchout_catalogue, assert_valid_cxml
+):
+    shop = start_shopping(client)
+    add(client, shop, punchout_catalogue.items["KP-100"], "2")
+    add(client, shop, punchout_catalogue.items["KP-200"], "3")
+    publish_new_prices(punchout_catalogue)
+
+    # A transfer straight away would carry prices the shopper has not seen: the basket is shown again.
+    first = client.post(shop + "overfor/")
+    assert first.status_code == 303 and "meddelande=changed" in first["Location"]
+    assert PunchoutSession.objects.get().state == PunchoutSession.State.OPEN
+    page = re.sub(r"<[^>]+>", "", client.get(first["Location"]).content.decode()).replace("\xa0", " ")
+    assert "Nytt pris: 1 300,00 kr (var 1 234,50 kr)." in page
+    assert "Finns inte längre på avtalet och följer inte med." in page
+    assert "2 600,00 kr" in page  # the total counts only what will be sent
+
+    document = returned_cxml(client.post(shop + "overfor/"))
+
+    assert_valid_cxml(document)
+    root = etree.fromstring(document, safe_xml.parser())
+    lines = [
+        (i.findtext("ItemID/SupplierPartID"), i.findtext("ItemDetail/UnitPrice/Money")) for i in root.iter("ItemIn")
+    ]
+    assert lines == [("KP-100", "1300.00")]
+    assert root.findtext("Message/PunchOutOrderMessage/PunchOutOrderMessageHeader/Total/Money") == "2600.00"

@@ -1,8 +1,9 @@
 """Chromium runs a whole cXML session with the shop framed by an ordering system on another site.
 
 The ordering system's page is served from http://localhost:<port>/ and frames the hub at
-http://127.0.0.1:<port>/: two different sites, so every hub cookie would be a third-party cookie. The shop
-sets none; its state lives on the server and its key in the URL path. axe-core checks the shop page.
+http://127.0.0.1:<port>/: two different sites, so every hub cookie would be a third-party cookie, and this
+Chromium blocks them. The shop sets none; its state lives on the server and its key in the URL path.
+axe-core checks the shop page.
 """
 
 from __future__ import annotations
@@ -18,8 +19,28 @@ from punchout.tests.helpers import open_session
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def chromium_blocking_third_party_cookies(browser):
+    """A second Chromium from the same Playwright, launched with third-party cookies blocked."""
+    from hub.testing.browser import CHROMIUM, CHROMIUM_ARGS
+
+    blocking = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"], headless=True
+    )
+    yield blocking
+    blocking.close()
+
+
 def test_a_framed_session_from_setup_to_transfer(
-    browser, live_server, settings, client, buyer_system, punchout_catalogue, receiver, assert_valid_cxml, axe
+    chromium_blocking_third_party_cookies,
+    live_server,
+    settings,
+    client,
+    buyer_system,
+    punchout_catalogue,
+    receiver,
+    assert_valid_cxml,
+    axe,
 ):
     hub = f"http://127.0.0.1:{urlsplit(live_server.url).port}"
     ordering_system = f"http://localhost:{urlsplit(receiver.url).port}"
@@ -33,7 +54,7 @@ def test_a_framed_session_from_setup_to_transfer(
         f'<iframe id="shop" title="E-handelshubben" src="{hub}{start_path}" width="1000" height="900"></iframe></html>'
     ).encode()
 
-    context = browser.new_context(locale="sv-SE")
+    context = chromium_blocking_third_party_cookies.new_context(locale="sv-SE")
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     tab.goto(ordering_system + "/bestall")

@@ -129,3 +129,36 @@ def test_the_admin_form_keeps_the_secret_write_only(client, administrator_user, 
     assert refused.status_code == 200
     buyer_system.refresh_from_db()
     assert "javascript:alert(1)" not in buyer_system.return_url_prefixes
+
+
+def test_the_admin_adds_a_buyer_system_only_with_a_secret(client, administrator_user, buyer_organisation):
+    client.force_login(administrator_user)
+    add_url = "/admin/snippets/punchout/buyersystem/add/"
+    form = {
+        "name": "Unit4 Exempelkommun",
+        "organisation": buyer_organisation.pk,
+        "active": "on",
+        "protocols": ["cxml"],
+        "cxml_from_domain": "NetworkId",
+        "cxml_from_identity": "unit4",
+        "cxml_return_encoding": "urlencoded",
+        "return_url_prefixes": "https://unit4.example.se/retur/",
+        "frame_origins": "",
+    }
+
+    without = client.post(add_url, form)
+    assert without.status_code == 200 and not BuyerSystem.objects.exists()
+
+    with_secret = client.post(add_url, {**form, "new_shared_secret": "unit4-hemlighet"})
+    assert with_secret.status_code == 302
+    system = BuyerSystem.objects.get()
+    assert check_password("unit4-hemlighet", system.shared_secret_hash)
+    assert b"unit4-hemlighet" not in client.get(f"/admin/snippets/punchout/buyersystem/edit/{system.pk}/").content
+
+
+def test_a_buyer_may_not_reach_the_buyer_systems(client, buyer_user, buyer_system):
+    client.force_login(buyer_user)
+
+    response = client.get(f"/admin/snippets/punchout/buyersystem/edit/{buyer_system.pk}/")
+
+    assert response.status_code in (302, 403)

@@ -361,3 +361,17 @@ def test_a_newer_catalogue_version_is_shown_before_transfer_and_the_live_price_g
     ]
     assert lines == [("KP-100", "1300.00")]
     assert root.findtext("Message/PunchOutOrderMessage/PunchOutOrderMessageHeader/Total/Money") == "2600.00"
+
+
+def test_autocomplete_takes_the_same_scope(buyer_system, punchout_catalogue):
+    from search.service import SearchScope, autocomplete
+
+    scope = SearchScope(punchout_catalogue.organisation)
+
+    names = [suggestion.name for suggestion in autocomplete("he", scope=scope)[0]]
+    others = [suggestion.name for suggestion in autocomplete("ko", scope=scope)[0]]
+
+    assert "Hemlig vara" not in names
+    assert others == ["Kopieringspapper A4 80 g"]
+    entitled = SearchScope(punchout_catalogue.other_agreement.buyers.get())
+    assert [suggestion.name for suggestion in autocomplete("he", scope=entitled)[0]] == ["Hemlig vara"]

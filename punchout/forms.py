@@ -60,6 +60,9 @@ class BuyerSystemForm(WagtailAdminModelForm):
         help_text=_("Visas aldrig. Lämna tomt för att behålla den som finns."),
     )
 
+    def clean_frame_origins(self) -> list[str]:
+        return list(dict.fromkeys(origin.rstrip("/") for origin in self.cleaned_data["frame_origins"]))
+
     def clean(self):
         cleaned = super().clean()
         if not self.instance.shared_secret_hash and not cleaned.get("new_shared_secret"):

@@ -6,6 +6,7 @@ share these models: a session knows its protocol, and a basket line keeps what i
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
@@ -26,9 +27,17 @@ class Protocol(models.TextChoices):
     PEPPOL = "peppol", "Peppol BIS Punch Out 3"
 
 
+# A host name or IPv4 address, an optional port: nothing that could break out of a CSP header.
+HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::\d{1,5})?")
+
+
 def check_return_url_prefix(value: str) -> None:
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.username or parts.password:
+    if (
+        parts.scheme not in {"http", "https"}
+        or not HOST.fullmatch(parts.netloc)
+        or any(ch.isspace() or ord(ch) < 32 for ch in value)
+    ):
         raise ValidationError(
             _("%(value)s är inte en http(s)-adress utan användarnamn, t.ex. https://proceedo.example.se/punchout/")
             % {"value": value}
@@ -37,7 +46,13 @@ def check_return_url_prefix(value: str) -> None:
 
 def check_origin(value: str) -> None:
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"} or parts.query:
+    if (
+        parts.scheme not in {"http", "https"}
+        or not HOST.fullmatch(parts.netloc)
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
         raise ValidationError(
             _("%(value)s är inte ett ursprung (schema och värd, ingen sökväg), t.ex. https://proceedo.example.se")
             % {"value": value}

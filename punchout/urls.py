@@ -9,6 +9,7 @@ app_name = "punchout"
 
 urlpatterns = [
     path("cxml/", views.cxml_setup, name="cxml-setup"),
+    path("cxml", views.cxml_setup),  # without the slash too: a redirect would lose the POST body
     path("start/<str:token>/", views.start, name="start"),
     path("s/<str:key>/", views.shop, name="shop"),
     path("s/<str:key>/lagg-till/", views.add, name="add"),

@@ -162,3 +162,40 @@ def test_a_buyer_may_not_reach_the_buyer_systems(client, buyer_user, buyer_syste
     response = client.get(f"/admin/snippets/punchout/buyersystem/edit/{buyer_system.pk}/")
 
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["https://a.example.se; script-src *", "https://a.example.se/path", "javascript:alert(1)", "https://user@a.se"],
+)
+def test_frame_origins_cannot_break_out_of_the_policy(origin):
+    from django.core.exceptions import ValidationError
+
+    from punchout.models import check_origin
+
+    with pytest.raises(ValidationError):
+        check_origin(origin)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://proceedo.example.se/punchout/retur?id=1", True),
+        ("https://proceedo.example.se/punchout", False),
+        ("https://proceedo.example.se.evil.com/punchout/", False),
+        ("http://127.0.0.1:8765/hook", True),
+        ("http://127.0.0.1:87650/hook", False),
+        ("javascript:alert(1)//https://proceedo.example.se/punchout/", False),
+        ("https://user:pw@proceedo.example.se/punchout/", False),
+    ],
+)
+def test_return_urls_must_start_with_a_registered_prefix(url, allowed):
+    system = BuyerSystem(return_url_prefixes=["https://proceedo.example.se/punchout/", "http://127.0.0.1:8765"])
+
+    assert system.allows_return_url(url) is allowed
+
+
+def test_the_setup_address_takes_a_post_without_the_slash(client, buyer_system):
+    response = client.generic("POST", "/punchout/cxml", data=setup_request(), content_type="text/xml")
+
+    assert response.status_code == 200

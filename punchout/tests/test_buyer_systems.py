@@ -199,3 +199,13 @@ def test_the_setup_address_takes_a_post_without_the_slash(client, buyer_system):
     response = client.generic("POST", "/punchout/cxml", data=setup_request(), content_type="text/xml")
 
     assert response.status_code == 200
+
+
+def test_the_admin_lists_buyer_systems_without_their_secrets(client, administrator_user, buyer_system):
+    client.force_login(administrator_user)
+
+    response = client.get("/admin/snippets/punchout/buyersystem/")
+
+    assert response.status_code == 200
+    assert buyer_system.name in response.content.decode()
+    assert buyer_system.shared_secret_hash.encode() not in response.content

@@ -20,13 +20,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from punchout import sessions
 from punchout.models import PunchoutSession
 from punchout.protocols import cxml
-from search.service import SearchQuery, search
+from search.service import search
+from search.views import query_from_request
 
 logger = logging.getLogger(__name__)
 CXML_CONTENT_TYPE = "text/xml; charset=UTF-8"
@@ -165,23 +167,34 @@ def _shop_url(key: str, **params: str) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
+def _facet_groups(result) -> list[tuple[str, str, list]]:
+    titles = (
+        ("supplier", _("Leverantör")),
+        ("agreement", _("Avtal")),
+        ("eco_label", _("Miljömärkning")),
+        ("price", _("Pris")),
+    )
+    return [(name, title, result.facets.get(name, [])) for name, title in titles if result.facets.get(name)]
+
+
 @require_GET
 @shop_page
 def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
-    q = request.GET.get("q", "")[:500]
-    try:
-        page = int(request.GET.get("sida", "1"))
-    except ValueError:
-        page = 1
-    result = None
-    if not session.read_only:
-        result = search(SearchQuery(q=q, page=page, page_size=20, log=False), scope=session.scope())
-    lines, _ = sessions.refresh_basket(session)
+    # The search page's own parameters (q, page, supplier, agreement, …), run within the session's scope.
+    query, _notes = query_from_request(request)
+    query.q, query.page_size, query.log = query.q[:500], 20, False
+    result = None if session.read_only else search(query, scope=session.scope())
+    kept = request.GET.copy()
+    for name in ("page", "lang", "meddelande"):
+        kept.pop(name, None)
+    lines, _changed = sessions.refresh_basket(session)
     context = {
         "session": session,
         "key": key,
-        "q": q,
+        "q": query.q,
         "result": result,
+        "facet_groups": _facet_groups(result) if result else [],
+        "query_string": kept.urlencode(),
         "lines": lines,
         "totals": sessions.totals(lines),
         "notice": request.GET.get("meddelande", ""),

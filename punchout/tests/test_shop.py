@@ -375,3 +375,14 @@ def test_autocomplete_takes_the_same_scope(buyer_system, punchout_catalogue):
     assert others == ["Kopieringspapper A4 80 g"]
     entitled = SearchScope(punchout_catalogue.other_agreement.buyers.get())
     assert [suggestion.name for suggestion in autocomplete("he", scope=entitled)[0]] == ["Hemlig vara"]
+
+
+def test_facets_filter_within_the_scope(client, buyer_system, punchout_catalogue, other_supplier):
+    shop = start_shopping(client)
+
+    everything = client.get(shop).content.decode()
+    cheap = client.get(shop, {"price": "0-100"}).content.decode()
+
+    assert "Filtrera" in everything and "Kontorsleverantören AB" in everything
+    assert other_supplier.name not in everything  # its agreement is outside the scope, so is its facet
+    assert "Kulspetspenna blå" in cheap and "Kopieringspapper A4 80 g" not in cheap.split('id="varukorg"')[0]

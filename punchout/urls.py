@@ -12,6 +12,7 @@ urlpatterns = [
     path("cxml", views.cxml_setup),  # without the slash too: a redirect would lose the POST body
     path("start/<str:token>/", views.start, name="start"),
     path("s/<str:key>/", views.shop, name="shop"),
+    path("s/<str:key>/forslag/", views.suggestions, name="suggestions"),
     path("s/<str:key>/lagg-till/", views.add, name="add"),
     path("s/<str:key>/varukorg/", views.update_basket, name="basket"),
     path("s/<str:key>/overfor/", views.transfer, name="transfer"),

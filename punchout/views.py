@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from csp.constants import NONE
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from punchout import sessions
 from punchout.models import PunchoutSession
 from punchout.protocols import cxml
-from search.service import search
+from search.service import autocomplete, search
 from search.views import query_from_request
 
 logger = logging.getLogger(__name__)
@@ -201,6 +201,15 @@ def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespon
         "other_language": "en" if session.language == "sv" else "sv",
     }
     return render(request, "punchout/shop.html", context)
+
+
+@require_GET
+@shop_page
+def suggestions(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
+    """Suggestions while typing (static/js/search.js), from the session's scope only; each leads to a search."""
+    found = [] if session.read_only else autocomplete(request.GET.get("q", "")[:200], scope=session.scope())[0]
+    results = [{"id": s.id, "name": s.name, "supplier": s.supplier, "url": _shop_url(key, q=s.name)} for s in found]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
 
 
 def _refused(request: HttpRequest, session: PunchoutSession, key: str, reason: str) -> HttpResponse:

@@ -61,6 +61,8 @@ def test_a_framed_session_from_setup_to_transfer(
     shop = tab.frame_locator("#shop")
     shop.get_by_role("heading", name="Handla på avtal").wait_for()
 
+    shop.get_by_label("Sökord").fill("kopi")  # suggestions while typing, from the session's scope
+    shop.get_by_role("link", name="Kopieringspapper A4 80 g – Kontorsleverantören AB").wait_for()
     shop.get_by_label("Sökord").fill("kopieringspapper")
     shop.get_by_role("button", name="Sök", exact=True).click()
     shop.get_by_role("heading", name="Kopieringspapper A4 80 g").wait_for()

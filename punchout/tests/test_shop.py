@@ -386,3 +386,14 @@ def test_facets_filter_within_the_scope(client, buyer_system, punchout_catalogue
     assert "Filtrera" in everything and "Kontorsleverantören AB" in everything
     assert other_supplier.name not in everything  # its agreement is outside the scope, so is its facet
     assert "Kulspetspenna blå" in cheap and "Kopieringspapper A4 80 g" not in cheap.split('id="varukorg"')[0]
+
+
+def test_suggestions_come_from_the_scope_and_lead_to_a_search(client, buyer_system, punchout_catalogue):
+    shop = start_shopping(client)
+
+    mine = client.get(shop + "forslag/", {"q": "kop"}).json()["results"]
+    hidden = client.get(shop + "forslag/", {"q": "hem"}).json()["results"]
+
+    assert [(r["name"], r["supplier"]) for r in mine] == [("Kopieringspapper A4 80 g", "Kontorsleverantören AB")]
+    assert mine[0]["url"].startswith(shop + "?q=")
+    assert hidden == []

@@ -13,6 +13,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 # Checked when no buyer system matches, so an unknown sender takes as long as a wrong secret.
 _DUMMY_SECRET_HASH: str | None = None
@@ -20,6 +21,17 @@ _DUMMY_SECRET_HASH: str | None = None
 
 def hash_shared_secret(secret: str) -> str:
     return make_password(secret)
+
+
+# After a slow password-hash check succeeds, this process remembers an HMAC of the secret (keyed by
+# SECRET_KEY, never the secret itself) for that stored hash, so the next setup request from the same
+# system is answered in milliseconds. A wrong secret always takes the slow path, like an unknown sender.
+_VERIFIED: dict[str, str] = {}
+_VERIFIED_MAX = 1000
+
+
+def _fingerprint(secret: str) -> str:
+    return salted_hmac("punchout.shared-secret", secret, algorithm="sha256").hexdigest()
 
 
 def shared_secret_matches(secret: str, stored_hash: str | None) -> bool:
@@ -30,7 +42,15 @@ def shared_secret_matches(secret: str, stored_hash: str | None) -> bool:
             _DUMMY_SECRET_HASH = make_password(secrets.token_urlsafe(16))
         check_password(secret, _DUMMY_SECRET_HASH)
         return False
-    return check_password(secret, stored_hash)
+    remembered = _VERIFIED.get(stored_hash)
+    if remembered is not None and constant_time_compare(remembered, _fingerprint(secret)):
+        return True
+    if not check_password(secret, stored_hash):
+        return False
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[stored_hash] = _fingerprint(secret)
+    return True
 
 
 def new_token() -> str:

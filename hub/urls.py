@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/catalogues/", include("catalogue.api")),
     path("api/v1/", include(("search.urls_api", "search_api"))),
+    path("punchout/", include("punchout.urls")),
 ]
 
 if settings.DEBUG:

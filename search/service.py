@@ -157,6 +157,32 @@ def visible_versions(user) -> list[int]:
     )
 
 
+@dataclass(frozen=True)
+class SearchScope:
+    """A fixed scope instead of a user (the punchout shop): one organisation's entitled agreements today,
+    narrowed to `agreement_ids` when given. The same rules as `visible_items` and `visible_versions`."""
+
+    organisation: BuyerOrganisation
+    agreement_ids: frozenset[int] | None = None
+
+    def agreements(self) -> QuerySet[Agreement]:
+        agreements = Agreement.objects.valid_on(timezone.localdate()).entitled(self.organisation)
+        if self.agreement_ids is not None:
+            agreements = agreements.filter(pk__in=self.agreement_ids)
+        return agreements
+
+    def items(self) -> QuerySet[CatalogueItem]:
+        agreements = Agreement.objects.filter(pk__in=self.agreements().values("pk"))
+        return CatalogueItem.objects.buyable(self.organisation).filter(version__catalogue__agreement__in=agreements)
+
+    def versions(self) -> list[int]:
+        return list(
+            CatalogueVersion.objects.filter(
+                status=CatalogueVersion.Status.PUBLISHED, catalogue__agreement__in=self.agreements()
+            ).values_list("pk", flat=True)
+        )
+
+
 def _text_query(groups: list[list[str]], any_word: bool):
     per_word = [Or([PlainText(form) for form in forms]) if len(forms) > 1 else PlainText(forms[0]) for forms in groups]
     if len(per_word) == 1:
@@ -590,8 +616,8 @@ def _log(query: str, total: int, backend: str, started: float) -> None:
             logger.exception("Could not write the search log")
 
 
-def search(query: SearchQuery, user=None) -> SearchResult:
-    """Run a catalogue search for `user` (None or anonymous: the public catalogue)."""
+def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> SearchResult:
+    """Run a catalogue search for `user` (None or anonymous: the public catalogue), or within `scope`."""
     started = time.perf_counter()
     messages: list[str] = []
     q = _clean_text(query.q).strip()
@@ -606,7 +632,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     page_size = max(1, min(int(query.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
     page = max(1, min(int(query.page or 1), MAX_PAGE))
 
-    visible = visible_items(user)
+    visible = scope.items() if scope is not None else visible_items(user)
     suppliers = _clean_ids(query.suppliers, Supplier, messages)
     agreements = _clean_ids(query.agreements, Agreement, messages)
     categories = _clean_categories(query.categories, messages)
@@ -623,7 +649,7 @@ def search(query: SearchQuery, user=None) -> SearchResult:
     fallback = relaxed = False
     scores: dict[int, float] | None = None
     if groups:
-        versions = visible_versions(user)
+        versions = scope.versions() if scope is not None else visible_versions(user)
         matches, backend_name, fallback = _match(groups, versions, any_word=False)
         if not matches and len(groups) > 1:
             matches, backend_name, fallback2 = _match(groups, versions, any_word=True)
@@ -733,15 +759,17 @@ def _distinct_names(ids: list[int], names: dict[int, str]) -> list[int]:
     return out
 
 
-def autocomplete(prefix: str, user=None, limit: int = 8) -> tuple[list[Suggestion], str, bool]:
-    """Items whose name has a word starting with what was typed (å, ä, ö kept distinct)."""
+def autocomplete(
+    prefix: str, user=None, limit: int = 8, scope: SearchScope | None = None
+) -> tuple[list[Suggestion], str, bool]:
+    """Items whose name has a word starting with what was typed (å, ä, ö kept distinct), for `user` or `scope`."""
     words = text.tokens(_clean_text(prefix, text.MAX_QUERY_CHARS))[: text.MAX_QUERY_WORDS]
     limit = max(1, min(limit, 20))
-    visible = visible_items(user)
+    visible = scope.items() if scope is not None else visible_items(user)
     if not words:
         return [], backend_label(_backend_names()[0]), False
     typed = " ".join(words)
-    versions = visible_versions(user)
+    versions = scope.versions() if scope is not None else visible_versions(user)
 
     def run(backend) -> list[int]:
         if _is_database_backend(backend):

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from hub.accounts.links import localized_reverse_lazy
 from hub.settings.environment import (
     base_url_from_env,
+    cxml_dtd_from_env,
+    cxml_identity_from_env,
     database_from_env,
     flag,
     log_level,
@@ -237,13 +239,28 @@ HUB_PEPPOL_ID = os.environ.get("HUB_PEPPOL_ID", "")
 DEMO_HUB_PEPPOL_ID = "0007:2120000142"
 HUB_ORGANISATION_NAME = os.environ.get("HUB_ORGANISATION_NAME", WAGTAIL_SITE_NAME)
 
+# Punchout (punchout/, docs/punchout.md). The hub's own cXML identity: the To every buyer system addresses.
+HUB_CXML_IDENTITY = cxml_identity_from_env()
+# The cXML DTD the hub's messages are checked against in tests (and later the harness): HUB_CXML_DTD,
+# else the newest under the shared standards folder when present, else None (validation skipped, said so).
+HUB_SHARED_STANDARDS = Path(os.environ.get("HUB_SHARED_STANDARDS", BASE_DIR.parent / "shared" / "standards"))
+HUB_CXML_DTD = cxml_dtd_from_env(HUB_SHARED_STANDARDS / "cxml")
+# A StartPage URL works once, within this many seconds; a shopping session then lives this long.
+PUNCHOUT_START_TOKEN_SECONDS = positive_int("PUNCHOUT_START_TOKEN_SECONDS", 5 * 60)
+PUNCHOUT_SESSION_SECONDS = positive_int("PUNCHOUT_SESSION_SECONDS", 2 * 3600)
+# A setup request larger than this is refused (413) before its body is read; a real one is a few kB,
+# an edit request with a few hundred ItemOut lines well under 1 MB.
+PUNCHOUT_MAX_REQUEST_BYTES = positive_int("PUNCHOUT_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+
 # Anonymous visitors see agreements open to all organisations while this is on.
 HUB_PUBLIC_CATALOGUE = flag("HUB_PUBLIC_CATALOGUE", default=True)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs 4xx paths; a punchout path holds a session key or start token (punchout.log_filters).
+    "filters": {"redact_punchout_keys": {"()": "punchout.log_filters.RedactPunchoutKeys"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_punchout_keys"]}},
     "root": {"handlers": ["console"], "level": log_level()},
 }
 

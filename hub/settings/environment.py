@@ -173,3 +173,32 @@ def proxy_ssl_header_from_env(name: str = "HUB_PROXY_SSL_HEADER") -> tuple[str, 
             f"not {value!r}"
         )
     return "HTTP_" + header.upper().replace("-", "_"), expected
+
+
+def cxml_identity_from_env(name: str = "HUB_CXML_IDENTITY", default: str = "e-handelshubben") -> str:
+    """The hub's own cXML identity (the To a buyer system addresses): one word, no spaces or control characters."""
+    value = os.environ.get(name, "").strip() or default
+    if len(value) > 200 or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ImproperlyConfigured(
+            f"{name} must be one identity without spaces, at most 200 characters, such as {default!r}, not {value!r}"
+        )
+    return value
+
+
+def cxml_dtd_from_env(shared_cxml_folder: Path, name: str = "HUB_CXML_DTD") -> Path | None:
+    """The cXML DTD the hub checks its own messages against: HUB_CXML_DTD, else the newest in the shared folder.
+
+    None when neither is there (a user's clone): tests then skip DTD validation and say so.
+    """
+    value = os.environ.get(name, "").strip()
+    if value:
+        path = Path(value)
+        if not path.is_file():
+            raise ImproperlyConfigured(f"{name} must be the path of cXML.dtd, but {value!r} is not a file")
+        return path
+    candidates = sorted(shared_cxml_folder.glob("dtd/*/cXML.dtd"), key=lambda p: tuple(_version_key(p.parent.name)))
+    return candidates[-1] if candidates else None
+
+
+def _version_key(name: str) -> list[int]:
+    return [int(part) if part.isdigit() else -1 for part in name.split(".")]

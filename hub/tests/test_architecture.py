@@ -1,4 +1,5 @@
-"""The apps' imports point one way: swedish_text and hub's infrastructure ← organisations ← catalogue ← search.
+"""The apps' imports point one way: swedish_text and hub's infrastructure ← organisations ← catalogue ← search
+← punchout.
 
 The project (hub: settings, urls, accounts, guidance, demo) sits on top and may import anything.
 Every import counts, also one inside a function: a function-level import is still a dependency.
@@ -20,6 +21,7 @@ ALLOWED = {
     "hub.organisations": (*INFRASTRUCTURE, "hub.organisations"),
     "catalogue": (*INFRASTRUCTURE, "hub.organisations", "catalogue"),
     "search": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search"),
+    "punchout": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search", "punchout"),
 }
 PROJECT_PACKAGES = ("swedish_text", "hub", "catalogue", "search", "punchout")
 

@@ -86,6 +86,7 @@ SAME_IN_BOTH_LANGUAGES = {
     "Text",
     "Period",
     "Punchout",
+    "organisation",  # spelt the same in Swedish and British English
     "Segment %(code)s",
     "%(lo)s–%(hi)s kr",
 }

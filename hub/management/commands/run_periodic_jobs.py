@@ -1,5 +1,6 @@
 """The hub's clock: publish scheduled guidance pages, activate scheduled catalogue versions, and fail
-catalogue imports that stalled (a dead worker; catalogue.lifecycle.fail_stalled_imports).
+catalogue imports that stalled (a dead worker; catalogue.lifecycle.fail_stalled_imports), and delete
+punchout sessions a day past their expiry (punchout.sessions.delete_expired).
 
 Each round also marks failed the background tasks left RUNNING by a stopped worker, or running
 longer than HUB_TASK_STUCK_AFTER_SECONDS (hub.tasks.recover_tasks).
@@ -21,6 +22,7 @@ from django.core.management.base import BaseCommand
 from catalogue.lifecycle import fail_stalled_imports
 from catalogue.review import activate_scheduled
 from hub.tasks import recover_tasks
+from punchout.sessions import delete_expired
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +65,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{version.catalogue} v{version.number}: behandlingen misslyckades / import failed")
         except Exception:
             logger.exception("fail_stalled_imports failed")
+        try:
+            delete_expired()
+        except Exception:
+            logger.exception("deleting expired punchout sessions failed")

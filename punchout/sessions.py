@@ -1,0 +1,402 @@
+"""Punchout sessions on the server: open, start (single-use token), basket, transfer, cancel, expiry.
+
+Protocol modules (punchout.protocols.*) read and write the messages; this module keeps the state and
+the rules that hold for every protocol: the organisation's scope, the allow-listed return URL, the
+single-use start token and the session key the shop carries in its URL path (see docs/punchout.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from punchout.credentials import new_token, shared_secret_matches, token_hash
+from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
+from punchout.protocols import cxml
+
+CxmlError = cxml.CxmlError
+MAX_QUANTITY = Decimal("1000000")
+CENT = Decimal("0.01")
+EXPIRED_KEPT_FOR = datetime.timedelta(days=1)
+
+
+class SessionUnavailable(Exception):
+    """The start token or session key leads nowhere usable; `reason` picks the page the shopper sees."""
+
+    def __init__(self, reason: str, session: PunchoutSession | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "unknown", "expired", "used", "closed"
+        self.session = session
+
+
+class BasketRefused(Exception):
+    """An add or change the session may not make (outside the scope, read-only, a bad quantity)."""
+
+
+# ------------------------------------------------------------------------------------------ cXML setup
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def authenticate_cxml(setup: cxml.SetupRequest) -> BuyerSystem:
+    """The buyer system whose Sender credential and shared secret the request carries, or CxmlError 401.
+
+    Every path runs one password-hash check, so an unknown sender and a wrong secret take the same time.
+    """
+    credentials = [c for c in setup.sender_credentials if c.shared_secret is not None]
+    if not credentials:
+        raise CxmlError(401, "The Sender has no Credential with a SharedSecret")
+    for credential in credentials:
+        identity = credential.identity.strip()
+        named = Q(cxml_sender_identity__iexact=identity) | Q(
+            cxml_sender_identity="", cxml_from_identity__iexact=identity
+        )
+        candidates = (
+            list(BuyerSystem.objects.filter(named, active=True).select_related("organisation")) if identity else []
+        )
+        for system in candidates:
+            # The secret is checked first, so a wrong domain costs the same time as a wrong secret.
+            secret_matches = shared_secret_matches(credential.shared_secret, system.shared_secret_hash)
+            domain = system.cxml_sender[0]
+            if secret_matches and (not domain or _same(domain, credential.domain)):
+                return system
+        if not candidates:
+            shared_secret_matches(credential.shared_secret, None)
+    raise CxmlError(401, "Unknown sender or wrong shared secret")
+
+
+def _check_cxml_parties(system: BuyerSystem, setup: cxml.SetupRequest) -> None:
+    if system.cxml_from_identity and not any(
+        _same(c.identity, system.cxml_from_identity)
+        and (not system.cxml_from_domain or _same(c.domain, system.cxml_from_domain))
+        for c in setup.from_credentials
+    ):
+        raise CxmlError(401, "The From credential is not the one registered for this sender")
+    if not any(
+        c.identity == settings.HUB_CXML_IDENTITY
+        and (not system.cxml_to_domain or _same(c.domain, system.cxml_to_domain))
+        for c in setup.to_credentials
+    ):
+        raise CxmlError(403, f"The To credential must name this hub ({settings.HUB_CXML_IDENTITY})")
+    if not system.speaks(Protocol.CXML):
+        raise CxmlError(403, "This buyer system is not registered for cXML")
+    if not system.allows_return_url(setup.return_url):
+        raise CxmlError(403, "The BrowserFormPost URL is not on this buyer system's list of return addresses")
+
+
+def open_cxml_session(setup: cxml.SetupRequest) -> tuple[PunchoutSession, str]:
+    """Authenticate, check, and open a session; returns it with the clear start token (its hash is stored)."""
+    system = authenticate_cxml(setup)
+    _check_cxml_parties(system, setup)
+    language = "en" if setup.language.lower().startswith("en") else "sv"
+    with transaction.atomic():
+        session, token = _new_session(
+            system,
+            protocol=Protocol.CXML,
+            operation=setup.operation,
+            buyer_cookie=setup.buyer_cookie,
+            return_url=setup.return_url,
+            user_email=setup.user_email[:254],
+            language=language,
+            payload_id=setup.payload_id,
+        )
+        if setup.operation in ("edit", "inspect"):
+            _reopen_basket(session, setup.items)
+    return session, token
+
+
+def _new_session(system: BuyerSystem, **fields) -> tuple[PunchoutSession, str]:
+    now = timezone.now()
+    token = new_token()
+    agreement_ids = system.agreement_ids()
+    session = PunchoutSession.objects.create(
+        buyer_system=system,
+        organisation=system.organisation,
+        agreement_ids=sorted(agreement_ids) if agreement_ids is not None else None,
+        start_token_hash=token_hash(token),
+        start_expires_at=now + datetime.timedelta(seconds=settings.PUNCHOUT_START_TOKEN_SECONDS),
+        expires_at=now + datetime.timedelta(seconds=settings.PUNCHOUT_SESSION_SECONDS),
+        **fields,
+    )
+    return session, token
+
+
+def _reopen_basket(session: PunchoutSession, items: list[cxml.ItemOut]) -> None:
+    """Edit and inspect: the lines the hub sent earlier come back as ItemOut; find each in today's scope."""
+    scope_items = (
+        session.scope().items().select_related("version__catalogue__agreement", "version__catalogue__supplier")
+    )
+    unmatched = []
+    for item_out in items:
+        agreement_reference, _, supplier_orgnr = item_out.auxiliary_id.partition(";")
+        item = scope_items.filter(
+            seller_item_id=item_out.supplier_part_id,
+            version__catalogue__agreement__reference=agreement_reference,
+            version__catalogue__supplier__orgnr=supplier_orgnr,
+        ).first()
+        if item is None or BasketLine.objects.filter(session=session, item=item).exists():
+            unmatched.append({"supplier_part_id": item_out.supplier_part_id, "quantity": str(item_out.quantity)})
+            continue
+        BasketLine.from_item(session, item, item_out.quantity).save()
+    session.unmatched_lines = unmatched
+    session.save(update_fields=["unmatched_lines"])
+
+
+# ------------------------------------------------------------------------------------------ start and look-up
+
+
+def start(token: str) -> tuple[PunchoutSession, str]:
+    """Use a start token once: the session opens and gets its session key (returned in clear, stored hashed)."""
+    now = timezone.now()
+    session = PunchoutSession.objects.filter(start_token_hash=token_hash(token)).first()
+    if session is None:
+        raise SessionUnavailable("unknown")
+    if session.state != PunchoutSession.State.NEW:
+        raise SessionUnavailable("used", session)
+    if now >= session.start_expires_at or now >= session.expires_at:
+        raise SessionUnavailable("expired", session)
+    key = new_token()
+    # One UPDATE that only a NEW session matches: two requests with the same token cannot both win.
+    won = PunchoutSession.objects.filter(pk=session.pk, state=PunchoutSession.State.NEW).update(
+        state=PunchoutSession.State.OPEN, started_at=now, session_key_hash=token_hash(key)
+    )
+    if not won:
+        raise SessionUnavailable("used", session)
+    session.refresh_from_db()
+    return session, key
+
+
+def session_for_key(key: str) -> PunchoutSession:
+    session = (
+        PunchoutSession.objects.select_related("buyer_system", "organisation")
+        .filter(session_key_hash=token_hash(key))
+        .first()
+    )
+    if session is None:
+        raise SessionUnavailable("unknown")
+    if session.state in (PunchoutSession.State.TRANSFERRED, PunchoutSession.State.CANCELLED):
+        raise SessionUnavailable("closed", session)
+    if session.is_expired:
+        raise SessionUnavailable("expired", session)
+    return session
+
+
+# ------------------------------------------------------------------------------------------ basket
+
+
+def parse_quantity(value: str) -> Decimal:
+    try:
+        quantity = Decimal((value or "").strip().replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except InvalidOperation:
+        raise BasketRefused("quantity") from None
+    if (
+        not quantity.is_finite()
+        or quantity < 0
+        or quantity > MAX_QUANTITY
+        or quantity != quantity.quantize(Decimal("0.001"))
+    ):
+        raise BasketRefused("quantity")
+    return quantity
+
+
+def add_item(session: PunchoutSession, item_id: str, quantity: Decimal) -> BasketLine:
+    """Add `quantity` of an item; an id outside the session's scope (a forged form) is refused."""
+    if session.read_only:
+        raise BasketRefused("read_only")
+    if quantity <= 0:
+        raise BasketRefused("quantity")
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise BasketRefused("scope") from None
+    item = (
+        session.scope()
+        .items()
+        .select_related("version__catalogue__agreement", "version__catalogue__supplier")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise BasketRefused("scope")
+    with transaction.atomic():
+        line = BasketLine.objects.select_for_update().filter(session=session, item=item).first()
+        if line is not None:
+            line.quantity = min(line.quantity + quantity, MAX_QUANTITY)
+            line.save(update_fields=["quantity"])
+            return line
+        line = BasketLine.from_item(session, item, quantity)
+        try:
+            with transaction.atomic():
+                line.save()
+        except IntegrityError:  # the same item added twice at once
+            line = BasketLine.objects.get(session=session, item=item)
+            line.quantity = min(line.quantity + quantity, MAX_QUANTITY)
+            line.save(update_fields=["quantity"])
+        return line
+
+
+def set_quantities(session: PunchoutSession, quantities: dict[int, Decimal]) -> None:
+    """New quantities by line id; 0 removes the line. Lines of other sessions are ignored."""
+    if session.read_only:
+        raise BasketRefused("read_only")
+    for line in session.lines.filter(pk__in=list(quantities)):
+        quantity = quantities[line.pk]
+        if quantity == 0:
+            line.delete()
+        else:
+            line.quantity = quantity
+            line.save(update_fields=["quantity"])
+
+
+@dataclass
+class Totals:
+    net: Decimal
+    vat: Decimal
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.vat
+
+
+def totals(lines: list[BasketLine]) -> Totals:
+    """Totals of the lines that will be transferred (an unavailable line counts for nothing)."""
+    lines = transferable(lines)
+    net = sum((line.total for line in lines), Decimal("0"))
+    vat = sum((line.vat for line in lines), Decimal("0"))
+    return Totals(net.quantize(CENT, rounding=ROUND_HALF_UP), vat.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def basket(session: PunchoutSession) -> list[BasketLine]:
+    return list(session.lines.select_related("item").order_by("pk"))
+
+
+def refresh_basket(session: PunchoutSession) -> tuple[list[BasketLine], bool]:
+    """Bring each line to the live catalogue: a newer version's item and price replace the old ones (the
+    old price kept to show the change), an item gone from the scope is marked unavailable.
+
+    Returns the lines and whether anything changed now, so a transfer never carries a price the shopper
+    has not seen.
+    """
+    changed = False
+    live_items = session.scope().items().select_related("version__catalogue__agreement", "version__catalogue__supplier")
+    with transaction.atomic():
+        for line in session.lines.select_for_update().select_related("item__version").order_by("pk"):
+            live = live_items.filter(
+                version__catalogue_id=line.item.version.catalogue_id, seller_item_id=line.seller_item_id
+            ).first()
+            if live is None:
+                if not line.unavailable:
+                    line.unavailable = changed = True
+                    line.save(update_fields=["unavailable"])
+                continue
+            if live.pk == line.item_id and not line.unavailable:
+                continue
+            changed = True
+            twin = session.lines.filter(item=live).exclude(pk=line.pk).first()
+            if twin is not None:  # the shopper also added the new version's item: one line
+                twin.quantity = min(twin.quantity + line.quantity, MAX_QUANTITY)
+                twin.save(update_fields=["quantity"])
+                line.delete()
+                continue
+            fresh = BasketLine.from_item(session, live, line.quantity)
+            if fresh.unit_price != line.unit_price:
+                line.previous_unit_price = line.unit_price
+            for name in ("item", "name", "unit", "unit_price", "currency", "vat_rate"):
+                setattr(line, name, getattr(fresh, name))
+            line.unavailable = False
+            line.save()
+    return basket(session), changed
+
+
+def transferable(lines: list[BasketLine]) -> list[BasketLine]:
+    return [line for line in lines if not line.unavailable]
+
+
+# ------------------------------------------------------------------------------------------ closing
+
+
+def _close(session: PunchoutSession, state: str) -> bool:
+    """Close an open session once; False when another request closed it first."""
+    return bool(
+        PunchoutSession.objects.filter(pk=session.pk, state=PunchoutSession.State.OPEN).update(
+            state=state, closed_at=timezone.now()
+        )
+    )
+
+
+def _order_lines(lines: list[BasketLine]) -> list[cxml.OrderLine]:
+    return [
+        cxml.OrderLine(
+            quantity=line.quantity,
+            supplier_part_id=line.seller_item_id,
+            auxiliary_id=line.auxiliary_id,
+            unit_price=line.unit_price,
+            currency=line.currency,
+            name=line.name,
+            unit=line.unit,
+            unspsc=line.item.unspsc,
+            agreement_reference=line.agreement_reference,
+            supplier_name=line.supplier_name,
+            vat_rate=line.vat_rate,
+            manufacturer=line.item.manufacturer,
+            manufacturer_part_id=line.item.manufacturer_part_number,
+            lead_time_days=line.item.lead_time_days,
+        )
+        for line in lines
+    ]
+
+
+def cxml_order_message(session: PunchoutSession, lines: list[BasketLine]) -> bytes:
+    system = session.buyer_system
+    operation_allowed = "inspect" if session.read_only else "edit"
+    return cxml.order_message(
+        buyer_cookie=session.buyer_cookie,
+        operation_allowed=operation_allowed,
+        lines=_order_lines(lines),
+        total=totals(lines).net,
+        currency="SEK",
+        to_domain=system.cxml_from_domain,
+        to_identity=system.cxml_from_identity,
+        language="en-US" if session.language == "en" else "sv-SE",
+    )
+
+
+class BasketChanged(Exception):
+    """The live catalogue changed since the shopper last saw the basket: show it again before transferring."""
+
+
+def transfer(session: PunchoutSession, *, cancelled: bool = False) -> tuple[str, str]:
+    """Close the session and return the form field (name, value) the browser posts to the return URL.
+
+    Cancel returns an empty basket. The session key dies with the session. A transfer carries the live
+    agreement prices; when they changed since the basket was last shown, BasketChanged is raised instead.
+    """
+    lines: list[BasketLine] = []
+    if not cancelled:
+        lines, changed = refresh_basket(session)
+        if changed:
+            raise BasketChanged
+        lines = transferable(lines)
+    document = cxml_order_message(session, lines)
+    state = PunchoutSession.State.CANCELLED if cancelled else PunchoutSession.State.TRANSFERRED
+    if not _close(session, state):
+        raise SessionUnavailable("closed", session)
+    return cxml.return_form_field(document, session.buyer_system.cxml_return_encoding)
+
+
+def delete_expired(now: datetime.datetime | None = None) -> int:
+    """Remove sessions (and their baskets) a day past their expiry, for the periodic jobs.
+
+    The day's grace lets a late click still show "the session has expired" rather than "not found".
+    """
+    cutoff = (now or timezone.now()) - EXPIRED_KEPT_FOR
+    deleted, _ = PunchoutSession.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

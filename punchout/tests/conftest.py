@@ -1,0 +1,3 @@
+"""Fixture modules for the punchout tests."""
+
+from punchout.tests.fixtures import *  # noqa: F403

@@ -1,0 +1,282 @@
+"""Punchout endpoints and the shop pages (outside i18n_patterns: the language comes from the session).
+
+The shop runs inside an iframe of the ordering system, on another site, where the hub's cookies are
+third-party cookies that browsers block. So these pages set no cookie and read none: the session key
+travels in the URL path (see docs/punchout.md), and the forms are CSRF-exempt because that key, which a
+cross-site attacker cannot know, is what authorises them. Each page may be framed only by the buyer
+system's registered origins (CSP frame-ancestors instead of the global X-Frame-Options DENY).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from functools import wraps
+from urllib.parse import urlsplit
+
+from csp.constants import NONE
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from punchout import sessions
+from punchout.models import PunchoutSession
+from punchout.protocols import cxml
+from search.service import autocomplete, search
+from search.views import query_from_request
+
+logger = logging.getLogger(__name__)
+CXML_CONTENT_TYPE = "text/xml; charset=UTF-8"
+READ_CHUNK = 64 * 1024
+
+
+def _outside_locale_redirects(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    # LocaleMiddleware would retry a 404 under /sv/ (Wagtail's catch-all resolves every path); pointing it
+    # at this app's own patterns, which use no language prefix, switches that off (as catalogue.api does).
+    request.urlconf = "punchout.urls"
+    return response
+
+
+# ------------------------------------------------------------------------------------------ cXML setup
+
+
+def _cxml_answer(request: HttpRequest, code: int, detail: str) -> HttpResponse:
+    response = HttpResponse(cxml.status_response(code, detail), status=code, content_type=CXML_CONTENT_TYPE)
+    return _outside_locale_redirects(response, request)
+
+
+def _read_limited(request: HttpRequest, limit: int) -> bytes | None:
+    """The body, or None when it is larger than `limit` (read no further than that)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    chunks, size = [], 0
+    while True:
+        chunk = request.read(READ_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+
+
+@csrf_exempt
+def cxml_setup(request: HttpRequest) -> HttpResponse:
+    """POST /punchout/cxml/: a PunchOutSetupRequest in, a PunchOutSetupResponse or a cXML Status out.
+
+    The HTTP status equals the cXML Status code, so both a cXML client and a plain HTTP monitor see it.
+    """
+    if request.method != "POST":
+        response = _cxml_answer(request, 405, "POST a cXML PunchOutSetupRequest to this address")
+        response["Allow"] = "POST"
+        return response
+    body = _read_limited(request, settings.PUNCHOUT_MAX_REQUEST_BYTES)
+    if body is None:
+        # The rest of the body is never read; the server closes the connection.
+        return _cxml_answer(request, 413, f"The request is larger than {settings.PUNCHOUT_MAX_REQUEST_BYTES} bytes")
+    try:
+        setup = cxml.parse_setup_request(body, request.encoding or _charset(request))
+        session, token = sessions.open_cxml_session(setup)
+    except cxml.CxmlError as error:
+        # Only the code is logged: the detail may quote the request, never the secret, but stays out all the same.
+        logger.info("cXML setup refused with %s", error.code)
+        return _cxml_answer(request, error.code, error.detail)
+    except Exception:
+        logger.exception("cXML setup failed")
+        return _cxml_answer(request, 500, "The hub could not open the session; try again later")
+    start_url = settings.HUB_BASE_URL + reverse("punchout:start", args=[token])
+    response = HttpResponse(cxml.setup_response(start_url), content_type=CXML_CONTENT_TYPE)
+    logger.info("cXML session %s opened (%s)", session.pk, session.operation)
+    return _outside_locale_redirects(response, request)
+
+
+def _charset(request: HttpRequest) -> str | None:
+    content_type = request.META.get("CONTENT_TYPE", "")
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            return value.strip('"')
+    return None
+
+
+# ------------------------------------------------------------------------------------------ shop pages
+
+
+def _frame_policy(response: HttpResponse, session: PunchoutSession | None) -> HttpResponse:
+    origins = list(session.buyer_system.frame_origins) if session is not None else []
+    # The global policy says frame-ancestors 'none' and X-Frame-Options DENY; here the registered origins.
+    response._csp_replace = {**getattr(response, "_csp_replace", {}), "frame-ancestors": origins or [NONE]}
+    response.xframe_options_exempt = True
+    response["Referrer-Policy"] = "no-referrer"  # the session key is in the path
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _unavailable(request: HttpRequest, error: sessions.SessionUnavailable) -> HttpResponse:
+    status = 404 if error.reason == "unknown" else 410
+    response = render(request, "punchout/unavailable.html", {"reason": error.reason}, status=status)
+    return _outside_locale_redirects(_frame_policy(response, error.session), request)
+
+
+def shop_page(view):
+    """Find the session by the key in the path, speak its language, and frame it for its buyer system."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, key: str, *args, **kwargs) -> HttpResponse:
+        try:
+            session = sessions.session_for_key(key)
+        except sessions.SessionUnavailable as error:
+            return _unavailable(request, error)
+        chosen = request.GET.get("lang")
+        if chosen in dict(settings.LANGUAGES) and chosen != session.language:
+            session.language = chosen
+            session.save(update_fields=["language"])
+        with translation.override(session.language):
+            response = view(request, session, key, *args, **kwargs)
+        return _outside_locale_redirects(_frame_policy(response, session), request)
+
+    return wrapper
+
+
+@require_GET
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    """The StartPage URL: works once, then the shop lives at its own session key."""
+    try:
+        session, key = sessions.start(token)
+    except sessions.SessionUnavailable as error:
+        return _unavailable(request, error)
+    response = HttpResponseRedirect(reverse("punchout:shop", args=[key]), status=303)
+    return _outside_locale_redirects(_frame_policy(response, session), request)
+
+
+def _shop_url(key: str, **params: str) -> str:
+    from urllib.parse import urlencode
+
+    url = reverse("punchout:shop", args=[key])
+    params = {name: value for name, value in params.items() if value}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _facet_groups(result) -> list[tuple[str, str, list]]:
+    titles = (
+        ("supplier", _("Leverantör")),
+        ("agreement", _("Avtal")),
+        ("eco_label", _("Miljömärkning")),
+        ("price", _("Pris")),
+    )
+    return [(name, title, result.facets.get(name, [])) for name, title in titles if result.facets.get(name)]
+
+
+@require_GET
+@shop_page
+def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
+    # The search page's own parameters (q, page, supplier, agreement, …), run within the session's scope.
+    query, _notes = query_from_request(request)
+    query.q, query.page_size, query.log = query.q[:500], 20, False
+    result = None if session.read_only else search(query, scope=session.scope())
+    kept = request.GET.copy()
+    for name in ("page", "lang", "meddelande"):
+        kept.pop(name, None)
+    lines, _changed = sessions.refresh_basket(session)
+    context = {
+        "session": session,
+        "key": key,
+        "q": query.q,
+        "result": result,
+        "facet_groups": _facet_groups(result) if result else [],
+        "query_string": kept.urlencode(),
+        "lines": lines,
+        "totals": sessions.totals(lines),
+        "notice": request.GET.get("meddelande", ""),
+        "other_language": "en" if session.language == "sv" else "sv",
+    }
+    return render(request, "punchout/shop.html", context)
+
+
+@require_GET
+@shop_page
+def suggestions(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
+    """Suggestions while typing (static/js/search.js), from the session's scope only; each leads to a search."""
+    found = [] if session.read_only else autocomplete(request.GET.get("q", "")[:200], scope=session.scope())[0]
+    results = [{"id": s.id, "name": s.name, "supplier": s.supplier, "url": _shop_url(key, q=s.name)} for s in found]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
+
+
+def _refused(request: HttpRequest, session: PunchoutSession, key: str, reason: str) -> HttpResponse:
+    status = 403 if reason in ("scope", "read_only") else 400
+    lines = sessions.basket(session)
+    context = {
+        "session": session,
+        "key": key,
+        "q": "",
+        "result": None,
+        "lines": lines,
+        "totals": sessions.totals(lines),
+        "notice": reason,
+        "other_language": "en" if session.language == "sv" else "sv",
+    }
+    return render(request, "punchout/shop.html", context, status=status)
+
+
+@require_POST
+@shop_page
+def add(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
+    try:
+        quantity = sessions.parse_quantity(request.POST.get("quantity", "1"))
+        sessions.add_item(session, request.POST.get("item", ""), quantity)
+    except sessions.BasketRefused as refused:
+        return _refused(request, session, key, str(refused))
+    url = _shop_url(key, q=request.POST.get("q", "")[:500], meddelande="added")
+    return HttpResponseRedirect(url + "#varukorg", status=303)
+
+
+@require_POST
+@shop_page
+def update_basket(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
+    quantities: dict[int, Decimal] = {}
+    try:
+        for name, value in request.POST.items():
+            if name.startswith("line-") and name[5:].isdigit():
+                quantities[int(name[5:])] = sessions.parse_quantity(value)
+        sessions.set_quantities(session, quantities)
+    except sessions.BasketRefused as refused:
+        return _refused(request, session, key, str(refused))
+    return HttpResponseRedirect(_shop_url(key, meddelande="updated") + "#varukorg", status=303)
+
+
+def _return_page(request: HttpRequest, session: PunchoutSession, *, cancelled: bool) -> HttpResponse:
+    try:
+        field_name, field_value = sessions.transfer(session, cancelled=cancelled)
+    except sessions.SessionUnavailable as error:
+        return _unavailable(request, error)
+    except sessions.BasketChanged:
+        key = request.resolver_match.kwargs["key"]
+        return HttpResponseRedirect(_shop_url(key, meddelande="changed") + "#varukorg", status=303)
+    context = {"session": session, "field_name": field_name, "field_value": field_value, "cancelled": cancelled}
+    response = render(request, "punchout/transfer.html", context)
+    # The form goes to the buyer system's own (allow-listed) return address.
+    parts = urlsplit(session.return_url)
+    response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+    return response
+
+
+@require_POST
+@shop_page
+def transfer(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
+    return _return_page(request, session, cancelled=False)
+
+
+@require_POST
+@shop_page
+def cancel(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
+    return _return_page(request, session, cancelled=True)

@@ -13,6 +13,7 @@ CatalogueVersion.transition(); this module holds the lifecycle steps built on it
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 import shutil
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,6 +42,7 @@ __all__ = [
     "retry",
     "supersede_waiting",
     "withdraw",
+    "work_root",
 ]
 
 
@@ -121,10 +123,23 @@ def retry(version: CatalogueVersion, user=None) -> CatalogueVersion:
     return start_processing(version)
 
 
+def work_root() -> Path:
+    """This hub's folder for an import's temporary files (the official rules' chunks), in the system's temp folder.
+
+    Named after the hub's var folder and database: version numbers repeat from hub to hub, so the clean-up
+    of one (a test run, a second `make run` on the machine) must never see another one's running imports.
+    """
+    database = connection.settings_dict
+    identity = f"{settings.VAR_DIR}|{database.get('NAME')}|{database.get('HOST')}|{database.get('PORT')}"
+    root = Path(tempfile.gettempdir()) / f"hub-work-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    return root
+
+
 def remove_work_dirs(version_id: int | None = None, keep: set[int] | frozenset[int] = frozenset()) -> int:
-    """Delete temporary `catalogue-v<id>-*` folders: one version's, or every one not in `keep`."""
+    """Delete this hub's temporary `catalogue-v<id>-*` folders: one version's, or every one not in `keep`."""
     removed = 0
-    for path in Path(tempfile.gettempdir()).glob("catalogue-v*-*"):
+    for path in work_root().glob("catalogue-v*-*"):
         match = WORK_DIR_PATTERN.match(path.name)
         if not match or not path.is_dir():
             continue

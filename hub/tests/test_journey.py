@@ -158,17 +158,6 @@ def hub_environment(var_dir: Path, port: int) -> dict[str, str]:
     return environment
 
 
-def manage(environment: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO_ROOT,
-        env=environment,
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-
-
 def wait_for(condition: Callable, timeout: float, what: str, interval: float = 0.25):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -445,31 +434,44 @@ def journey(tmp_path_factory, browser) -> Journey:
     port = free_port()
     environment = hub_environment(var_dir, port)
     state = Journey(var_dir=var_dir, log_path=var_dir / "serve.log", base_url=f"http://127.0.0.1:{port}")
-    manage(environment, "migrate", "--noinput")
-    manage(environment, "seed_hub", "--no-catalogues")
-    manage(
-        environment,
-        "shell",
-        "-c",
-        "from catalogue.models import Agreement, Catalogue; from hub.organisations.models import Supplier; "
-        f"Catalogue.objects.get_or_create(agreement=Agreement.objects.get(reference='{AGREEMENT}'), "
-        f"supplier=Supplier.objects.get(orgnr='{SUPPLIER.orgnr}'))",
+    setup_started = time.monotonic()
+    # The hub's database is migrated and seeded in one process while this one writes the files.
+    seeding = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.core.management import call_command; "
+            "from catalogue.models import Agreement, Catalogue; from hub.organisations.models import Supplier; "
+            "call_command('migrate', interactive=False, verbosity=0); "
+            "call_command('seed_hub', no_catalogues=True); "
+            f"Catalogue.objects.get_or_create(agreement=Agreement.objects.get(reference='{AGREEMENT}'), "
+            f"supplier=Supplier.objects.get(orgnr='{SUPPLIER.orgnr}'))",
+        ],
+        cwd=REPO_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    ((state.catalogue_id,),) = state.query("SELECT id FROM catalogue_catalogue")
-    state.password = (var_dir / "demo-password.txt").read_text().strip()
     catalogue_file(var_dir / "liten.xml", generated(20, seed=3))
     large = large_items()
     catalogue_file(var_dir / "stor.xml", large)
     catalogue_file(var_dir / "prissankning.xml", price_cut(large))
-    load_files = []
-    for number, (party, reference) in enumerate(LOAD):
-        load_files.append(
-            (
-                party.orgnr,
-                reference,
-                catalogue_file(var_dir / f"last-{number}.xml", generated(LOAD_LINES, 7 + number), party, reference),
-            )
+    load_files = [
+        (
+            party.orgnr,
+            reference,
+            catalogue_file(var_dir / f"last-{n}.xml", generated(LOAD_LINES, 7 + n), party, reference),
         )
+        for n, (party, reference) in enumerate(LOAD)
+    ]
+    output, _ = seeding.communicate(timeout=300)
+    assert seeding.returncode == 0, output
+    ((state.catalogue_id,),) = state.query("SELECT id FROM catalogue_catalogue")
+    state.password = (var_dir / "demo-password.txt").read_text().strip()
+    state.durations["setup"] = round(time.monotonic() - setup_started, 1)
 
     def kill_worker() -> None:
         state.killed_worker_pid = worker_pid(state)
@@ -518,7 +520,9 @@ def journey(tmp_path_factory, browser) -> Journey:
         )
     walk = Walk(state, browser, kill_worker, enqueue_load)
     try:
+        started = time.monotonic()
         wait_for(lambda: _answers(state.base_url), START_TIMEOUT, "the hub to answer")
+        state.durations["hub start"] = round(time.monotonic() - started, 1)
         steps = [
             ("supplier uploads", walk.supplier_uploads),
             ("reviewer approves", walk.reviewer_approves),

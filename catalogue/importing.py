@@ -450,7 +450,9 @@ def process_version(
         return version
     version.format = fmt
     chunk_lines = chunk_lines or settings.CATALOGUE_RULE_CHUNK_LINES
-    chunk_dir = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-"))
+    from catalogue.lifecycle import work_root
+
+    chunk_dir = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-", dir=work_root()))
     rule_pool = _start_rule_pool(fmt, path, official_rules, processes)
     try:
         importer = _Importer(version, report, progress, processes, chunk_lines)
@@ -523,10 +525,9 @@ def _official_rules(version, report: Report, chunks, progress, processes, pool=N
     except StandardsMissing as exc:
         report.error("STANDARDS-MISSING", source=SOURCE_PEPPOL, detail=str(exc))
         return
-    except Exception as exc:  # noqa: BLE001 - a crashed worker must leave a readable report, not a 500
-        logger.exception("official rules failed for catalogue version %s", version.pk)
-        report.error("PEPPOL-RULES-FAILED", source=SOURCE_PEPPOL, detail=type(exc).__name__)
-        return
+    # Any other exception is the hub's failure, not the file's (a crashed rule process, a lost chunk):
+    # it reaches run_import, which records the version FAILED, so the supplier may retry instead of
+    # being told to fix a file that has no error.
     report.stages.append("official")
     for fa in failed:
         report.append(peppol_issue(fa))

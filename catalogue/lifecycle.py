@@ -5,7 +5,7 @@ CatalogueVersion.transition(); this module holds the lifecycle steps built on it
 
 - supersede_waiting: at most one version of a catalogue waits for a decision;
 - withdraw: the supplier takes a waiting version back;
-- mark_failed / retry: an import that raised, or whose worker died, says so and can run again;
+- mark_failed: an import that raised, or whose worker died, says so (catalogue.intake.retry runs it again);
 - fail_stalled_imports: the periodic job that finds imports nobody is working on any more;
 - outcome_message: the one message an upload's stored state gives the supplier.
 """
@@ -13,6 +13,7 @@ CatalogueVersion.transition(); this module holds the lifecycle steps built on it
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 import shutil
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +41,7 @@ __all__ = [
     "outcome_message",
     "supersede_waiting",
     "withdraw",
+    "work_root",
 ]
 
 
@@ -101,10 +103,23 @@ def mark_failed(version: CatalogueVersion, error: BaseException | str) -> Catalo
         return version
 
 
+def work_root() -> Path:
+    """This hub's folder for an import's temporary files (the official rules' chunks), in the system's temp folder.
+
+    Named after the hub's var folder and database: version numbers repeat from hub to hub, so the clean-up
+    of one (a test run, a second `make run` on the machine) must never see another one's running imports.
+    """
+    database = connection.settings_dict
+    identity = f"{settings.VAR_DIR}|{database.get('NAME')}|{database.get('HOST')}|{database.get('PORT')}"
+    root = Path(tempfile.gettempdir()) / f"hub-work-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    return root
+
+
 def remove_work_dirs(version_id: int | None = None, keep: set[int] | frozenset[int] = frozenset()) -> int:
-    """Delete temporary `catalogue-v<id>-*` folders: one version's, or every one not in `keep`."""
+    """Delete this hub's temporary `catalogue-v<id>-*` folders: one version's, or every one not in `keep`."""
     removed = 0
-    for path in Path(tempfile.gettempdir()).glob("catalogue-v*-*"):
+    for path in work_root().glob("catalogue-v*-*"):
         match = WORK_DIR_PATTERN.match(path.name)
         if not match or not path.is_dir():
             continue

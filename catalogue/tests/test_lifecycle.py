@@ -1,6 +1,8 @@
 """The catalogue version lifecycle: the state machine, one waiting version, withdraw, failure and retry."""
 
 import datetime
+import shutil
+import tempfile
 from pathlib import Path
 from unittest import mock
 
@@ -412,12 +414,10 @@ def _killed_mid_import(catalogue, csv_path: Path) -> CatalogueVersion:
 
 
 def test_stalled_import_is_failed_its_folder_cleaned_and_the_retry_works(live_version, tmp_path):
-    import tempfile
-
     path = tmp_path / "katalog.csv"
     path.write_text(PRICE_CUT_PLUS_ONE, encoding="utf-8")
     version = _killed_mid_import(live_version.catalogue, path)
-    folder = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-", dir=lifecycle.work_root()))
     fresh = _killed_mid_import(live_version.catalogue, path)
     CatalogueVersion.objects.filter(pk=fresh.pk).update(last_activity_at=timezone.now())
 
@@ -546,3 +546,41 @@ def test_a_restarted_import_task_after_a_kill_during_the_rules_starts_over(live_
     version.refresh_from_db()
     assert version.status == Status.PUBLISHED, version.report
     assert version.items.count() == 4
+
+
+def test_the_clean_up_leaves_another_hubs_import_folders_alone(settings, tmp_path):
+    """Version numbers repeat from hub to hub: the clean-up of a test run, or of a second hub on the same
+    machine, removed the chunk folder of an import running in another one (its retry then ended INVALID)."""
+    legacy = Path(tempfile.mkdtemp(prefix="catalogue-v2-"))  # where every hub kept them before
+    mine = Path(tempfile.mkdtemp(prefix="catalogue-v2-", dir=lifecycle.work_root()))
+    settings.VAR_DIR = tmp_path / "another-hub"
+    theirs = Path(tempfile.mkdtemp(prefix="catalogue-v2-", dir=lifecycle.work_root()))
+    try:
+        assert theirs.parent != mine.parent
+        assert lifecycle.remove_work_dirs(keep=set()) == 1
+        assert theirs.exists() is False and mine.exists() and legacy.exists()
+    finally:
+        for folder in (legacy, mine, theirs.parent):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_crash_of_the_official_rules_fails_the_version_for_a_retry(intake_catalogue, peppol_file):
+    """The hub's failure, not the file's: FAILED and retryable, never INVALID with "fix the file"."""
+    from catalogue.validation import official
+
+    folders = []
+
+    def crash(chunks, **options):
+        folders.append(Path(chunks[0].path).parent)
+        raise RuntimeError("a rule process died")
+
+    with mock.patch.object(official, "run_chunks", side_effect=crash):
+        version = import_file(peppol_file(n=3), catalogue=intake_catalogue, background=False)
+    assert version.status == Status.FAILED, version.report
+    assert issues(version, "PROCESSING-FAILED") and not issues(version, "PEPPOL-RULES-FAILED")
+    assert folders and folders[0].parent == lifecycle.work_root() and not folders[0].exists()
+    with translation.override("sv"):
+        assert "Försök igen" in lifecycle.outcome_message(version)[1]
+
+    version = intake.retry(version)
+    assert version.status == Status.PENDING_REVIEW, version.report  # a first version waits for a reviewer

@@ -66,7 +66,23 @@ def test_progress_json(client, supplier_user, review_catalogue):
         "progress_percent": 40,
         "errors": 0,
         "warnings": 0,
+        "awaiting_outcome": True,
     }
+
+
+@pytest.mark.parametrize(
+    ("status", "awaiting"),
+    [(Status.CHECKING, True), (Status.VALIDATED, True), (Status.PUBLISHED, False), (Status.FAILED, False)],
+)
+def test_the_version_page_polls_until_the_outcome_is_known(client, supplier_user, review_catalogue, status, awaiting):
+    """VALIDATED lasts until the worker decides (auto-approval or review): a page that stopped polling there
+    showed "Giltig, skickas till granskning" for ever while the version was already published."""
+    version = make_version(review_catalogue, [], status=status)
+    client.force_login(supplier_user)
+    data = client.get(reverse("catalogue:version-progress", args=[version.pk])).json()
+    assert data["awaiting_outcome"] is awaiting
+    page = client.get(reverse("catalogue:version", args=[version.pk])).content.decode()
+    assert (reverse("catalogue:version-progress", args=[version.pk]) in page) is awaiting
 
 
 def test_t58_download_from_the_portal(client, supplier_user, review_pending_version, reviewer_user):

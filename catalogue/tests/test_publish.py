@@ -102,4 +102,3 @@ def test_publication_goes_on_when_the_search_index_fails(review_live_version, re
     publish_version(new)
     new.refresh_from_db()
     assert new.status == Status.PUBLISHED
-

@@ -10,6 +10,9 @@ from catalogue.responses import ResponseNotReady, build_response, response_filen
 from catalogue.storage import content_type_for, safe_extension
 
 IN_PROGRESS = CatalogueVersion.Status.IN_PROGRESS
+# The version page keeps polling until the outcome is known: VALIDATED lasts only until the worker has
+# decided it (auto-approval publishes it, or it goes to review), so the page must not stop there.
+AWAITING_OUTCOME = IN_PROGRESS | {CatalogueVersion.Status.VALIDATED}
 
 
 def t58_download(version: CatalogueVersion) -> HttpResponse:

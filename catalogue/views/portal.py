@@ -26,7 +26,14 @@ from catalogue.lifecycle import IllegalTransition, change_counts, outcome_messag
 from catalogue.models import Catalogue, CatalogueVersion
 from catalogue.responses import never_decided
 from catalogue.review import confirm_removals_over
-from catalogue.views.common import IN_PROGRESS, catalogue_file_download, report_issues, status_hint, t58_download
+from catalogue.views.common import (
+    AWAITING_OUTCOME,
+    IN_PROGRESS,
+    catalogue_file_download,
+    report_issues,
+    status_hint,
+    t58_download,
+)
 from hub.organisations.roles import supplier_for
 
 logger = logging.getLogger(__name__)
@@ -235,6 +242,7 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
             "issues": page,
             "hint": status_hint(version),
             "in_progress": version.status in IN_PROGRESS,
+            "awaiting_outcome": version.status in AWAITING_OUTCOME,
             "has_response": version.status in _decided() and not never_decided(version),
             "can_withdraw": version.status in Status.WITHDRAWABLE and can_upload,
             "can_confirm": version.status == Status.AWAITING_CONFIRM and can_upload,
@@ -261,6 +269,7 @@ def version_progress(request: HttpRequest, version_id: int) -> JsonResponse:
             "progress_percent": version.progress_percent,
             "errors": version.error_count,
             "warnings": version.warning_count,
+            "awaiting_outcome": version.status in AWAITING_OUTCOME,
         }
     )
 

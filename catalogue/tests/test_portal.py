@@ -196,3 +196,14 @@ def test_old_portal_login_address_leads_to_the_one_login_page(client, supplier_u
     assert signed_in["Location"] == "/sv/leverantor/"
     # An unsafe next is dropped, not carried along.
     assert client.get("/sv/leverantor/logga-in/?next=https://evil.example/")["Location"] == "/sv/logga-in/"
+
+
+def test_version_page_counts_changes_once_and_names_price_cuts_too(client, review_pending_version, supplier_user):
+    """New, changed and removed are counted once (#change-counts); the price list names rises and cuts."""
+    client.force_login(supplier_user)
+    page = client.get(reverse("catalogue:version", args=[review_pending_version.pk])).content.decode()
+    summary = review_pending_version.diff_summary
+    assert summary["price_decreases"] == 1 and summary["price_increases"] == 1
+    assert page.count('id="change-counts"') == 1
+    assert "Nya artiklar" not in page and "Ändrade artiklar" not in page
+    assert "1 prishöjning" in page and "1 prissänkning" in page

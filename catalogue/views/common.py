@@ -67,6 +67,6 @@ def status_hint(version: CatalogueVersion) -> str:
         Status.REJECTED: _("Avvisad, se kommentaren"),
         Status.SUPERSEDED: _("Ersatt av en nyare version"),
         Status.WITHDRAWN: _("Återkallad av leverantören innan den beslutades"),
-        Status.FAILED: _("Behandlingen avbröts av ett fel hos hubben, inte i filen. Leverantören kan försöka igen."),
+        Status.FAILED: _("Behandlingen avbröts av ett fel hos hubben, inte i filen. Den kan köras igen med samma fil."),
     }
     return hints.get(version.status, "")

@@ -16,6 +16,4 @@ class ReviewMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def review_menu_item() -> MenuItem:
     # Lazy: reversed per request, in the admin user's language (/sv/granskning/ or /en/granskning/).
-    return ReviewMenuItem(
-        _("Granskning av kataloger"), reverse_lazy("catalogue:review-list"), icon_name="tasks", order=150
-    )
+    return ReviewMenuItem(_("Kataloggranskning"), reverse_lazy("catalogue:review-list"), icon_name="tasks", order=150)

@@ -17,6 +17,8 @@ HUB_PEPPOL_ID = HUB_PEPPOL_ID or DEMO_HUB_PEPPOL_ID
 HUB_SERVE_PUBLIC_MEDIA = True
 # Static files straight from the apps and static/, so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns at every start when STATIC_ROOT is missing; with the finders it stays empty.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -329,7 +329,7 @@ class Walk:
         self.screenshot(tab, "5-katalogansvarig-godkand")
 
         tab.goto("/admin/")
-        menu_item = tab.get_by_role("link", name="Granskning av kataloger")
+        menu_item = tab.get_by_role("link", name="Kataloggranskning")
         self.screenshot(tab, "5b-katalogansvarig-admin")
         menu_item.first.click()
         tab.wait_for_url(re.compile(r"/granskning/$"))

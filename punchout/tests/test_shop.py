@@ -397,3 +397,22 @@ def test_suggestions_come_from_the_scope_and_lead_to_a_search(client, buyer_syst
     assert [(r["name"], r["supplier"]) for r in mine] == [("Kopieringspapper A4 80 g", "Kontorsleverantören AB")]
     assert mine[0]["url"].startswith(shop + "?q=")
     assert hidden == []
+
+
+def test_item_and_line_ids_in_forms_are_never_written_with_a_thousands_separator(
+    client, buyer_system, punchout_catalogue
+):
+    """Swedish number formatting wrote id 2214 as "2 214" in the form, so adding to the basket failed."""
+    from catalogue.models import CatalogueItem
+    from search import indexing
+
+    item = punchout_catalogue.items["KP-200"]
+    CatalogueItem.objects.filter(pk=item.pk).update(id=1_234_567)
+    indexing.index_version(item.version)  # the search index knows the item by its new id
+    shop = start_shopping(client)
+    page = client.get(shop, {"q": "kulspetspenna"}).content.decode()
+    assert 'name="item" value="1234567"' in page
+    assert client.post(shop + "lagg-till/", {"item": "1234567", "quantity": "1"}).status_code == 303
+    line = PunchoutSession.objects.get().lines.get()
+    page = client.get(shop).content.decode()
+    assert f'name="line-{line.pk}"' in page

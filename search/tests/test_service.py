@@ -327,3 +327,21 @@ def test_compound_head_ranks_above_compound_modifier(test_catalogue):
     order = ids(search(SearchQuery(q="papper", page_size=100)))
     assert "S-4015" in order  # Papperskorg still matches
     assert order.index("K-1001") < order.index("S-4015")  # Kopieringspapper is paper; a papperskorg is a basket
+
+
+def test_a_scope_without_a_user_gives_each_organisation_its_own_results_and_facets(test_catalogue):
+    """The punchout shop searches with a fixed organisation's scope; two organisations differ on every backend."""
+    from search.service import SearchScope
+
+    entitled = search(SearchQuery(q="kaffe", page_size=100), scope=SearchScope(test_catalogue.entitled))
+    other = search(SearchQuery(q="kaffe", page_size=100), scope=SearchScope(test_catalogue.other))
+    assert entitled.total >= 2 and other.total == 0
+    assert all(i.startswith("M-") for i in ids(entitled))
+    food = test_catalogue.agreements["mat"]  # restricted: only the entitled organisation may buy from it
+    entitled_agreements = {value.label for value in entitled.facets["agreement"] if value.count}
+    other_agreements = {value.label for value in other.facets["agreement"] if value.count}
+    assert any(food.reference in label or food.title in label for label in entitled_agreements), entitled_agreements
+    assert other_agreements == set()
+    suggestions, _backend, _fallback = autocomplete("kaf", scope=SearchScope(test_catalogue.entitled))
+    assert suggestions
+    assert autocomplete("kaf", scope=SearchScope(test_catalogue.other))[0] == []

@@ -46,6 +46,10 @@ _ready_indexes: dict[tuple[str, str], float] = {}
 _lock = threading.Lock()
 
 
+# Documents per bulk request when a version's items leave the index.
+DELETE_BATCH = 2000
+
+
 class IndexNotReady(Exception):
     """The live index cannot answer correctly: it is missing, or lacks the hub's analyzers or mapping."""
 
@@ -121,6 +125,19 @@ class HubOpenSearchIndex(OpenSearch3Index):
         if actions:
             extra = {"require_alias": True} if self.require_alias else {}
             self.backend.bulk(self.es, actions, index=self.name, **extra)
+
+    def delete_items(self, model, pks) -> int:
+        """Remove the documents of these primary keys in bulk requests (a superseded version's items).
+
+        A document already gone is no error. Returns how many delete actions were sent.
+        """
+        if not class_is_indexed(model):
+            return 0
+        actions = ({"_op_type": "delete", "_id": str(pk)} for pk in pks)
+        sent, _errors = self.backend.bulk(
+            self.es, actions, index=self.name, chunk_size=DELETE_BATCH, raise_on_error=False, stats_only=True
+        )
+        return sent
 
 
 def _is_missing_index(exc: Exception) -> bool:

@@ -345,3 +345,40 @@ def test_a_scope_without_a_user_gives_each_organisation_its_own_results_and_face
     suggestions, _backend, _fallback = autocomplete("kaf", scope=SearchScope(test_catalogue.entitled))
     assert suggestions
     assert autocomplete("kaf", scope=SearchScope(test_catalogue.other))[0] == []
+
+
+def test_a_superseded_version_leaves_every_backend_in_bulk(test_catalogue):
+    """unindex_version removes a version's items from each backend: one DELETE on the database index,
+    bulk requests on OpenSearch; the other versions' items stay."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from modelsearch.backends import get_search_backend
+    from modelsearch.conf import get_app_config
+
+    from catalogue.models import CatalogueItem
+    from search import indexing
+    from search.tests.fixtures import refresh_search_indexes
+
+    IndexEntry = get_app_config().get_model("IndexEntry")  # noqa: N806
+    version = test_catalogue.items["K-1001"].version
+    gone = set(CatalogueItem.objects.filter(version=version).values_list("pk", flat=True))
+    kept = set(CatalogueItem.objects.exclude(version=version).values_list("pk", flat=True))
+    assert IndexEntry.objects.filter(object_id__in=[str(pk) for pk in gone]).exists()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert indexing.unindex_version(version) == len(gone)
+    index_deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE") and "indexentry" in q["sql"].lower()]
+    assert len(index_deletes) == 1, index_deletes
+    refresh_search_indexes()
+
+    assert not IndexEntry.objects.filter(object_id__in=[str(pk) for pk in gone]).exists()
+    assert IndexEntry.objects.filter(object_id__in=[str(pk) for pk in kept]).count() >= len(kept)
+    for name in settings_backend_names():
+        found = {hit.pk for hit in get_search_backend(name).search("kulspetspenna", CatalogueItem)}
+        assert found and not (found & gone), name
+
+
+def settings_backend_names() -> list[str]:
+    from django.conf import settings
+
+    return list(settings.WAGTAILSEARCH_BACKENDS)

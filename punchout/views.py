@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from punchout import sessions
+from punchout import sessions, throttle
 from punchout.models import PunchoutSession
 from punchout.protocols import cxml
 from search.service import autocomplete, search
@@ -79,6 +79,10 @@ def cxml_setup(request: HttpRequest) -> HttpResponse:
         response = _cxml_answer(request, 405, "POST a cXML PunchOutSetupRequest to this address")
         response["Allow"] = "POST"
         return response
+    if throttle.is_blocked(request):
+        response = _cxml_answer(request, 429, "Too many refused setup requests from this address; try again later")
+        response["Retry-After"] = str(settings.PUNCHOUT_SETUP_COOLOFF_SECONDS)
+        return response
     body = _read_limited(request, settings.PUNCHOUT_MAX_REQUEST_BYTES)
     if body is None:
         # The rest of the body is never read; the server closes the connection.
@@ -89,6 +93,8 @@ def cxml_setup(request: HttpRequest) -> HttpResponse:
     except cxml.CxmlError as error:
         # Only the code is logged: the detail may quote the request, never the secret, but stays out all the same.
         logger.info("cXML setup refused with %s", error.code)
+        if error.code == 401:
+            throttle.record_failure(request)
         return _cxml_answer(request, error.code, error.detail)
     except Exception:
         logger.exception("cXML setup failed")

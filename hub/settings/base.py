@@ -251,6 +251,9 @@ PUNCHOUT_SESSION_SECONDS = positive_int("PUNCHOUT_SESSION_SECONDS", 2 * 3600)
 # A setup request larger than this is refused (413) before its body is read; a real one is a few kB,
 # an edit request with a few hundred ItemOut lines well under 1 MB.
 PUNCHOUT_MAX_REQUEST_BYTES = positive_int("PUNCHOUT_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+# Refused setups (wrong secret, unknown sender) from one address before it gets 429 for the cool-off.
+PUNCHOUT_SETUP_FAILURE_LIMIT = positive_int("PUNCHOUT_SETUP_FAILURE_LIMIT", 10)
+PUNCHOUT_SETUP_COOLOFF_SECONDS = positive_int("PUNCHOUT_SETUP_COOLOFF_SECONDS", 15 * 60)
 
 # Anonymous visitors see agreements open to all organisations while this is on.
 HUB_PUBLIC_CATALOGUE = flag("HUB_PUBLIC_CATALOGUE", default=True)

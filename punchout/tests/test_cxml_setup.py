@@ -182,3 +182,33 @@ def test_the_shared_secret_is_stored_as_a_password_hash(buyer_system):
 
     assert SHARED_SECRET not in buyer_system.shared_secret_hash
     identify_hasher(buyer_system.shared_secret_hash)  # a Django password hash, not clear text
+
+
+def test_repeated_wrong_secrets_from_one_address_are_refused_before_any_hash_work(
+    client, buyer_system, settings, monkeypatch, assert_valid_cxml
+):
+    """Each wrong secret costs a slow password-hash check; after the limit the address gets 429 without one."""
+    from punchout import credentials
+
+    settings.PUNCHOUT_SETUP_FAILURE_LIMIT = 3
+    settings.PUNCHOUT_SETUP_COOLOFF_SECONDS = 600
+    for _attempt in range(3):
+        assert post(client, setup_request(secret="wrong-secret")).status_code == 401
+    checks = []
+    monkeypatch.setattr(credentials, "check_password", lambda *args: checks.append(args) or False)
+    refused = post(client, setup_request())  # even the right secret waits for the cool-off
+    assert refused.status_code == 429 and refused["Retry-After"] == "600"
+    assert_valid_cxml(refused.content)
+    assert status_of(refused)[0] == 429
+    assert checks == [] and not PunchoutSession.objects.exists()
+    monkeypatch.undo()
+    # Another address is not affected.
+    other = client.generic("POST", URL, data=setup_request(), content_type="text/xml", REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
+
+
+def test_refusals_other_than_a_wrong_secret_do_not_count(client, buyer_system, settings):
+    settings.PUNCHOUT_SETUP_FAILURE_LIMIT = 2
+    for _attempt in range(3):
+        assert post(client, b"<cXML>not closed").status_code == 400
+    assert post(client, setup_request()).status_code == 200

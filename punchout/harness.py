@@ -1,0 +1,383 @@
+"""The punchout test harness ("Testa punchout"): plays a buyer system's ordering system against a running hub.
+
+It sends the cXML PunchOutSetupRequest with the buyer system's registered identities, follows the StartPage
+without cookies (as a browser in a third-party iframe would), finds and adds the items through the shop's
+own forms, transfers, and receives the returned basket on a small local endpoint (the BrowserFormPost URL),
+which it decodes, validates against the cXML DTD and checks. manage.py punchout_test drives it.
+
+The shared secret is stored hashed, so the caller gives it; it goes only into the setup request's body.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import lxml.html
+import requests
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from catalogue import safe_xml
+from punchout.models import BuyerSystem, Protocol
+from punchout.protocols import cxml
+
+TIMEOUT_SECONDS = 30
+MAX_BROWSE_PAGES = 50  # when the search does not find an item id, look through this many pages of the scope
+RETURN_PATH = "punchout-test/retur"
+
+
+class HarnessError(Exception):
+    """A step failed; the message says which and why (never with the shared secret).
+
+    `document` is the returned basket when it arrived but did not pass the checks (still worth keeping).
+    """
+
+    def __init__(self, message: str, document: bytes | None = None) -> None:
+        super().__init__(message)
+        self.document = document
+
+
+@dataclass(frozen=True)
+class WantedItem:
+    seller_item_id: str
+    quantity: Decimal
+
+
+@dataclass
+class Outcome:
+    document: bytes
+    lines: list[tuple[str, Decimal]]
+    dtd_checked: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_wanted(value: str) -> WantedItem:
+    """SELLER_ITEM_ID:QTY, e.g. KP-100:3 (the quantity may have a decimal point)."""
+    item_id, separator, amount = value.rpartition(":")
+    try:
+        quantity = Decimal(amount.strip())
+    except InvalidOperation:
+        quantity = None
+    if not separator or not item_id.strip() or quantity is None or not quantity.is_finite() or quantity <= 0:
+        raise HarnessError(
+            _("Ange artiklar som ARTIKELNUMMER:ANTAL, t.ex. KP-100:3, inte %(value)r.") % {"value": value}
+        )
+    return WantedItem(item_id.strip(), quantity)
+
+
+def find_buyer_system(name: str, protocol: str) -> BuyerSystem:
+    if protocol != Protocol.CXML:
+        raise HarnessError(
+            _("Protokollet %(protocol)s stöds inte av testverktyget ännu; bara cxml.") % {"protocol": protocol}
+        )
+    system = BuyerSystem.objects.filter(name=name).first()
+    if system is None:
+        raise HarnessError(_("Det finns inget beställningssystem som heter %(name)r.") % {"name": name})
+    if not system.speaks(Protocol.CXML):
+        raise HarnessError(
+            _("Beställningssystemet %(name)s är inte aktivt eller inte registrerat för cXML.") % {"name": name}
+        )
+    return system
+
+
+def check_return_url(system: BuyerSystem, return_url: str) -> None:
+    if not system.allows_return_url(return_url):
+        raise HarnessError(
+            _(
+                "Testverktygets returadress %(url)s finns inte bland beställningssystemets tillåtna returadresser "
+                "(%(prefixes)s). Lägg till http://127.0.0.1:PORT/ med create_buyer_system --return-url-prefix "
+                "och ange samma --receiver-port."
+            )
+            % {"url": return_url, "prefixes": ", ".join(system.return_url_prefixes) or "-"}
+        )
+
+
+# ------------------------------------------------------------------------------------------ the request
+
+
+def _credential(parent: etree._Element, domain: str, identity: str, secret: str | None = None) -> None:
+    credential = etree.SubElement(parent, "Credential", domain=domain or "NetworkId")
+    etree.SubElement(credential, "Identity").text = identity
+    if secret is not None:
+        etree.SubElement(credential, "SharedSecret").text = secret
+
+
+def setup_request(system: BuyerSystem, secret: str, return_url: str, buyer_cookie: str, hub_url: str) -> bytes:
+    """A PunchOutSetupRequest (operation create) as the buyer system would write it."""
+    root = etree.Element("cXML", payloadID=f"{secrets.token_hex(8)}@punchout-test", timestamp=cxml._timestamp())
+    root.set(cxml.XML_LANG, "sv-SE")
+    header = etree.SubElement(root, "Header")
+    _credential(etree.SubElement(header, "From"), system.cxml_from_domain, system.cxml_from_identity)
+    _credential(etree.SubElement(header, "To"), system.cxml_to_domain, settings.HUB_CXML_IDENTITY)
+    sender = etree.SubElement(header, "Sender")
+    _credential(sender, *system.cxml_sender, secret=secret)
+    etree.SubElement(sender, "UserAgent").text = "E-handelshubben punchout_test"
+    request = etree.SubElement(etree.SubElement(root, "Request", deploymentMode="test"), "PunchOutSetupRequest")
+    request.set("operation", "create")
+    etree.SubElement(request, "BuyerCookie").text = buyer_cookie
+    etree.SubElement(etree.SubElement(request, "BrowserFormPost"), "URL").text = return_url
+    etree.SubElement(etree.SubElement(request, "SupplierSetup"), "URL").text = hub_url + reverse("punchout:cxml-setup")
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=True, doctype=cxml.DOCTYPE)
+    return body
+
+
+# ------------------------------------------------------------------------------------------ HTTP steps
+
+
+def _http(method: str, url: str, **kwargs) -> requests.Response:
+    """One request without cookies and without following redirects (each call is its own connection pool)."""
+    try:
+        return requests.request(method, url, allow_redirects=False, timeout=TIMEOUT_SECONDS, **kwargs)
+    except requests.RequestException as error:
+        # The exception names the URL, never a body, so the secret cannot leak through it.
+        raise HarnessError(
+            _("Kunde inte nå %(url)s: %(error)s") % {"url": url, "error": type(error).__name__}
+        ) from None
+
+
+def send_setup(hub_url: str, body: bytes) -> str:
+    """POST the setup request; returns the StartPage URL, or says what the hub's cXML Status answered."""
+    response = _http(
+        "POST", hub_url + reverse("punchout:cxml-setup"), data=body, headers={"Content-Type": "text/xml; charset=UTF-8"}
+    )
+    try:
+        root = etree.fromstring(response.content, safe_xml.parser())
+    except (etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
+        raise HarnessError(_("Hubben svarade inte med cXML (HTTP %(status)s).") % {"status": response.status_code})
+    start_url = root.findtext("Response/PunchOutSetupResponse/StartPage/URL")
+    if response.status_code != 200 or not start_url:
+        status = root.find("Response/Status")
+        code = status.get("code") if status is not None else response.status_code
+        detail = (status.text or status.get("text", "")).strip() if status is not None else ""
+        raise HarnessError(_("Hubben avvisade setup-förfrågan: %(code)s %(detail)s") % {"code": code, "detail": detail})
+    return start_url.strip()
+
+
+def follow_start_page(start_url: str) -> str:
+    """Use the single-use StartPage; returns the shop's absolute URL (with its session key)."""
+    response = _http("GET", start_url)
+    if response.status_code != 303 or "Location" not in response.headers:
+        raise HarnessError(
+            _("StartPage-adressen ledde inte till butiken (HTTP %(status)s).") % {"status": response.status_code}
+        )
+    return urljoin(start_url, response.headers["Location"])
+
+
+def _page(response: requests.Response) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(response.content)
+
+
+def _item_form(page: lxml.html.HtmlElement, seller_item_id: str) -> lxml.html.FormElement | None:
+    for result in page.xpath("//li[@data-seller-item-id]"):
+        if result.get("data-seller-item-id") == seller_item_id:
+            forms = result.xpath(".//form")
+            return forms[0] if forms else None
+    return None
+
+
+def _has_next_page(page: lxml.html.HtmlElement, number: int) -> bool:
+    return any(f"page={number + 1}" in (link.get("href") or "") for link in page.xpath("//a[@href]"))
+
+
+def find_item_form(shop_url: str, seller_item_id: str) -> lxml.html.FormElement:
+    """The shop's "add" form for the item: searched for by its id, else looked for page by page in the scope."""
+    response = _http("GET", shop_url, params={"q": seller_item_id})
+    if response.status_code != 200:
+        raise HarnessError(_("Butiken svarade HTTP %(status)s på sökningen.") % {"status": response.status_code})
+    form = _item_form(_page(response), seller_item_id)
+    number = 1
+    while form is None and number <= MAX_BROWSE_PAGES:
+        response = _http("GET", shop_url, params={"page": number})
+        page = _page(response) if response.status_code == 200 else None
+        form = _item_form(page, seller_item_id) if page is not None else None
+        if page is None or not _has_next_page(page, number):
+            break
+        number += 1
+    if form is None:
+        raise HarnessError(
+            _("Artikeln %(item)s finns inte bland de avtalsvaror sessionen får handla (utanför urvalet).")
+            % {"item": seller_item_id}
+        )
+    return form
+
+
+def add_item(shop_url: str, wanted: WantedItem) -> None:
+    form = find_item_form(shop_url, wanted.seller_item_id)
+    fields = dict(form.form_values())
+    fields["quantity"] = str(wanted.quantity)
+    response = _http("POST", urljoin(shop_url, form.get("action")), data=fields)
+    if response.status_code != 303:
+        notice = " ".join(_page(response).xpath("string(//*[contains(@class, 'notice')])").split())
+        raise HarnessError(
+            _("Butiken lade inte %(item)s i varukorgen (HTTP %(status)s): %(notice)s")
+            % {"item": wanted.seller_item_id, "status": response.status_code, "notice": notice}
+        )
+
+
+def transfer(shop_url: str) -> tuple[str, dict[str, str]]:
+    """Press "Överför varukorgen"; returns the auto-posting form's action and fields (what the browser posts)."""
+    path = urlsplit(shop_url).path
+    try:
+        key = resolve(path).kwargs["key"]
+    except (Resolver404, KeyError):
+        raise HarnessError(_("Butikens adress %(url)s känns inte igen.") % {"url": shop_url}) from None
+    response = _http("POST", urljoin(shop_url, reverse("punchout:transfer", args=[key])), data={})
+    forms = _page(response).xpath("//form[@id='punchout-return']") if response.status_code == 200 else []
+    if not forms:
+        raise HarnessError(
+            _("Överföringen gav inget returformulär (HTTP %(status)s).") % {"status": response.status_code}
+        )
+    return forms[0].get("action"), dict(forms[0].form_values())
+
+
+# ------------------------------------------------------------------------------------------ the receiver
+
+
+@dataclass
+class Receiver:
+    """The ordering system's BrowserFormPost endpoint on 127.0.0.1: keeps every form posted to it."""
+
+    port: int
+    posts: list[dict[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def return_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/{RETURN_PATH}"
+
+
+@contextmanager
+def receiving(port: int = 0) -> Iterator[Receiver]:
+    """Serve the return endpoint on 127.0.0.1:port (0: a free port) while the block runs."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = min(int(self.headers.get("Content-Length") or 0), settings.PUNCHOUT_MAX_REQUEST_BYTES)
+            receiver.posts.append(parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True))
+            body = b'<!doctype html><html lang="sv"><title>Mottaget</title><h1>Varukorgen mottagen</h1></html>'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as error:
+        raise HarnessError(
+            _("Kunde inte ta emot på 127.0.0.1:%(port)s: %(error)s") % {"port": port, "error": error.strerror}
+        ) from None
+    receiver = Receiver(port=server.server_address[1])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def post_return_form(action: str, fields: dict[str, str], receiver: Receiver) -> bytes:
+    """Post the return form as the browser would, and decode the cXML the receiver got."""
+    if action != receiver.return_url:
+        raise HarnessError(_("Returformuläret gick till %(action)s, inte till testverktyget.") % {"action": action})
+    response = _http("POST", action, data=fields)
+    if response.status_code != 200 or not receiver.posts:
+        raise HarnessError(_("Returadressen tog inte emot varukorgen."))
+    return decode_returned(receiver.posts[-1])
+
+
+def decode_returned(form: dict[str, list[str]]) -> bytes:
+    if "cxml-base64" in form:
+        try:
+            return base64.b64decode(form["cxml-base64"][0], validate=True)
+        except ValueError:
+            raise HarnessError(_("Fältet cxml-base64 är inte giltig base64.")) from None
+    if "cxml-urlencoded" in form:
+        return form["cxml-urlencoded"][0].encode("utf-8")
+    raise HarnessError(
+        _("Varukorgen saknar fältet cxml-urlencoded eller cxml-base64 (fick: %(names)s).")
+        % {"names": ", ".join(form) or "-"}
+    )
+
+
+# ------------------------------------------------------------------------------------------ checking
+
+
+def check_basket(document: bytes, buyer_cookie: str, wanted: list[WantedItem]) -> Outcome:
+    """Validate against the DTD (when there is one) and compare the lines and the BuyerCookie."""
+    try:
+        root = etree.fromstring(document, safe_xml.parser())
+    except (etree.XMLSyntaxError, ValueError):
+        raise HarnessError(_("Den returnerade varukorgen är inte välformad XML.")) from None
+    dtd_path = settings.HUB_CXML_DTD
+    dtd_checked = dtd_path is not None and dtd_path.is_file()
+    problems = cxml.dtd_errors(document, dtd_path) if dtd_checked else []
+    message = root.find("Message/PunchOutOrderMessage")
+    if message is None:
+        raise HarnessError(_("Den returnerade varukorgen är inget PunchOutOrderMessage."))
+    if (message.findtext("BuyerCookie") or "").strip() != buyer_cookie:
+        problems.append(_("BuyerCookie kom inte tillbaka oförändrad."))
+    lines = []
+    for line in message.findall("ItemIn"):
+        try:
+            lines.append((line.findtext("ItemID/SupplierPartID", "").strip(), Decimal(line.get("quantity", ""))))
+        except InvalidOperation:
+            problems.append(_("En rad har ett ogiltigt antal: %(value)r") % {"value": line.get("quantity")})
+    expected: dict[str, Decimal] = {}
+    for item in wanted:
+        expected[item.seller_item_id] = expected.get(item.seller_item_id, Decimal(0)) + item.quantity
+    received: dict[str, Decimal] = {}
+    for item_id, quantity in lines:
+        received[item_id] = received.get(item_id, Decimal(0)) + quantity
+    if received != expected:
+        problems.append(
+            _("Raderna stämmer inte: väntade %(expected)s, fick %(received)s.")
+            % {"expected": _describe(expected), "received": _describe(received)}
+        )
+    if problems:
+        raise HarnessError("\n".join(problems), document=document)
+    return Outcome(document=document, lines=lines, dtd_checked=dtd_checked)
+
+
+def _describe(quantities: dict[str, Decimal]) -> str:
+    return ", ".join(f"{item}:{quantity.normalize():f}" for item, quantity in sorted(quantities.items())) or "-"
+
+
+# ------------------------------------------------------------------------------------------ the whole run
+
+
+def run_cxml(
+    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
+) -> Outcome:
+    """One whole round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
+    say = progress or (lambda text: None)
+    hub_url = hub_url.rstrip("/")
+    buyer_cookie = "punchout-test-" + secrets.token_hex(6)
+    with receiving(receiver_port) as receiver:
+        check_return_url(system, receiver.return_url)
+        start_url = send_setup(hub_url, setup_request(system, secret, receiver.return_url, buyer_cookie, hub_url))
+        say(_("Setup godkänd, StartPage mottagen."))
+        shop_url = follow_start_page(start_url)
+        say(_("Butiken öppnad utan kakor."))
+        for item in wanted:
+            add_item(shop_url, item)
+            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        action, fields = transfer(shop_url)
+        document = post_return_form(action, fields, receiver)
+        say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
+    return check_basket(document, buyer_cookie, wanted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from lxml import etree
 
 from catalogue import safe_xml
+from punchout import harness
 from punchout.tests.fixtures import SHARED_SECRET
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,7 +98,9 @@ def test_a_wrong_secret_reports_the_hubs_refusal_without_the_secret(harness_hub)
 
 def test_a_receiver_port_off_the_allow_list_is_named(harness_hub):
     system, port = harness_hub
-    other_port = free_port() if port != free_port() else port + 1
+    other_port = free_port()
+    while other_port == port:
+        other_port = free_port()
     with pytest.raises(CommandError) as failure:
         run(system, other_port, "KP-100:1")
     message = str(failure.value)
@@ -122,3 +126,36 @@ def test_a_missing_secret_is_asked_for(harness_hub, monkeypatch):
     monkeypatch.delenv("PUNCHOUT_TEST_SHARED_SECRET", raising=False)
     with pytest.raises(CommandError, match="PUNCHOUT_TEST_SHARED_SECRET"):
         run(system, port, "KP-100:1", shared_secret=None)
+
+
+RETURNED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<cXML payloadID="1@hub" timestamp="2026-12-02T09:31:12+01:00"><Message><PunchOutOrderMessage>
+<BuyerCookie>punchout-test-abc</BuyerCookie>
+<ItemIn quantity="2"><ItemID><SupplierPartID>KP-100</SupplierPartID></ItemID></ItemIn>
+</PunchOutOrderMessage></Message></cXML>"""
+
+
+def test_check_basket_names_a_changed_cookie_and_wrong_quantities_and_keeps_the_document(settings):
+    settings.HUB_CXML_DTD = None
+    wanted = [harness.WantedItem("KP-100", Decimal("3"))]
+    with pytest.raises(harness.HarnessError) as failure:
+        harness.check_basket(RETURNED, "punchout-test-other", wanted)
+    message = str(failure.value)
+    assert "BuyerCookie" in message and "KP-100:3" in message and "KP-100:2" in message
+    assert failure.value.document == RETURNED
+
+
+def test_check_basket_accepts_matching_lines_and_says_the_dtd_was_not_checked(settings):
+    settings.HUB_CXML_DTD = None
+    wanted = [harness.WantedItem("KP-100", Decimal("1")), harness.WantedItem("KP-100", Decimal("1"))]
+    outcome = harness.check_basket(RETURNED, "punchout-test-abc", wanted)
+    assert outcome.lines == [("KP-100", Decimal("2"))] and outcome.dtd_checked is False
+
+
+def test_decode_returned_reads_both_encodings_and_refuses_others():
+    assert harness.decode_returned({"cxml-base64": ["PGNYTUwvPg=="]}) == b"<cXML/>"
+    assert harness.decode_returned({"cxml-urlencoded": ["<cXML/>"]}) == b"<cXML/>"
+    with pytest.raises(harness.HarnessError, match="base64"):
+        harness.decode_returned({"cxml-base64": ["inte base64!"]})
+    with pytest.raises(harness.HarnessError, match="saknar"):
+        harness.decode_returned({"annat": ["x"]})

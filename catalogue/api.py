@@ -41,9 +41,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.error_codes import issue_detail, issue_texts
+from catalogue.intake import import_file
 from catalogue.lifecycle import outcome_message
 from catalogue.models import Agreement, Catalogue, CatalogueVersion, SupplierApiToken
-from catalogue.review import review_comment_text, review_reason_text
+from catalogue.review import ReviewError, confirm_removals, review_comment_text, review_reason_text
 from catalogue.views.common import t58_download
 from hub.organisations.models import Supplier
 
@@ -256,8 +257,6 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
     if declared > limit + 64 * 1024:  # room for multipart boundaries and headers
         return _too_large(limit)
 
-    from catalogue.intake import import_file
-
     if request.content_type == "multipart/form-data":
         upload_file = request.FILES.get("file")
         if upload_file is None:
@@ -329,8 +328,6 @@ def version_response(request: HttpRequest, agreement_ref: str, number: int) -> H
 @require_POST
 def version_confirm(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
     """Confirm the removals of a version in awaiting_confirm: it goes on to review or auto-approval."""
-    from catalogue.review import ReviewError, confirm_removals
-
     version = _own_version(request, agreement_ref, number)
     if isinstance(version, JsonResponse):
         return version

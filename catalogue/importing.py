@@ -34,7 +34,7 @@ from django.utils import timezone
 from catalogue import review
 from catalogue.formats import detect_format, reader_for
 from catalogue.formats.base import Header
-from catalogue.lifecycle import mark_failed
+from catalogue.lifecycle import mark_failed, work_root
 from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion, fill_search_text
 from catalogue.validation import hub_rules, official
 from catalogue.validation.report import ERROR, SOURCE_FILE, SOURCE_PEPPOL, WARNING, Issue, Report
@@ -450,8 +450,6 @@ def process_version(
         return version
     version.format = fmt
     chunk_lines = chunk_lines or settings.CATALOGUE_RULE_CHUNK_LINES
-    from catalogue.lifecycle import work_root
-
     chunk_dir = Path(tempfile.mkdtemp(prefix=f"catalogue-v{version.pk}-", dir=work_root()))
     rule_pool = _start_rule_pool(fmt, path, official_rules, processes)
     try:

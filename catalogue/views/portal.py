@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_csv, export_filename, export_xlsx, template_csv
 from catalogue.formats.spreadsheet import template_xlsx
 from catalogue.intake import import_file, retry
 from catalogue.lifecycle import IllegalTransition, change_counts, outcome_message, withdraw
 from catalogue.models import Catalogue, CatalogueVersion
-from catalogue.responses import never_decided
-from catalogue.review import confirm_removals_over
+from catalogue.responses import ACCEPTED, REJECTED, never_decided
+from catalogue.review import ReviewError, confirm_removals, confirm_removals_over
 from catalogue.views.common import (
     AWAITING_OUTCOME,
     IN_PROGRESS,
@@ -164,8 +165,7 @@ def _import(request: HttpRequest, catalogue: Catalogue, upload, mode: str) -> Ca
             _("Filen kunde inte tas emot, försök igen senare"),
         )
         return None
-    level, text = outcome_message(version)
-    messages.add_message(request, MESSAGE_LEVELS[level], text)
+    _tell_outcome(request, version)
     return version
 
 
@@ -178,6 +178,12 @@ def _own_version_to_change(request: HttpRequest, version_id: int) -> CatalogueVe
 
 
 MESSAGE_LEVELS = {"error": messages.ERROR, "info": messages.INFO, "success": messages.SUCCESS}
+
+
+def _tell_outcome(request: HttpRequest, version: CatalogueVersion) -> None:
+    """The one message the version's stored state gives the supplier (catalogue.lifecycle.outcome_message)."""
+    level, text = outcome_message(version)
+    messages.add_message(request, MESSAGE_LEVELS[level], text)
 
 
 @require_POST
@@ -197,8 +203,6 @@ def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
 @supplier_required
 def version_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
     """The supplier has seen the counts of a version that removes many items and sends it on."""
-    from catalogue.review import ReviewError, confirm_removals
-
     version = _own_version_to_change(request, version_id)
     if not request.POST.get("confirm_removals"):
         messages.error(request, _("Kryssa i rutan för att bekräfta borttagningarna."))
@@ -208,8 +212,7 @@ def version_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
     except ReviewError:
         messages.error(request, _("Versionen väntar inte på någon bekräftelse."))
     else:
-        level, text = outcome_message(version)
-        messages.add_message(request, MESSAGE_LEVELS[level], text)
+        _tell_outcome(request, version)
     return redirect("catalogue:version", version_id=version.pk)
 
 
@@ -222,8 +225,7 @@ def version_retry(request: HttpRequest, version_id: int) -> HttpResponse:
     except IllegalTransition:
         messages.error(request, _("Bara en version vars behandling misslyckades kan köras igen."))
     else:
-        level, text = outcome_message(version)
-        messages.add_message(request, MESSAGE_LEVELS[level], text)
+        _tell_outcome(request, version)
     return redirect("catalogue:version", version_id=version.pk)
 
 
@@ -253,8 +255,6 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 def _decided() -> set[str]:
-    from catalogue.responses import ACCEPTED, REJECTED
-
     return ACCEPTED | REJECTED
 
 
@@ -299,8 +299,6 @@ def xlsx_template(request: HttpRequest) -> HttpResponse:
 @require_GET
 @supplier_required
 def csv_template(request: HttpRequest) -> HttpResponse:
-    from catalogue.export import CSV_CONTENT_TYPE, template_csv
-
     response = HttpResponse(template_csv(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="katalogmall.csv"'
     return response
@@ -310,8 +308,6 @@ def csv_template(request: HttpRequest) -> HttpResponse:
 @supplier_required
 def catalogue_export(request: HttpRequest, catalogue_id: int, fmt: str) -> HttpResponse:
     """The supplier's own live catalogue in the template's format, to edit and upload again."""
-    from catalogue.export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_csv, export_filename, export_xlsx
-
     catalogue = _own_catalogue(request, catalogue_id)
     version = catalogue.live_version
     if version is None:

@@ -86,6 +86,8 @@ class BuyerSystem(models.Model):
     cxml_return_encoding = models.CharField(
         _("cXML-returformat"), max_length=12, choices=ReturnEncoding.choices, default=ReturnEncoding.URLENCODED
     )
+    # OCI: the USERNAME the ordering system posts with the shared secret as PASSWORD (see punchout.protocols.oci).
+    oci_username = models.CharField(_("OCI-användarnamn (USERNAME)"), max_length=100, blank=True)
     shared_secret_hash = models.CharField(max_length=256, editable=False)
     agreements = models.ManyToManyField(
         Agreement,
@@ -103,6 +105,7 @@ class BuyerSystem(models.Model):
         ordering = ["name"]
         verbose_name = _("beställningssystem")
         verbose_name_plural = _("beställningssystem")
+        permissions = [("test_punchout", _("Kan testa punchout mot hubben"))]
 
     def __str__(self) -> str:
         return self.name
@@ -118,6 +121,8 @@ class BuyerSystem(models.Model):
             check_return_url_prefix(prefix)
         for origin in self.frame_origins or []:
             check_origin(origin)
+        if Protocol.OCI in (self.protocols or []) and not self.oci_username.strip():
+            raise ValidationError({"oci_username": _("OCI behöver ett användarnamn (USERNAME).")})
 
     def speaks(self, protocol: str) -> bool:
         return self.active and protocol in (self.protocols or [])
@@ -181,6 +186,9 @@ class PunchoutSession(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # OCI: the frame the basket is posted into (~TARGET), and the fields echoed back unchanged (~OkCode, ~CALLER).
+    return_target = models.CharField(max_length=100, blank=True)
+    return_fields = models.JSONField(default=dict, blank=True)
     # Lines of an edit/inspect request that could not be matched to a buyable item (shown, not transferred).
     unmatched_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -233,3 +233,28 @@ def receiver() -> Iterator[Receiver]:
     yield holder["receiver"]
     server.shutdown()
     server.server_close()
+
+
+OCI_USERNAME = "proceedo-oci"
+
+
+@pytest.fixture
+def oci_buyer_system(punchout_catalogue) -> BuyerSystem:
+    """The buyer system registered for OCI too, logging in as OCI_USERNAME with SHARED_SECRET."""
+    return make_buyer_system(
+        punchout_catalogue.organisation, protocols=[Protocol.CXML, Protocol.OCI], oci_username=OCI_USERNAME
+    )
+
+
+def oci_call(**fields: str) -> dict[str, str]:
+    """The fields of an OCI catalogue call as SAP SRM posts them (override or drop one with None)."""
+    call = {
+        "USERNAME": OCI_USERNAME,
+        "PASSWORD": SHARED_SECRET,
+        "HOOK_URL": RETURN_URL,
+        "~OkCode": "ADDI",
+        "~TARGET": "_top",
+        "~CALLER": "CTLG",
+    }
+    call.update(fields)
+    return {name: value for name, value in call.items() if value is not None}

@@ -25,6 +25,7 @@ class BuyerSystemViewSet(SnippetViewSet):
         FieldPanel("cxml_sender_identity"),
         FieldPanel("cxml_to_domain"),
         FieldPanel("cxml_return_encoding"),
+        FieldPanel("oci_username"),
         FieldPanel("agreements"),
         FieldPanel("return_url_prefixes"),
         FieldPanel("frame_origins"),

@@ -1,4 +1,4 @@
-"""Play a buyer system's ordering system against a running hub: `punchout_test --buyer-system NAME --protocol cxml
+"""Play a buyer system's ordering system against a running hub: `punchout_test --buyer-system NAME --protocol cxml|oci
 --add KP-100:3 [--add …] [--hub-url URL] [--receiver-port PORT] [--out FILE]` (punchout.harness does the work).
 
 The shared secret is stored hashed, so it comes from --shared-secret or PUNCHOUT_TEST_SHARED_SECRET; it is
@@ -53,9 +53,13 @@ class Command(BaseCommand):
                 % {"variable": SECRET_VARIABLE}
             )
         hub_url = options["hub_url"] or settings.HUB_BASE_URL
-        self.stdout.write(_("Testar %(system)s mot %(hub)s (cXML)") % {"system": system.name, "hub": hub_url})
+        protocol = options["protocol"]
+        self.stdout.write(
+            _("Testar %(system)s mot %(hub)s (%(protocol)s)")
+            % {"system": system.name, "hub": hub_url, "protocol": Protocol(protocol).label}
+        )
         try:
-            outcome = harness.run_cxml(
+            outcome = harness.RUNNERS[protocol](
                 system,
                 secret,
                 wanted,
@@ -69,11 +73,20 @@ class Command(BaseCommand):
             raise CommandError(_("Testet misslyckades: %(reason)s") % {"reason": error}) from None
         if options["out"]:
             self._write(options["out"], outcome.document)
-        if outcome.dtd_checked:
-            self.stdout.write("  " + _("Giltig enligt cXML-DTD:n %(path)s.") % {"path": settings.HUB_CXML_DTD})
+        if protocol == Protocol.OCI:
+            self.stdout.write(
+                "  "
+                + _("%(count)s rader; fälten följer OCI (längder, tal, ~OkCode, ~TARGET, ~CALLER) och antalen stämmer.")
+                % {"count": len(outcome.lines)}
+            )
         else:
-            self.stdout.write("  " + _("DTD-valideringen hoppades över: HUB_CXML_DTD saknas."))
-        self.stdout.write("  " + _("%(count)s rader, antal och BuyerCookie stämmer.") % {"count": len(outcome.lines)})
+            if outcome.dtd_checked:
+                self.stdout.write("  " + _("Giltig enligt cXML-DTD:n %(path)s.") % {"path": settings.HUB_CXML_DTD})
+            else:
+                self.stdout.write("  " + _("DTD-valideringen hoppades över: HUB_CXML_DTD saknas."))
+            self.stdout.write(
+                "  " + _("%(count)s rader, antal och BuyerCookie stämmer.") % {"count": len(outcome.lines)}
+            )
         self.stdout.write(self.style.SUCCESS(_("Punchout-testet lyckades.")))
 
     def _write(self, path: Path, document: bytes) -> None:

@@ -183,10 +183,14 @@ def open_oci_session(request: oci.StartRequest) -> tuple[PunchoutSession, str]:
     """Authenticate the catalogue call, check HOOK_URL, open the session and start it at once (the shopper's
     browser is already here). Returns the session and its clear session key. A start token works once."""
     system, single_use = authenticate_oci(request)
-    if not system.speaks(Protocol.OCI):
-        raise OciError(403, "not_oci")
-    if not system.allows_return_url(request.hook_url):
-        raise OciError(403, "hook_url")
+    try:
+        if not system.speaks(Protocol.OCI):
+            raise OciError(403, "not_oci")
+        if not system.allows_return_url(request.hook_url):
+            raise OciError(403, "hook_url")
+    except OciError as error:
+        error.frame_origins = list(system.frame_origins)
+        raise
     start_token = single_use or new_token()
     if PunchoutSession.objects.filter(start_token_hash=token_hash(start_token)).exists():
         raise OciError(401, "token_used")

@@ -123,6 +123,9 @@ def _oci_refused(request: HttpRequest, error: oci.OciError) -> HttpResponse:
         request, "punchout/oci_refused.html", {"reason": error.reason, "detail": error.detail}, status=error.status
     )
     response["Cache-Control"] = "no-store"
+    if error.frame_origins:
+        response._csp_replace = {"frame-ancestors": list(error.frame_origins)}
+        response.xframe_options_exempt = True
     return _outside_locale_redirects(response, request)
 
 

@@ -72,6 +72,9 @@ class OciError(Exception):
         self.status = status
         self.reason = reason
         self.detail = detail  # quoted in the page (never a secret): e.g. the unsupported FUNCTION
+        # The buyer system's registered frame origins, once the login has named it: the refusal page may
+        # then show inside its iframe. Before that (no login, a wrong one) the page may not be framed.
+        self.frame_origins: list[str] = []
 
 
 # What each refusal says to a program (the token endpoint answers JSON); people see oci_refused.html.

@@ -156,6 +156,16 @@ def test_a_hook_url_not_on_the_allow_list_is_refused(client, oci_buyer_system, h
     assert not PunchoutSession.objects.exists()
 
 
+def test_a_refusal_after_the_login_may_show_in_the_systems_frame_and_before_it_may_not(client, oci_buyer_system):
+    after_login = post_call(client, HOOK_URL="https://evil.example.com/")
+    assert "frame-ancestors https://proceedo.example.se" in after_login["Content-Security-Policy"]
+    assert "X-Frame-Options" not in after_login.headers
+
+    wrong_login = post_call(client, PASSWORD="fel")
+    assert "frame-ancestors 'none'" in wrong_login["Content-Security-Policy"]
+    assert wrong_login["X-Frame-Options"] == "DENY"
+
+
 def test_a_missing_hook_url_is_refused(client, oci_buyer_system):
     response = post_call(client, HOOK_URL=None)
     assert response.status_code == 400

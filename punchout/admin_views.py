@@ -123,6 +123,7 @@ class PunchoutTestView(WagtailAdminTemplateMixin, FormView):
         context = self.get_context_data(
             form=form,
             ran=True,
+            check_note=self._check_note(data["protocol"], outcome),
             protocol_label=Protocol(data["protocol"]).label,
             hub_url=settings.HUB_BASE_URL,
             steps=steps,
@@ -131,3 +132,14 @@ class PunchoutTestView(WagtailAdminTemplateMixin, FormView):
             document=document.decode("utf-8", errors="replace") if document else "",
         )
         return self.render_to_response(context)
+
+    @staticmethod
+    def _check_note(protocol: str, outcome: harness.Outcome | None) -> str:
+        """What the last step checked, for a run that passed."""
+        if outcome is None:
+            return ""
+        if protocol == Protocol.OCI:
+            return _("Fälten följer OCI-specifikationen.")
+        if outcome.dtd_checked:
+            return _("Giltig enligt cXML-DTD:n.")
+        return _("DTD-valideringen hoppades över: HUB_CXML_DTD saknas.")

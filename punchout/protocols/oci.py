@@ -23,6 +23,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core import signing
 
+# Prices are written as in cXML: unlocalised, point decimal, two to four decimals (1234.50).
+from punchout.protocols.cxml import number
+
 # Field lengths in characters (OCI-FIELDS.md); a longer value is cut to this length.
 FIELD_LENGTHS = {
     "DESCRIPTION": 40,
@@ -203,13 +206,6 @@ class OciLine:
     unspsc: str = ""
     manufacturer_material: str = ""
     lead_time_days: int | None = None
-
-
-def number(value: Decimal, places: int = 2) -> str:
-    """Unlocalised, point decimal, no thousands separator: 1234.50 (more places only when the price has them)."""
-    value = Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    whole, _, decimals = f"{value:f}".partition(".")
-    return f"{whole}.{decimals.rstrip('0').ljust(places, '0')}"
 
 
 def quantity(value: Decimal) -> str:

@@ -66,7 +66,7 @@ def live_hub(live_server, settings, oci_buyer_system):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("protocol", ["oci", "cxml"])
-def test_a_run_shows_each_step_and_the_returned_basket(client, reviewer_user, live_hub, protocol):
+def test_a_run_shows_each_step_and_the_returned_basket(client, settings, reviewer_user, live_hub, protocol):
     client.force_login(reviewer_user)
     form = {
         "buyer_system": live_hub.pk,
@@ -82,6 +82,10 @@ def test_a_run_shows_each_step_and_the_returned_basket(client, reviewer_user, li
     assert "Testet lyckades" in text, text
     assert text.count("Klart:") >= 4  # the start, two items, the receipt and the check
     assert "Lade KP-100 × 2 i varukorgen." in text
+    if protocol == "oci":
+        assert "Klart: Fälten följer OCI-specifikationen." in text
+    elif settings.HUB_CXML_DTD is not None:
+        assert "Klart: Giltig enligt cXML-DTD:n." in text
     basket = text.split('id="punchout-test-basket"')[1].split("</table>")[0]
     assert "KP-100" in basket and "BOK-1" in basket and "1234.50" in basket
     assert SHARED_SECRET not in text

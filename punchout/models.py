@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,15 @@ class BuyerSystem(models.Model):
         verbose_name = _("beställningssystem")
         verbose_name_plural = _("beställningssystem")
         permissions = [("test_punchout", _("Kan testa punchout mot hubben"))]
+        constraints = [
+            # One buyer system per OCI user name (compared without case, as the login is).
+            models.UniqueConstraint(
+                Lower("oci_username"),
+                condition=~models.Q(oci_username=""),
+                name="unique_oci_username",
+                violation_error_message=_("Ett annat beställningssystem har redan det OCI-användarnamnet."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -107,6 +107,15 @@ def test_a_system_made_by_the_command_can_open_an_oci_session(client, punchout_c
     assert BuyerSystem.objects.get().oci_username == "proceedo"
 
 
+def test_an_oci_user_name_belongs_to_one_buyer_system(punchout_catalogue):
+    common = ["--organisation-orgnr", "2120000142", "--protocol", "oci", "--shared-secret", SECRET,
+              "--return-url-prefix", "https://proceedo.example.se/punchout/"]  # fmt: skip
+    run("Proceedo A", *common, "--oci-username", "proceedo")
+    with pytest.raises(CommandError, match="redan det OCI-användarnamnet"):
+        run("Proceedo B", *common, "--oci-username", "PROCEEDO")
+    assert BuyerSystem.objects.count() == 1
+
+
 def test_the_admin_form_keeps_the_secret_write_only(client, administrator_user, buyer_system):
     client.force_login(administrator_user)
     edit_url = f"/admin/snippets/punchout/buyersystem/edit/{buyer_system.pk}/"

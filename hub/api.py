@@ -18,7 +18,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.http import Http404, HttpRequest
-from django.urls import URLPattern, include, path
+from django.urls import URLPattern, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -80,6 +81,11 @@ def _api_urlconf(view):
     return wrapper
 
 
+@csrf_exempt  # changes nothing; a POST to a wrong address gets the JSON 404, not the CSRF page
+def _unknown_path(request: HttpRequest, rest: str = ""):
+    return catalogue_api.error(404, "Adressen finns inte i API:et", "No such address in the API")
+
+
 def _url_names(router: Router) -> set[str]:
     return {getattr(op, "url_name", None) for view in router.path_operations.values() for op in view.operations}
 
@@ -92,7 +98,13 @@ def _grouped_patterns() -> list:
         names = _url_names(router)
         groups.append(path("", include(([p for p in wrapped if p.name in names], namespace))))
         wrapped = [p for p in wrapped if p.name not in names]
-    return [*groups, path("", include((wrapped, "ninja"), namespace=api.urls_namespace))]
+    return [
+        *groups,
+        path("", include((wrapped, "ninja"), namespace=api.urls_namespace)),
+        # Anything else under /api/v1/ (a version number that is not a number, a typo) is a JSON 404 too, not
+        # the site's HTML page.
+        re_path(r"^(?P<rest>.*)$", _api_urlconf(_unknown_path)),
+    ]
 
 
 urlpatterns = _grouped_patterns()

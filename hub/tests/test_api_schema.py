@@ -30,6 +30,7 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))
 SCHEMA_PATH = "/api/v1/openapi.json"
 # A catalogue of the seeded test catalogue (search.tests.catalogue_data): its agreement and first version.
 SEEDED_AGREEMENT = "RA-KONTOR-1"
+EXTENSIONS_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PATH_EXAMPLES = {"agreement_ref": SEEDED_AGREEMENT, "number": 1}
 
 
@@ -47,6 +48,8 @@ def _with_seeded_examples(raw: dict) -> dict:
     return raw
 
 
+# Excel uploads are bytes like any file.
+schemathesis.serializer.alias(EXTENSIONS_XLSX, "application/octet-stream")
 schema = schemathesis.openapi.from_dict(_with_seeded_examples(served_schema()))
 schema.app = application
 schema.location = SCHEMA_PATH

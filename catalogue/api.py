@@ -22,10 +22,8 @@ stored, and it is never logged. Token-authenticated calls need no CSRF token (no
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
@@ -44,6 +42,7 @@ from catalogue.lifecycle import outcome_message
 from catalogue.models import Agreement, Catalogue, CatalogueVersion, SupplierApiToken
 from catalogue.review import ReviewError, confirm_removals, review_comment_text, review_reason_text
 from catalogue.views.common import t58_download
+from hub.organisations.api_tokens import bearer_secret, hash_token, new_secret, visible_prefix
 from hub.organisations.models import Supplier
 
 logger = logging.getLogger(__name__)
@@ -61,15 +60,11 @@ Status = CatalogueVersion.Status
 UploadMode = CatalogueVersion.UploadMode
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_token(supplier: Supplier, name: str = "") -> tuple[SupplierApiToken, str]:
     """Create a token; the clear text is returned once and never stored."""
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = new_secret(TOKEN_PREFIX)
     token = SupplierApiToken.objects.create(
-        supplier=supplier, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(secret)
+        supplier=supplier, name=name, prefix=visible_prefix(secret, TOKEN_PREFIX), token_hash=hash_token(secret)
     )
     return token, secret
 
@@ -92,14 +87,6 @@ def error(status: int, sv: str, en: str, **extra) -> JsonResponse:
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="e-handelshubben"'
     return response
-
-
-def bearer_secret(request: HttpRequest) -> str | None:
-    """The secret of an `Authorization: Bearer …` header, or None. Never from the URL, never logged."""
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        return None
-    return secret.strip()
 
 
 def authenticate(request: HttpRequest) -> SupplierApiToken | None:

@@ -28,8 +28,11 @@ def test_the_api_docs_load_offline_without_csp_violations(browser_page, axe):
     text = page.locator("#swagger-ui").inner_text()
     assert "/api/v1/search" in text and "/api/v1/catalogues/{agreement_ref}/versions" in text
     assert page.evaluate("window.__cspViolations") == []
-    outside = [url for url in requested if urlsplit(url).hostname not in {"127.0.0.1", "localhost"}
-               and not url.startswith("data:")]
+    outside = [
+        url
+        for url in requested
+        if urlsplit(url).hostname not in {"127.0.0.1", "localhost"} and not url.startswith("data:")
+    ]
     assert outside == []
     axe(page)
     # An operation opened: its parameters, responses and their schemas.

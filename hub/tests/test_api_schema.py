@@ -96,6 +96,7 @@ def test_the_schema_is_served_at_api_v1_openapi_json(client):
     max_examples=MAX_EXAMPLES,
     deadline=None,
     derandomize=True,
+    database=None,  # the same examples every run, nothing written to .hypothesis/
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
 def test_api_matches_its_schema_and_never_fails(case, seeded, wsgi_in_test_transaction):

@@ -1,4 +1,5 @@
-"""REST upload API for suppliers' systems, authenticated with a per-supplier bearer token.
+"""REST upload API for suppliers' systems, authenticated with a per-supplier bearer token (a django-ninja
+Router, mounted by hub.api at /api/v1/catalogues/; the schema is at /api/v1/openapi.json).
 
     POST /api/v1/catalogues/<agreement_ref>/versions            upload (multipart field "file", or a raw body)
          ?mode=replace (default: the file is the whole catalogue) or ?mode=update (Excel and CSV: only new and
@@ -12,33 +13,28 @@ A version removing more than CATALOGUE_CONFIRM_REMOVALS_OVER items stops in stat
 ("confirmation_required": true) until the confirm link is POSTed; then it goes on to review.
 
 Status codes: 201 accepted (valid; awaiting confirmation, pending review, published or scheduled), 202 still
-being checked in
-the background (poll the Location), 422 invalid (the report says why), 503 stored but its processing
-failed (the supplier can retry it in the portal), 401 no or unknown
-token, 404 unknown agreement or version (also when the supplier is not on the agreement, so that
-references cannot be probed), 409 no
-response yet, 413 too large. The token travels only in the Authorization header; only its
-SHA-256 hash is stored, and it is never logged.
+being checked in the background (poll the Location), 422 invalid (the report says why), 503 stored but its
+processing failed (the supplier can retry it in the portal), 401 no or unknown token, 404 unknown agreement
+or version (also when the supplier is not on the agreement, so that references cannot be probed), 409 no
+response yet, 413 too large. The token travels only in the Authorization header; only its SHA-256 hash is
+stored, and it is never logged. Token-authenticated calls need no CSRF token (no cookie is involved).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
-import sys
 import tempfile
-from functools import wraps
 from pathlib import Path
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.files import File
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from ninja import Field, Query, Router, Schema
+from ninja.security import HttpBearer
 
 from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.intake import import_file
@@ -46,6 +42,7 @@ from catalogue.lifecycle import outcome_message
 from catalogue.models import Agreement, Catalogue, CatalogueVersion, SupplierApiToken
 from catalogue.review import ReviewError, confirm_removals, review_comment_text, review_reason_text
 from catalogue.views.common import t58_download
+from hub.organisations.api_tokens import bearer_secret, hash_token, new_secret, visible_prefix
 from hub.organisations.models import Supplier
 
 logger = logging.getLogger(__name__)
@@ -57,38 +54,32 @@ EXTENSIONS = {
     "text/csv": ".csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
+# The largest version number the database stores: a larger one in an address is a 404, not an overflow (500).
+MAX_VERSION_NUMBER = 2**31 - 1
 Status = CatalogueVersion.Status
 UploadMode = CatalogueVersion.UploadMode
 
 
-def api_view(view):
-    """An API answer stays as it is: no redirect of a JSON 404 to /sv/... by LocaleMiddleware.
-
-    LocaleMiddleware retries a 404 under the language prefix when that path resolves, and
-    Wagtail's catch-all resolves every path. It reads request.urlconf in its response phase,
-    so pointing it at this module's own patterns (no i18n_patterns) switches that off.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        request.urlconf = sys.modules[__name__]
-        return response
-
-    return wrapper
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_token(supplier: Supplier, name: str = "") -> tuple[SupplierApiToken, str]:
     """Create a token; the clear text is returned once and never stored."""
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = new_secret(TOKEN_PREFIX)
     token = SupplierApiToken.objects.create(
-        supplier=supplier, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(secret)
+        supplier=supplier, name=name, prefix=visible_prefix(secret, TOKEN_PREFIX), token_hash=hash_token(secret)
     )
     return token, secret
+
+
+class ErrorText(Schema):
+    sv: str
+    en: str
+    message: str = Field(description="Both texts, 'svenska / English'")
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API: the reason in Swedish and English (some add fields, e.g. 413's "limit")."""
+
+    model_config = {"extra": "allow"}
+    error: ErrorText
 
 
 def error(status: int, sv: str, en: str, **extra) -> JsonResponse:
@@ -99,13 +90,13 @@ def error(status: int, sv: str, en: str, **extra) -> JsonResponse:
 
 
 def authenticate(request: HttpRequest) -> SupplierApiToken | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = bearer_secret(request)
+    if secret is None:
         return None
+    # Looked up by its SHA-256 hash: the database compares hashes, so timing tells nothing about the secret.
     token = (
         SupplierApiToken.objects.select_related("supplier")
-        .filter(token_hash=hash_token(secret.strip()), revoked_at__isnull=True)
+        .filter(token_hash=hash_token(secret), revoked_at__isnull=True)
         .first()
     )
     if token is not None:
@@ -113,7 +104,21 @@ def authenticate(request: HttpRequest) -> SupplierApiToken | None:
     return token
 
 
-def _unauthorised() -> JsonResponse:
+class SupplierToken(HttpBearer):
+    """A supplier's API token (`create_supplier_token`); request.auth is its SupplierApiToken.
+
+    Parses the header itself: ninja's HttpBearer logs the whole header of a non-Bearer scheme under DEBUG.
+    A refusal raises ninja's AuthenticationError, which hub.api answers with `unauthorised()`.
+    """
+
+    def __call__(self, request: HttpRequest) -> SupplierApiToken | None:
+        return authenticate(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> SupplierApiToken | None:
+        return authenticate(request)
+
+
+def unauthorised() -> JsonResponse:
     return error(
         401,
         "Ange en giltig API-nyckel i rubriken Authorization: Bearer …",
@@ -123,7 +128,11 @@ def _unauthorised() -> JsonResponse:
 
 def _catalogue(token: SupplierApiToken, agreement_ref: str) -> Catalogue | JsonResponse:
     # One answer whether the agreement is missing or only not the token's: references cannot be enumerated.
-    agreement = Agreement.objects.filter(reference=agreement_ref, suppliers=token.supplier_id).first()
+    agreement = (
+        Agreement.objects.filter(reference=agreement_ref, suppliers=token.supplier_id).first()
+        if "\x00" not in agreement_ref
+        else None
+    )
     if agreement is None:
         return error(
             404,
@@ -132,6 +141,51 @@ def _catalogue(token: SupplierApiToken, agreement_ref: str) -> Catalogue | JsonR
         )
     catalogue, _created = Catalogue.objects.get_or_create(agreement=agreement, supplier=token.supplier)
     return catalogue
+
+
+class Outcome(Schema):
+    level: Literal["info", "success", "warning", "error"]
+    sv: str
+    en: str
+
+
+class VersionLinks(Schema):
+    self: str
+    response: str
+    confirm: str
+
+
+class Changes(Schema):
+    added: int
+    changed: int
+    removed: int
+
+
+class VersionOut(Schema):
+    """A catalogue version's status and validation report, as `version_json` writes it."""
+
+    agreement: str
+    version: int
+    status: Status
+    status_display: str
+    status_display_en: str
+    progress_percent: int
+    lines: int
+    errors: int
+    warnings: int
+    uploaded_at: str = Field(description="ISO 8601")
+    published_at: str | None
+    publish_on: str | None = Field(description="ISO 8601 date of a scheduled publication")
+    review_comment: str
+    review_comment_en: str
+    diff: dict[str, Any] = Field(description="Diff summary; review_reasons in Swedish, review_reasons_en")
+    changes: Changes
+    upload_mode: UploadMode
+    confirmation_required: bool
+    images: dict[str, Any]
+    report: dict[str, Any] = Field(description="The validation report; each issue has message_sv and message_en")
+    message: Outcome
+    links: VersionLinks
 
 
 def version_json(request: HttpRequest, version: CatalogueVersion) -> dict:
@@ -232,17 +286,58 @@ def _too_large(limit: int) -> JsonResponse:
     )
 
 
-@csrf_exempt
-@api_view
-@require_POST
-def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
-    token = authenticate(request)
-    if token is None:
-        return _unauthorised()
-    catalogue = _catalogue(token, agreement_ref)
+router = Router(auth=SupplierToken(), tags=["Kataloger / Catalogues"])
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The catalogue file: as the multipart field `file`, or as the raw body "
+        "(Peppol catalogue XML, CSV or Excel; the name from Content-Disposition if given).",
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            **{media: {"schema": {"type": "string", "format": "binary"}} for media in EXTENSIONS},
+        },
+    }
+}
+
+
+@router.post(
+    "/{agreement_ref}/versions",
+    url_name="upload",
+    summary="Ladda upp en katalogversion / Upload a catalogue version",
+    response={
+        201: VersionOut,
+        202: VersionOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        413: ErrorOut,
+        422: VersionOut,
+        503: VersionOut,
+    },
+    openapi_extra=UPLOAD_BODY,
+)
+def upload(
+    request: HttpRequest,
+    agreement_ref: str,
+    mode: str = Query(
+        "replace",
+        description="replace (the file is the whole catalogue) or update (Excel and CSV: new and changed rows, "
+        "removals by the Åtgärd column)",
+    ),
+) -> HttpResponse:
+    """201 valid (awaiting confirmation, pending review, published or scheduled); 202 still being checked (poll
+    the Location); 422 invalid (the report says why); 503 stored but its processing failed."""
+    catalogue = _catalogue(request.auth, agreement_ref)
     if isinstance(catalogue, JsonResponse):
         return catalogue
-    mode = request.GET.get("mode") or UploadMode.REPLACE
+    mode = mode or UploadMode.REPLACE
     if mode not in UploadMode.values:
         return error(
             400,
@@ -286,27 +381,33 @@ def upload(request: HttpRequest, agreement_ref: str) -> HttpResponse:
         status = 503  # stored, but the hub failed to process it: the fault is ours, try again
     else:
         status = 201
-    response = JsonResponse(version_json(request, version), status=status)
-    response["Location"] = version_json(request, version)["links"]["self"]
+    body = version_json(request, version)
+    response = JsonResponse(body, status=status)
+    response["Location"] = body["links"]["self"]
     return response
 
 
 def _own_version(request: HttpRequest, agreement_ref: str, number: int) -> CatalogueVersion | JsonResponse:
-    token = authenticate(request)
-    if token is None:
-        return _unauthorised()
-    version = (
-        CatalogueVersion.objects.select_related("catalogue__agreement", "catalogue__supplier")
-        .filter(catalogue__agreement__reference=agreement_ref, catalogue__supplier=token.supplier, number=number)
-        .first()
-    )
+    version = None
+    if number <= MAX_VERSION_NUMBER and "\x00" not in agreement_ref:
+        version = (
+            CatalogueVersion.objects.select_related("catalogue__agreement", "catalogue__supplier")
+            .filter(
+                catalogue__agreement__reference=agreement_ref, catalogue__supplier=request.auth.supplier, number=number
+            )
+            .first()
+        )
     if version is None:
         return error(404, "Versionen finns inte", "The version does not exist")
     return version
 
 
-@api_view
-@require_GET
+@router.get(
+    "/{agreement_ref}/versions/{int:number}",
+    url_name="version",
+    summary="En versions status och rapport / A version's status and report",
+    response={200: VersionOut, 401: ErrorOut, 404: ErrorOut},
+)
 def version_status(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
     version = _own_version(request, agreement_ref, number)
     if isinstance(version, JsonResponse):
@@ -314,8 +415,24 @@ def version_status(request: HttpRequest, agreement_ref: str, number: int) -> Htt
     return JsonResponse(version_json(request, version))
 
 
-@api_view
-@require_GET
+@router.get(
+    "/{agreement_ref}/versions/{int:number}/response.xml",
+    url_name="response",
+    summary="Peppol-svaret (T58) / The Peppol response (T58)",
+    response={401: ErrorOut, 404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The Peppol Catalogue Response (T58), AP or RE",
+                "content": {"application/xml": {"schema": {"type": "string"}}},
+            },
+            "409": {
+                "description": "No decision yet (Swedish / English)",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            },
+        }
+    },
+)
 def version_response(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
     version = _own_version(request, agreement_ref, number)
     if isinstance(version, JsonResponse):
@@ -323,9 +440,12 @@ def version_response(request: HttpRequest, agreement_ref: str, number: int) -> H
     return t58_download(version)
 
 
-@csrf_exempt
-@api_view
-@require_POST
+@router.post(
+    "/{agreement_ref}/versions/{int:number}/confirm",
+    url_name="confirm",
+    summary="Bekräfta borttagningar / Confirm the removals",
+    response={200: VersionOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def version_confirm(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
     """Confirm the removals of a version in awaiting_confirm: it goes on to review or auto-approval."""
     version = _own_version(request, agreement_ref, number)
@@ -340,12 +460,3 @@ def version_confirm(request: HttpRequest, agreement_ref: str, number: int) -> Ht
             f"The version is not awaiting confirmation (status {version.status})",
         )
     return JsonResponse(version_json(request, version))
-
-
-app_name = "catalogue-api"
-urlpatterns = [
-    path("<str:agreement_ref>/versions", upload, name="upload"),
-    path("<str:agreement_ref>/versions/<int:number>", version_status, name="version"),
-    path("<str:agreement_ref>/versions/<int:number>/response.xml", version_response, name="response"),
-    path("<str:agreement_ref>/versions/<int:number>/confirm", version_confirm, name="confirm"),
-]

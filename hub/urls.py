@@ -11,8 +11,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/catalogues/", include("catalogue.api")),
-    path("api/v1/", include(("search.urls_api", "search_api"))),
+    path("api/v1/", include("hub.api")),
     path("punchout/", include("punchout.urls")),
 ]
 

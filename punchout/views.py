@@ -37,7 +37,7 @@ READ_CHUNK = 64 * 1024
 
 def _outside_locale_redirects(response: HttpResponse, request: HttpRequest) -> HttpResponse:
     # LocaleMiddleware would retry a 404 under /sv/ (Wagtail's catch-all resolves every path); pointing it
-    # at this app's own patterns, which use no language prefix, switches that off (as catalogue.api does).
+    # at this app's own patterns, which use no language prefix, switches that off (as hub.api does for the API).
     request.urlconf = "punchout.urls"
     return response
 

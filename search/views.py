@@ -1,11 +1,11 @@
-"""The search page, product page, comparison, and the JSON API. All go through search.service."""
+"""The search page, product page and comparison (the JSON API is search.api). All go through search.service."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -355,69 +355,3 @@ def _compare_url_for(ids: list[int], back: str, lang: str | None = None) -> str:
     params = {"id": ids, **({BACK_PARAMETER: back} if back else {})}
     query = urlencode(params, doseq=True)
     return compare_url(lang) + (f"?{query}" if query else "")
-
-
-def _result_json(item: CatalogueItem, request: HttpRequest) -> dict:
-    catalogue = item.version.catalogue
-    return {
-        "id": item.pk,
-        "name": item.name,
-        "seller_item_id": item.seller_item_id,
-        "supplier": catalogue.supplier.name,
-        "agreement": catalogue.agreement.reference,
-        "agreement_title": catalogue.agreement.title,
-        "price": str(item.price.quantize(item.price.__class__("0.01"))),
-        "currency": item.currency,
-        "unit": item.unit,
-        "base_quantity": str(item.base_quantity.normalize()),
-        "unspsc": item.unspsc,
-        "eco_labels": item.eco_labels if isinstance(item.eco_labels, list) else [],
-        "url": request.build_absolute_uri(item_url(item)),
-    }
-
-
-@require_GET
-def api_search(request: HttpRequest) -> JsonResponse:
-    query, notes = query_from_request(request)
-    result = service.search(query, request.user)
-    return JsonResponse(
-        {
-            "total": result.total,
-            "page": result.page,
-            "page_size": result.page_size,
-            "num_pages": result.num_pages,
-            "facets": {
-                name: [{"value": f.value, "label": f.label, "count": f.count, "selected": f.selected} for f in values]
-                for name, values in result.facets.items()
-            },
-            "results": [_result_json(item, request) for item in result.items],
-            "backend": result.backend,
-            "fallback": result.fallback,
-            "relaxed": result.relaxed,
-            "messages": notes + result.messages,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-@require_GET
-def api_autocomplete(request: HttpRequest) -> JsonResponse:
-    suggestions, backend, fallback = service.autocomplete(request.GET.get("q", ""), request.user)
-    # The page asking says its language, so the links lead to product pages in that language.
-    lang = request.GET.get("lang") if request.GET.get("lang") in ("sv", "en") else None
-    return JsonResponse(
-        {
-            "results": [
-                {
-                    "id": s.id,
-                    "name": s.name,
-                    "supplier": s.supplier,
-                    "url": request.build_absolute_uri(item_address(*s.key, lang)),
-                }
-                for s in suggestions
-            ],
-            "backend": backend,
-            "fallback": fallback,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )

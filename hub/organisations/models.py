@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.organisations.identifiers import format_orgnr, normalise_orgnr, peppol_participant_id
@@ -101,3 +102,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation or self.supplier}"
+
+
+class OrganisationApiToken(models.Model):
+    """A buyer organisation's key for its staff's API calls (follow-up figures): they see only that organisation.
+
+    Only a SHA-256 hash is stored; see hub.organisations.api_tokens.
+    """
+
+    organisation = models.ForeignKey(BuyerOrganisation, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("namn"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, help_text=_("Början av nyckeln, för att känna igen den"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-nyckel för organisation")
+        verbose_name_plural = _("API-nycklar för organisationer")
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} {self.prefix}…"

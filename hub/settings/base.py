@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "ninja",  # its Swagger UI files from STATIC_ROOT: /api/v1/docs loads nothing from a CDN
 ]
 
 MIDDLEWARE = [

@@ -21,8 +21,6 @@ import math
 import time
 
 from django.db import transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
-from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
 from modelsearch.query import And, Or, PlainText
 
@@ -33,19 +31,11 @@ from hub.organisations.models import Supplier
 from search import dbsearch
 from search.addresses import item_key
 from search.models import SearchLog
-from search.service.facets import (
-    PRICE_RANGES,
-    _category_q,
-    _eco_q,
-    _facets,
-    _facets_from_rows,
-    _match_rows,
-    _price_q,
-    _row_predicates,
-    _sorted_rows,
-)
+from search.service.database import Page, search_database
+from search.service.facets import facet_values
 from search.service.failover import BACKEND_RETRY_SECONDS, FAILOVER, backend_label, backend_names
-from search.service.opensearch import _opensearch_ids
+from search.service.filters import ECO_LABEL_MAX_CHARS, PRICE_RANGE_KEYS, PRICE_RANGES, selected_filters
+from search.service.opensearch import search_opensearch
 from search.service.postgres import trigram_matches
 from search.service.query import (
     DEFAULT_PAGE_SIZE,
@@ -55,6 +45,7 @@ from search.service.query import (
     MAX_ROW_ID,
     SORTS,
     FacetValue,
+    Notice,
     SearchQuery,
     SearchResult,
     Suggestion,
@@ -78,13 +69,13 @@ __all__ = [
     "PRICE_RANGES",
     "SORTS",
     "FacetValue",
+    "Notice",
     "SearchQuery",
     "SearchResult",
     "SearchScope",
     "Suggestion",
     "autocomplete",
     "backend_label",
-    "fallback_message",
     "public_catalogue_open",
     "search",
     "trigram_matches",
@@ -100,11 +91,6 @@ AUTOCOMPLETE_CANDIDATES = 200
 # The failover's memory, under the names older callers and tests use.
 _backend_down_until = FAILOVER.down_until
 _backend_down_reason = FAILOVER.down_reason
-
-
-def fallback_message() -> str:
-    """Why the database answered instead of OpenSearch, in the page's language."""
-    return FAILOVER.fallback_message()
 
 
 def _text_query(groups: list[list[str]], any_word: bool):
@@ -131,30 +117,7 @@ def _is_database_backend(backend) -> bool:
     )
 
 
-def _match(groups: list[list[str]], versions: list[int], any_word: bool):
-    def run(backend) -> list[tuple[int, float]]:
-        if _is_database_backend(backend):
-            return dbsearch.match(groups, versions, any_word, MAX_MATCHES)
-        _require_ready(backend)
-        qs = CatalogueItem.objects.filter(version_id__in=versions)
-        results = backend.search(_text_query(groups, any_word), qs).annotate_score("_score")
-        if hasattr(results, "_get_es_body") and hasattr(results, "_backend_do_search"):
-            out = _opensearch_ids(backend, results)
-        else:
-            out = [(obj.pk, float(getattr(obj, "_score", 0.0) or 0.0)) for obj in results[:MAX_MATCHES]]
-        # Backends disagree on the sign (SQLite's bm25() is lower-is-better) but all return best first:
-        # turn the scores so that higher is better everywhere.
-        if len(out) > 1 and out[0][1] < out[-1][1]:
-            out = [(pk, -score) for pk, score in out]
-        if out and min(score for _, score in out) < 0:
-            low = min(score for _, score in out)
-            out = [(pk, score - low + 1e-6) for pk, score in out]
-        return out
-
-    return FAILOVER.run(run)
-
-
-def _clean_ids(values: list[str], model, messages: list[str]) -> list[int]:
+def _clean_ids(values: list[str], model, notices: list[Notice]) -> list[int]:
     ids = []
     for v in values:
         try:
@@ -163,23 +126,30 @@ def _clean_ids(values: list[str], model, messages: list[str]) -> list[int]:
                 raise ValueError(v)
             ids.append(number)
         except (TypeError, ValueError):
-            messages.append(_("Okänt filtervärde ignorerades: %(v)s") % {"v": str(v)[:40]})
+            notices.append(Notice(Notice.UNKNOWN_FILTER, {"v": str(v)[:40]}))
     known = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
     for i in ids:
         if i not in known:
-            messages.append(_("Okänt filtervärde ignorerades: %(v)s") % {"v": i})
+            notices.append(Notice(Notice.UNKNOWN_FILTER, {"v": i}))
     return [i for i in ids if i in known]
 
 
-def _clean_categories(values: list[str], messages: list[str]) -> list[str]:
+def _clean_categories(values: list[str], notices: list[Notice]) -> list[str]:
     out = []
     for v in values:
         v = str(v).strip()
         if len(v) == 8 and v.isdigit():
             out.append(v)
         else:
-            messages.append(_("Okänd kategori ignorerades: %(v)s") % {"v": v[:40]})
+            notices.append(Notice(Notice.UNKNOWN_CATEGORY, {"v": v[:40]}))
     return out
+
+
+def _clean_price_ranges(keys: list[str], notices: list[Notice]) -> list[str]:
+    for key in keys:
+        if key not in PRICE_RANGE_KEYS:
+            notices.append(Notice(Notice.UNKNOWN_PRICE_RANGE, {"v": key[:40]}))
+    return [key for key in keys if key in PRICE_RANGE_KEYS]
 
 
 def _clean_text(value: str, limit: int = 10_000) -> str:
@@ -214,114 +184,57 @@ def _log(query: str, total: int, backend: str, started: float) -> None:
 def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> SearchResult:
     """Run a catalogue search for `user` (None or anonymous: the public catalogue), or within `scope`."""
     started = time.perf_counter()
-    messages: list[str] = []
+    notices: list[Notice] = []
     q = _clean_text(query.q).strip()
-    query.eco_labels = [_clean_text(v, 60) for v in query.eco_labels]
+    query.eco_labels = [_clean_text(v, ECO_LABEL_MAX_CHARS) for v in query.eco_labels]
     query.price_ranges = [_clean_text(v, 40) for v in query.price_ranges]
     if len(q) > text.MAX_QUERY_CHARS:
-        messages.append(_("Sökfrågan kortades till %(n)s tecken") % {"n": text.MAX_QUERY_CHARS})
+        notices.append(Notice(Notice.QUERY_SHORTENED, {"n": text.MAX_QUERY_CHARS}))
         q = q[: text.MAX_QUERY_CHARS]
     sort = query.sort if query.sort in SORTS else "relevance"
     if query.sort and query.sort not in SORTS:
-        messages.append(_("Okänd sortering, sorterar på relevans"))
+        notices.append(Notice(Notice.UNKNOWN_SORT))
     page_size = max(1, min(int(query.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
     page = max(1, min(int(query.page or 1), MAX_PAGE))
-
-    visible = scope.items() if scope is not None else visible_items(user)
-    suppliers = _clean_ids(query.suppliers, Supplier, messages)
-    agreements = _clean_ids(query.agreements, Agreement, messages)
-    categories = _clean_categories(query.categories, messages)
-    filters: dict[str, Q | None] = {
-        "supplier": Q(version__catalogue__supplier_id__in=suppliers) if suppliers else None,
-        "agreement": Q(version__catalogue__agreement_id__in=agreements) if agreements else None,
-        "category": _category_q(categories) if categories else None,
-        "eco_label": _eco_q(query.eco_labels),
-        "price": _price_q(query.price_ranges, messages),
-    }
-
-    groups = text.query_groups(q)
-    backend_name = backend_names()[0]
-    fallback = relaxed = False
-    scores: dict[int, float] | None = None
-    if groups:
-        versions = scope.versions() if scope is not None else visible_versions(user)
-        matches, backend_name, fallback = _match(groups, versions, any_word=False)
-        if not matches and len(groups) > 1:
-            matches, backend_name, fallback2 = _match(groups, versions, any_word=True)
-            fallback = fallback or fallback2
-            relaxed = bool(matches)
-        if not matches:
-            # PostgreSQL: pg_trgm similarity on the names (GIN index from migration search/0004) catches
-            # typos the dictionary cannot correct, such as misspelt brand names.
-            matches = trigram_matches(q, versions)
-            relaxed = bool(matches)
-        scores = dict(matches)
-        base = visible.filter(pk__in=list(scores))
-    elif q:
-        messages.append(
-            _(
-                "Sökfrågan innehöll inga sökbara ord; visar alla artiklar"  # noqa: E501
-            )
-        )
-        base = visible
-    else:
-        base = visible
-    if fallback:
-        messages.append(fallback_message())
-    if relaxed:
-        messages.append(
-            _(
-                "Inga artiklar innehöll alla orden; visar artiklar med något av dem"  # noqa: E501
-            )
-        )
-
-    if scores is not None:
-        # Text queries: at most MAX_MATCHES rows, fetched once; filters, facets, total and order in Python.
-        rows = _match_rows(base)
-        predicates = _row_predicates(suppliers, agreements, categories, query.eco_labels, query.price_ranges)
-        kept = [r for r in rows if all(test(r) for test in predicates.values())]
-        total = len(kept)
-        facets = _facets_from_rows(rows, predicates, query)
-        page_ids = []
-    else:
-        filtered = base
-        for q_filter in filters.values():
-            if q_filter is not None:
-                filtered = filtered.filter(q_filter)
-        total = filtered.count()
-        facets = None
-    num_pages = max(1, math.ceil(total / page_size))
-    if page > num_pages and total:
-        messages.append(
-            _(
-                "Sidan %(page)s finns inte, sista sidan är %(last)s"  # noqa: E501
-            )
-            % {"page": page, "last": num_pages}
-        )
     start = (page - 1) * page_size
 
-    if scores is not None:
-        page_ids = [r.pk for r in _sorted_rows(kept, sort, scores)][start : start + page_size]
-    elif sort == "relevance":
-        # No text: first-choice agreements first, then by name; the database sorts and pages.
-        qs = filtered.order_by("version__catalogue__agreement__preferred_rank", "name", "pk")
-        page_ids = list(qs.values_list("pk", flat=True)[start : start + page_size])
-    else:
-        ordering = {
-            "price": ("price", "name", "pk"),
-            "-price": ("-price", "name", "pk"),
-            "unit_price": ("unit_price_value", "name", "pk"),
-        }[sort]
-        qs = filtered.annotate(
-            unit_price_value=ExpressionWrapper(
-                F("price") / F("base_quantity"), output_field=DecimalField(max_digits=20, decimal_places=6)
-            )
-        ).order_by(*ordering)
-        page_ids = list(qs.values_list("pk", flat=True)[start : start + page_size])
+    filters = selected_filters(
+        _clean_ids(query.suppliers, Supplier, notices),
+        _clean_ids(query.agreements, Agreement, notices),
+        _clean_categories(query.categories, notices),
+        query.eco_labels,
+        _clean_price_ranges(query.price_ranges, notices),
+    )
+    groups = text.query_groups(q)
+    if q and not groups:
+        notices.append(Notice(Notice.NO_SEARCHABLE_WORDS))
+    visible = scope.items() if scope is not None else visible_items(user)
+    versions = scope.versions() if scope is not None else visible_versions(user)
+
+    def run(backend) -> Page:
+        if _is_database_backend(backend):
+            return search_database(groups, q, visible, versions, filters, sort, start, page_size)
+        _require_ready(backend)
+        text_queries = [_text_query(groups, any_word=False)] if groups else []
+        if len(groups) > 1:
+            text_queries.append(_text_query(groups, any_word=True))
+        return search_opensearch(backend, text_queries, versions, filters, sort, start, page_size)
+
+    answer, backend_name, fallback = FAILOVER.run(run)
+    if fallback:
+        notices.append(Notice(FAILOVER.fallback_code()))
+    if answer.relaxed:
+        notices.append(Notice(Notice.RELAXED))
+    total = answer.counts.total
+    if not answer.counts.exact:
+        notices.append(Notice(Notice.MORE_THAN, {"n": total}))
+    num_pages = max(1, math.ceil(total / page_size))
+    if page > num_pages and total:
+        notices.append(Notice(Notice.NO_SUCH_PAGE, {"page": page, "last": num_pages}))
     objects = CatalogueItem.objects.select_related(
         "version__catalogue__supplier", "version__catalogue__agreement"
-    ).in_bulk(page_ids)
-    items = [objects[pk] for pk in page_ids if pk in objects]
+    ).in_bulk(answer.ids)
+    items = [objects[pk] for pk in answer.ids if pk in objects]
 
     result = SearchResult(
         query=query,
@@ -330,11 +243,12 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         page=page,
         page_size=page_size,
         num_pages=num_pages,
-        facets=facets if facets is not None else _facets(base, filters, query),
+        facets=facet_values(answer.counts, query),
         backend=backend_label(backend_name),
         fallback=fallback,
-        relaxed=relaxed,
-        messages=messages,
+        relaxed=answer.relaxed,
+        notices=notices,
+        total_exact=answer.counts.exact,
     )
     result.duration_ms = int((time.perf_counter() - started) * 1000)
     if q and query.log:

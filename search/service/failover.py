@@ -11,7 +11,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
 
 from catalogue.models import CatalogueItem
@@ -86,11 +85,11 @@ class Failover:
                 )
         raise RuntimeError("no search backend answered") from last_error
 
-    def fallback_message(self) -> str:
-        """Why the database answered instead of OpenSearch, in the page's language."""
+    def fallback_code(self) -> str:
+        """Why the database answered instead of OpenSearch: a search.service.query.Notice code."""
         if self.down_reason.get(backend_names()[0]) == "index":
-            return _("Sökindexet är inte uppbyggt; resultaten kommer från databasen")
-        return _("Sökmotorn svarar inte; resultaten kommer från databasen")
+            return "fallback_index"
+        return "fallback_down"
 
 
 FAILOVER = Failover()

@@ -39,6 +39,26 @@ class FacetValue:
 
 
 @dataclass
+class Notice:
+    """Something the searcher should know, as a code; the views word it in the page's language."""
+
+    QUERY_SHORTENED = "query_shortened"  # params: n (characters kept)
+    UNKNOWN_SORT = "unknown_sort"
+    UNKNOWN_FILTER = "unknown_filter"  # params: v
+    UNKNOWN_CATEGORY = "unknown_category"  # params: v
+    UNKNOWN_PRICE_RANGE = "unknown_price_range"  # params: v
+    NO_SEARCHABLE_WORDS = "no_searchable_words"
+    FALLBACK_DOWN = "fallback_down"  # OpenSearch did not answer; the database did
+    FALLBACK_INDEX = "fallback_index"  # OpenSearch's index is missing or wrong; the database answered
+    RELAXED = "relaxed"  # no item had every word; items with any of them are shown
+    NO_SUCH_PAGE = "no_such_page"  # params: page, last
+    MORE_THAN = "more_than"  # the count was stopped; params: n (the total is a floor)
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
 class SearchResult:
     query: SearchQuery
     items: list[CatalogueItem]
@@ -50,8 +70,10 @@ class SearchResult:
     backend: str
     fallback: bool = False
     relaxed: bool = False
-    messages: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     duration_ms: int = 0
+    # False when the engine could not count everything in time: `total` is then a floor ("more than").
+    total_exact: bool = True
 
 
 @dataclass

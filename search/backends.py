@@ -43,5 +43,10 @@ def index_settings(shards: int, replicas: int) -> dict:
     from search.analysis import SWEDISH_INDEX_SETTINGS
 
     settings = copy.deepcopy(SWEDISH_INDEX_SETTINGS)
-    settings["settings"]["index"] = {"number_of_shards": shards, "number_of_replicas": replicas}
+    settings["settings"]["index"] = {
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
+        # The deepest page the service serves (MAX_PAGE x MAX_PAGE_SIZE); OpenSearch's default is 10,000.
+        "max_result_window": 1_000_000,
+    }
     return settings

@@ -39,9 +39,9 @@ class FacetCounts:
     exact: bool = True
 
 
-def group_rows(base: QuerySet) -> list[tuple[FacetRow, int]]:
+def group_query(base: QuerySet) -> QuerySet:
     """The match set grouped by everything a filter or facet looks at: one GROUP BY query, few rows."""
-    rows = (
+    return (
         base.annotate(price_range=price_range_case())
         .values(
             "price_range",
@@ -51,9 +51,12 @@ def group_rows(base: QuerySet) -> list[tuple[FacetRow, int]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def group_rows(base: QuerySet) -> list[tuple[FacetRow, int]]:
     return [
         (FacetRow(r["supplier_id"], r["agreement_id"], r["unspsc"], r["eco_labels"], r["price_range"]), r["n"])
-        for r in rows
+        for r in group_query(base)
     ]
 
 

@@ -27,6 +27,8 @@ from search.service.filters import (
     Filter,
 )
 
+# OpenSearch's default index.max_result_window (from + size of one request).
+DEFAULT_RESULT_WINDOW = 10_000
 # Terms per facet in one answer; more distinct values than this makes the counts inexact (and says so).
 MAX_FACET_TERMS = 10_000
 NAME_FIELD = "name_filter"
@@ -63,10 +65,18 @@ def search_opensearch(
     }
     queries = text_queries or [None]
     for i, text_query in enumerate(queries):
-        body = request_body(backend, text_query, versions, filters, sort, start, size, ranks)
+        deep = start + size > DEFAULT_RESULT_WINDOW
+        # A deep page is asked for only when it exists: an index built before max_result_window was
+        # raised (search.backends.index_settings) refuses from + size above 10,000.
+        body = request_body(
+            backend, text_query, versions, filters, sort, 0 if deep else start, 0 if deep else size, ranks
+        )
         answer = backend.search_request(CatalogueItem, body)
         counts = counts_from_answer(answer, filters)
         if counts.matched or i == len(queries) - 1:
+            if deep and start < counts.total:
+                body |= {"from": start, "size": size}
+                answer = backend.search_request(CatalogueItem, body)
             ids = [int(hit["fields"]["pk"][0]) for hit in answer["hits"]["hits"]]
             return Page(ids, counts, relaxed=i > 0 and bool(counts.matched))
     raise AssertionError("unreachable")

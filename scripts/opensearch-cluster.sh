@@ -3,6 +3,7 @@
 #
 #   scripts/opensearch-cluster.sh start   # two processes (small heaps) on 127.0.0.1:9210 and :9211
 #   scripts/opensearch-cluster.sh test    # start, run the search tests against it (2 shards, 1 replica), stop
+#   scripts/opensearch-cluster.sh test search/tests/test_exact_counts.py   # ... only these tests
 #   scripts/opensearch-cluster.sh stop
 #   scripts/opensearch-cluster.sh status
 #
@@ -132,8 +133,10 @@ run_tests() {
     # Every index the tests create gets 2 primary shards and 1 replica: each node holds a copy of each
     # shard, and the primaries are spread over both nodes. The tests talk to the first node only.
     log "search tests against $URL with OPENSEARCH_SHARDS=2 OPENSEARCH_REPLICAS=1"
+    local targets=("$@")
+    ((${#targets[@]})) || targets=(search --ignore=search/tests/test_browser.py)
     (cd "$REPO_DIR" && OPENSEARCH_URL="$URL" OPENSEARCH_SHARDS=2 OPENSEARCH_REPLICAS=1 \
-        .venv/bin/python -m pytest search -q -p no:cacheprovider --ignore=search/tests/test_browser.py "$@")
+        .venv/bin/python -m pytest -q -p no:cacheprovider "${targets[@]}")
 }
 
 case "${1:-}" in

@@ -44,7 +44,18 @@ from django.test.utils import setup_test_environment  # noqa: E402
 QUERIES = ["papper", "kopieringspapper", "pennor", "kontorsstol", "handskar", "kaffe", "skrivbord", "rengöring"]
 PREFIXES = ["ko", "kö", "pa", "pe", "sk", "ha", "st", "mu"]
 INDEX_PREFIX = "hub_bench_"
-PORT = 8765
+
+
+def _free_port() -> int:
+    """A port no other process listens on (two benches side by side must not share a server)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _free_port()
 
 
 def pct(values: list[float], p: float) -> float:

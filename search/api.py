@@ -20,7 +20,7 @@ from catalogue.api import ErrorOut, error
 from catalogue.models import CatalogueItem
 from search import service
 from search.addresses import item_address
-from search.views import MAX_ROW_ID, item_url, query_from_request
+from search.views import MAX_ROW_ID, item_url, notice_text, query_from_request
 
 router = Router(tags=["Sök / Search"])
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -51,6 +51,8 @@ class ItemOut(Schema):
 
 class SearchOut(Schema):
     total: int
+    # False: the count was stopped and `total` is a floor ("more than total").
+    total_exact: bool
     page: int
     page_size: int
     num_pages: int
@@ -60,6 +62,8 @@ class SearchOut(Schema):
     fallback: bool
     relaxed: bool
     messages: list[str]
+    # The same notes as codes with their parameters, e.g. {"code": "more_than", "n": 5000}.
+    notices: list[dict[str, str | int]]
 
 
 class SuggestionOut(Schema):
@@ -121,6 +125,7 @@ def item_json(item: CatalogueItem, request: HttpRequest) -> dict:
 def search_json(request: HttpRequest, result: service.SearchResult, notes: list[str]) -> dict:
     return {
         "total": result.total,
+        "total_exact": result.total_exact,
         "page": result.page,
         "page_size": result.page_size,
         "num_pages": result.num_pages,
@@ -132,7 +137,8 @@ def search_json(request: HttpRequest, result: service.SearchResult, notes: list[
         "backend": result.backend,
         "fallback": result.fallback,
         "relaxed": result.relaxed,
-        "messages": notes + result.messages,
+        "messages": notes + [notice_text(n) for n in result.notices],
+        "notices": [{"code": n.code, **n.params} for n in result.notices],
     }
 
 

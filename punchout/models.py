@@ -87,6 +87,8 @@ class BuyerSystem(models.Model):
         _("cXML-returformat"), max_length=12, choices=ReturnEncoding.choices, default=ReturnEncoding.URLENCODED
     )
     shared_secret_hash = models.CharField(max_length=256, editable=False)
+    # The same secret sealed with SECRET_KEY (punchout.credentials): Peppol start tokens are HMACs keyed by it.
+    shared_secret_sealed = models.TextField(blank=True, editable=False)
     agreements = models.ManyToManyField(
         Agreement,
         blank=True,
@@ -181,6 +183,11 @@ class PunchoutSession(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Peppol: the buyer's reference from the start token (ReceiverParty/Contact/ID), and after transfer the
+    # basket's ID and its UBL document, for the ordering system's server-to-server fetch.
+    buyer_reference = models.CharField(max_length=200, blank=True)
+    basket_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    basket_document = models.TextField(blank=True)
     # Lines of an edit/inspect request that could not be matched to a buyable item (shown, not transferred).
     unmatched_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -35,7 +35,7 @@ OFFICE_ITEMS = [
         "seller_item_id": "KP-100",
         "name": "Kopieringspapper A4 80 g",
         "price": "1234.50",
-        "unit": "PK",
+        "unit": "XPK",
         "unspsc": "14111507",
         "vat_rate": Decimal("25"),
         "manufacturer": "Pappersbruket",

@@ -1,0 +1,466 @@
+"""Peppol BIS Punch Out 3 (T77): the basket as a UBL 2.1 Catalogue, and the hub's session protocol around it.
+
+Peppol leaves starting a session and returning the basket out of scope; the hub's protocol (docs/punchout.md):
+
+1. Start: the shopper's browser posts `token` to /punchout/peppol/start/. The token is a JWT (RFC 7519) with
+   HS256, i.e. an HMAC-SHA256 keyed by the buyer system's shared secret, so every platform's JWT library can
+   make one. Claims: iss (the registered name), iat, exp (at most PUNCHOUT_START_TOKEN_SECONDS later), jti
+   (single use), return_url (allow-listed), and optionally state (echoed back), buyer_reference
+   (ReceiverParty/Contact/ID), user_email, lang. The signature is compared in constant time; a used jti
+   is refused because the session stores its hash under a unique constraint.
+2. Return: the browser auto-posts `ubl-base64` (the T77 document), `basket-id`, `state` and
+   `peppol-status` (transferred or cancelled; a cancelled or empty basket carries no document, since
+   T77 needs at least one line) to the return URL.
+3. Fetch (optional): GET /punchout/peppol/basket/<basket-id>/ with `Authorization: Bearer <shared secret>`.
+
+Every document written here passes the UBL 2.1 XSD and the official T77 rules (`check_document`; tests
+run it on every document, the harness on what it receives). Numbers are unlocalised ("1234.50").
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from lxml import etree
+from lxml.builder import ElementMaker
+
+from catalogue import safe_xml
+from catalogue.validation.official import validate_text
+from catalogue.validation.standards import xsd_path
+from punchout import sessions
+from punchout.credentials import (
+    SealedSecretUnreadable,
+    new_token,
+    open_sealed_secret,
+    shared_secret_matches,
+    token_hash,
+)
+from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
+
+CUSTOMIZATION_ID = "urn:fdc:peppol.eu:poacc:trns:punch_out:3"
+PROFILE_ID = "urn:fdc:peppol.eu:poacc:bis:punch_out:3"
+NS_CATALOGUE = "urn:oasis:names:specification:ubl:schema:xsd:Catalogue-2"
+NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+DOC = ElementMaker(namespace=NS_CATALOGUE, nsmap={None: NS_CATALOGUE, "cac": NS_CAC, "cbc": NS_CBC})
+CAC = ElementMaker(namespace=NS_CAC)
+CBC = ElementMaker(namespace=NS_CBC)
+
+MAX_TOKEN_BYTES = 8 * 1024
+CLOCK_SKEW_SECONDS = 60  # an ordering system's clock may run this far ahead of the hub's
+JTI = re.compile(r"[A-Za-z0-9._~:-]{16,200}")
+UNSPSC_LIST = "TST"  # UNCL7143: TST = UNSPSC
+GTIN_SCHEME = "0160"
+
+
+class StartRefused(Exception):
+    """A start token the hub does not accept; `reason` picks the page and the HTTP status."""
+
+    STATUS = {"malformed": 400, "signature": 401, "protocol": 403, "return_url": 403, "expired": 410, "used": 410}
+
+    def __init__(self, reason: str, detail: str = "", system: BuyerSystem | None = None) -> None:
+        super().__init__(detail or reason)
+        self.reason = reason
+        self.detail = detail
+        self.system = system  # known once the signature is good: its origins may frame the error page
+
+    @property
+    def status(self) -> int:
+        return self.STATUS[self.reason]
+
+
+class NotConfigured(Exception):
+    """HUB_PEPPOL_ID is not set: the hub cannot name itself as the basket's provider."""
+
+
+# ------------------------------------------------------------------------------------------ the start token
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(secret: str, signing_input: str) -> bytes:
+    return hmac.new(secret.encode("utf-8"), signing_input.encode("ascii"), hashlib.sha256).digest()
+
+
+def sign_start_token(secret: str, claims: dict) -> str:
+    """What the ordering system does (any JWT library with HS256 does the same); the harness and tests use it."""
+    header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    payload = _b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    signing_input = f"{header}.{payload}"
+    return f"{signing_input}.{_b64url(_signature(secret, signing_input))}"
+
+
+def start_claims(system: BuyerSystem, return_url: str, *, lifetime: int | None = None, **optional) -> dict:
+    """The claims of a fresh start token for `system` (now, a random jti); `optional` adds state etc."""
+    now = int(time.time())
+    lifetime = settings.PUNCHOUT_START_TOKEN_SECONDS if lifetime is None else lifetime
+    claims = {"iss": system.name, "iat": now, "exp": now + lifetime, "jti": uuid.uuid4().hex, "return_url": return_url}
+    claims.update({name: value for name, value in optional.items() if value is not None})
+    return claims
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    system: BuyerSystem
+    jti: str
+    return_url: str
+    state: str
+    buyer_reference: str
+    user_email: str
+    language: str
+
+
+def _text_claim(claims: dict, name: str, limit: int) -> str:
+    value = claims.get(name, "")
+    if not isinstance(value, str) or len(value) > limit or any(ord(ch) < 32 for ch in value):
+        raise StartRefused("malformed", f"The claim {name} must be a string of at most {limit} characters")
+    return value
+
+
+def _number_claim(claims: dict, name: str) -> int:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StartRefused("malformed", f"The claim {name} must be a NumericDate (seconds since 1970)")
+    return int(value)
+
+
+def read_start_token(token: str, now: float | None = None) -> StartRequest:
+    """Check a start token: form, signature (constant time), registration, lifetime and return URL.
+
+    An unknown issuer and a wrong signature get the same answer after the same work (one HMAC over the token).
+    Replay is refused when the session is made (open_session), by the unique hash of the jti.
+    """
+    if not token or len(token) > MAX_TOKEN_BYTES:
+        raise StartRefused("malformed", "No start token, or one longer than 8 kB")
+    try:
+        header_part, payload_part, signature_part = token.strip().split(".")
+        header = json.loads(_b64url_decode(header_part))
+        claims = json.loads(_b64url_decode(payload_part))
+        signature = _b64url_decode(signature_part)
+    except (ValueError, UnicodeDecodeError):
+        raise StartRefused("malformed", "The start token is not a JWT (header.payload.signature)") from None
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        raise StartRefused("malformed", "The JWT header and payload must be JSON objects")
+    if header.get("alg") != "HS256":
+        raise StartRefused("malformed", "The start token must be signed with HS256")
+    issuer = claims.get("iss")
+    system = (
+        BuyerSystem.objects.select_related("organisation").filter(name=issuer, active=True).first()
+        if isinstance(issuer, str) and issuer
+        else None
+    )
+    secret = None
+    if system is not None and system.shared_secret_sealed:
+        try:
+            secret = open_sealed_secret(system.shared_secret_sealed)
+        except SealedSecretUnreadable:
+            secret = None
+    expected = _signature(secret if secret is not None else new_token(), f"{header_part}.{payload_part}")
+    if not hmac.compare_digest(expected, signature) or secret is None:
+        raise StartRefused("signature", "Unknown issuer or wrong signature")
+    if not system.speaks(Protocol.PEPPOL):
+        raise StartRefused("protocol", "This buyer system is not registered for Peppol Punch Out", system)
+    issued_at, expires_at = _number_claim(claims, "iat"), _number_claim(claims, "exp")
+    now = time.time() if now is None else now
+    if expires_at - issued_at > settings.PUNCHOUT_START_TOKEN_SECONDS or expires_at <= issued_at:
+        raise StartRefused(
+            "malformed", f"exp must be after iat by at most {settings.PUNCHOUT_START_TOKEN_SECONDS} seconds", system
+        )
+    if issued_at > now + CLOCK_SKEW_SECONDS or now >= expires_at:
+        raise StartRefused("expired", "The start token has expired (or is not valid yet)", system)
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not JTI.fullmatch(jti):
+        raise StartRefused("malformed", "jti must be 16 to 200 characters of A-Z a-z 0-9 . _ ~ : -", system)
+    return_url = _text_claim(claims, "return_url", 2000)
+    if not system.allows_return_url(return_url):
+        raise StartRefused(
+            "return_url", "The return_url is not on this buyer system's list of return addresses", system
+        )
+    language = _text_claim(claims, "lang", 20)
+    return StartRequest(
+        system=system,
+        jti=jti,
+        return_url=return_url,
+        state=_text_claim(claims, "state", 1000),
+        buyer_reference=_text_claim(claims, "buyer_reference", 200),
+        user_email=_text_claim(claims, "user_email", 254),
+        language="en" if language.lower().startswith("en") else "sv",
+    )
+
+
+def _jti_hash(system: BuyerSystem, jti: str) -> str:
+    return token_hash(f"peppol-jti:{system.pk}:{jti}")
+
+
+def open_session(request: StartRequest) -> tuple[PunchoutSession, str]:
+    """Open the shop at once (the token was the single use); returns the session and its clear session key."""
+    provider()  # refuse before a session exists when the hub cannot write the basket
+    now = timezone.now()
+    key = new_token()
+    agreement_ids = request.system.agreement_ids()
+    try:
+        with transaction.atomic():
+            session = PunchoutSession.objects.create(
+                buyer_system=request.system,
+                organisation=request.system.organisation,
+                protocol=Protocol.PEPPOL,
+                state=PunchoutSession.State.OPEN,
+                buyer_cookie=request.state,
+                buyer_reference=request.buyer_reference,
+                return_url=request.return_url,
+                user_email=request.user_email,
+                language=request.language,
+                payload_id=request.jti,
+                agreement_ids=sorted(agreement_ids) if agreement_ids is not None else None,
+                start_token_hash=_jti_hash(request.system, request.jti),
+                start_expires_at=now,
+                session_key_hash=token_hash(key),
+                started_at=now,
+                expires_at=now + datetime.timedelta(seconds=settings.PUNCHOUT_SESSION_SECONDS),
+            )
+    except IntegrityError:
+        raise StartRefused("used", "This start token has been used already", request.system) from None
+    return session, key
+
+
+# ------------------------------------------------------------------------------------------ the T77 document
+
+
+@dataclass(frozen=True)
+class Party:
+    scheme: str  # EAS for the EndpointID, and the same code as ICD for PartyIdentification
+    identifier: str
+    name: str
+
+
+def provider() -> Party:
+    """The hub itself, by HUB_PEPPOL_ID (e.g. 0007:2120000142) and HUB_ORGANISATION_NAME."""
+    scheme, _, identifier = (settings.HUB_PEPPOL_ID or "").partition(":")
+    if not scheme or not identifier:
+        raise NotConfigured(
+            "Hubbens Peppol-id saknas: sätt HUB_PEPPOL_ID (t.ex. 0007:2120000142) / "
+            "The hub's Peppol ID is not set: set HUB_PEPPOL_ID (e.g. 0007:2120000142)"
+        )
+    return Party(scheme, identifier, settings.HUB_ORGANISATION_NAME or settings.WAGTAIL_SITE_NAME)
+
+
+def organisation_party(organisation) -> Party:
+    scheme, _, identifier = organisation.peppol_id.partition(":")
+    return Party(scheme, identifier, organisation.name)
+
+
+def amount(value: Decimal) -> str:
+    """Unlocalised, two to four decimals: 1234.50, 8.125."""
+    text = f"{Decimal(value).quantize(Decimal('0.0001')):f}"
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+
+
+def quantity(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+def _party(tag: str, party: Party, contact_id: str = "") -> etree._Element:
+    children = [
+        CBC.EndpointID(party.identifier, schemeID=party.scheme),
+        CAC.PartyIdentification(CBC.ID(party.identifier, schemeID=party.scheme)),
+        CAC.PartyLegalEntity(CBC.RegistrationName(party.name)),
+    ]
+    if contact_id:
+        children.append(CAC.Contact(CBC.ID(contact_id)))
+    return getattr(CAC, tag)(*children)
+
+
+def tax_category(line: BasketLine) -> etree._Element:
+    return CAC.ClassifiedTaxCategory(
+        CBC.ID(line.item.vat_category or "S"), CBC.Percent(amount(line.vat_rate)), CAC.TaxScheme(CBC.ID("VAT"))
+    )
+
+
+def item_identifiers(line: BasketLine) -> list[etree._Element]:
+    """Seller's id, manufacturer's id and GTIN, in the order UBL's Item wants them."""
+    item = line.item
+    found = [CAC.SellersItemIdentification(CBC.ID(line.seller_item_id))]
+    if item.manufacturer_part_number:
+        found.append(CAC.ManufacturersItemIdentification(CBC.ID(item.manufacturer_part_number)))
+    if item.gtin:
+        found.append(CAC.StandardItemIdentification(CBC.ID(item.gtin, schemeID=GTIN_SCHEME)))
+    return found
+
+
+def _catalogue_line(number: int, line: BasketLine) -> etree._Element:
+    item = line.item
+    location = []
+    if item.lead_time_days is not None:
+        location.append(CBC.LeadTimeMeasure(str(item.lead_time_days), unitCode="DAY"))
+    location += [
+        CAC.Price(
+            CBC.PriceAmount(amount(line.unit_price), currencyID=line.currency),
+            CBC.BaseQuantity("1", unitCode=line.unit),
+        ),
+        CAC.DeliveryUnit(CBC.BatchQuantity(quantity(line.quantity), unitCode=line.unit)),
+    ]
+    details = []
+    if item.description:
+        details.append(CBC.Description(item.description[:2000]))
+    details.append(CBC.Name(line.name))
+    details += item_identifiers(line)
+    if item.unspsc:
+        details.append(CAC.CommodityClassification(CBC.ItemClassificationCode(item.unspsc, listID=UNSPSC_LIST)))
+    details.append(tax_category(line))
+    # The supplier of each line (a basket may mix suppliers; the provider is the hub).
+    details.append(CAC.AdditionalItemProperty(CBC.Name("Leverantör"), CBC.Value(line.supplier_name)))
+    details.append(
+        CAC.AdditionalItemProperty(CBC.Name("Leverantörens organisationsnummer"), CBC.Value(line.supplier_orgnr))
+    )
+    if item.manufacturer:
+        details.append(CAC.ManufacturerParty(CAC.PartyName(CBC.Name(item.manufacturer))))
+    return CAC.CatalogueLine(
+        CBC.ID(str(number)),
+        CBC.ContractSubdivision(line.agreement_reference),
+        CAC.RequiredItemLocationQuantity(*location),
+        CAC.Item(*details),
+    )
+
+
+def basket_document(session: PunchoutSession, lines: list[BasketLine], basket_id: str) -> bytes:
+    """The T77 Catalogue for the lines (at least one): the hub provides, the organisation receives."""
+    issued = timezone.localtime()
+    children = [
+        CBC.CustomizationID(CUSTOMIZATION_ID),
+        CBC.ProfileID(PROFILE_ID),
+        CBC.ID(basket_id),
+        CBC.IssueDate(issued.date().isoformat()),
+        CBC.IssueTime(issued.strftime("%H:%M:%S")),
+    ]
+    agreements = {line.agreement_reference for line in lines}
+    if len(agreements) == 1:
+        children.append(CAC.ReferencedContract(CBC.ID(agreements.pop())))
+    children.append(_party("ProviderParty", provider()))
+    children.append(_party("ReceiverParty", organisation_party(session.organisation), session.buyer_reference))
+    children += [_catalogue_line(number, line) for number, line in enumerate(lines, start=1)]
+    return etree.tostring(DOC.Catalogue(*children), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# ------------------------------------------------------------------------------------------ checking
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    xsd_errors: list[str]
+    fatal: list[tuple[str, str]]  # (rule id, text)
+    warnings: list[tuple[str, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.xsd_errors and not self.fatal
+
+    def describe(self) -> str:
+        return "\n".join([*self.xsd_errors, *(f"{rule}: {text}" for rule, text in self.fatal)])
+
+
+_saxon_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _schema(document_type: str) -> etree.XMLSchema:
+    return etree.XMLSchema(file=str(xsd_path(document_type)))
+
+
+def check_document(document: bytes, transaction: str = "T77") -> DocumentCheck:
+    """The UBL 2.1 XSD (Catalogue for T77, Order for T01) and the official Peppol rules, run with Saxon."""
+    document_type = {"T77": "Catalogue", "T01": "Order"}[transaction]
+    tree = etree.fromstring(document, safe_xml.parser())
+    schema = _schema(document_type)
+    xsd_errors = [] if schema.validate(tree) else [f"XSD line {e.line}: {e.message}" for e in schema.error_log]
+    with _saxon_lock:  # one Saxon processor per transaction and process, not made for threads
+        failed = validate_text(document.decode("utf-8"), transaction)
+    fatal = [(fa.rule, fa.text) for fa in failed if fa.flag != "warning"]
+    warnings = [(fa.rule, fa.text) for fa in failed if fa.flag == "warning"]
+    return DocumentCheck(xsd_errors, fatal, warnings)
+
+
+# ------------------------------------------------------------------------------------------ return and fetch
+
+
+def transfer(session: PunchoutSession, *, cancelled: bool = False) -> list[tuple[str, str]]:
+    """Close the session; the fields the browser posts to the return URL.
+
+    A transfer carries the live agreement prices (BasketChanged when they moved since the basket was shown).
+    Cancel, and a transfer of an empty basket, post peppol-status=cancelled and no document.
+    """
+    lines: list[BasketLine] = []
+    if not cancelled:
+        lines, changed = sessions.refresh_basket(session)
+        if changed:
+            raise sessions.BasketChanged
+        lines = sessions.transferable(lines)
+    basket_id = document = None
+    if lines:
+        basket_id = str(uuid.uuid4())
+        document = basket_document(session, lines, basket_id)
+    state = PunchoutSession.State.TRANSFERRED if document else PunchoutSession.State.CANCELLED
+    closed = PunchoutSession.objects.filter(pk=session.pk, state=PunchoutSession.State.OPEN).update(
+        state=state,
+        closed_at=timezone.now(),
+        basket_id=basket_id,
+        basket_document=document.decode("utf-8") if document else "",
+    )
+    if not closed:
+        raise sessions.SessionUnavailable("closed", session)
+    fields = [("peppol-status", "transferred" if document else "cancelled")]
+    if document:
+        fields += [("basket-id", basket_id), ("ubl-base64", base64.b64encode(document).decode("ascii"))]
+    if session.buyer_cookie:
+        fields.append(("state", session.buyer_cookie))
+    return fields
+
+
+class FetchRefused(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def fetch_basket(basket_id: str, secret: str) -> bytes:
+    """The transferred basket, for its own buyer system's shared secret only (401 otherwise, 404 unknown).
+
+    Every path runs one password-hash check, so an unknown basket costs the same time as a wrong secret.
+    """
+    session = (
+        PunchoutSession.objects.select_related("buyer_system")
+        .filter(basket_id=basket_id, protocol=Protocol.PEPPOL)
+        .exclude(basket_document="")
+        .first()
+        if basket_id and len(basket_id) <= 64
+        else None
+    )
+    if session is None:
+        shared_secret_matches(secret, None)
+        raise FetchRefused(404, "No basket has this ID")
+    if not secret or not shared_secret_matches(secret, session.buyer_system.shared_secret_hash):
+        raise FetchRefused(401, "Wrong or missing shared secret")
+    return session.basket_document.encode("utf-8")

@@ -2,8 +2,8 @@
 
 An order goes to one seller, and a basket may hold several suppliers' items: the shop offers one order per
 supplier (`suppliers`). The buyer organisation is BuyerCustomerParty, the supplier SellerSupplierParty (both
-by Swedish organisation number, EAS 0007; a Swedish
-organisation number means a Swedish seller, whose postal address T01 requires at least by country), the agreement is the Contract when all lines share one.
+by Swedish organisation number, EAS 0007; T01 requires the seller's postal address, of which the hub knows
+the country, SE), and the agreement is the Contract when all lines share one.
 Amounts are computed from the basket lines as the shop shows them. Tests check every document against the
 UBL 2.1 Order XSD and the official T01 rules (punchout.protocols.peppol.check_document).
 """

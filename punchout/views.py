@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from punchout import sessions, throttle
-from punchout.models import PunchoutSession
-from punchout.protocols import cxml
+from punchout import orders, sessions, throttle
+from punchout.models import Protocol, PunchoutSession
+from punchout.protocols import cxml, peppol
 from search.service import autocomplete, search
 from search.views import query_from_request
 
@@ -203,6 +203,7 @@ def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespon
         "query_string": kept.urlencode(),
         "lines": lines,
         "totals": sessions.totals(lines),
+        "order_suppliers": orders.suppliers(lines),
         "notice": request.GET.get("meddelande", ""),
         "other_language": "en" if session.language == "sv" else "sv",
     }
@@ -262,13 +263,16 @@ def update_basket(request: HttpRequest, session: PunchoutSession, key: str) -> H
 
 def _return_page(request: HttpRequest, session: PunchoutSession, *, cancelled: bool) -> HttpResponse:
     try:
-        field_name, field_value = sessions.transfer(session, cancelled=cancelled)
+        if session.protocol == Protocol.PEPPOL:
+            fields = peppol.transfer(session, cancelled=cancelled)
+        else:
+            fields = [sessions.transfer(session, cancelled=cancelled)]
     except sessions.SessionUnavailable as error:
         return _unavailable(request, error)
     except sessions.BasketChanged:
         key = request.resolver_match.kwargs["key"]
         return HttpResponseRedirect(_shop_url(key, meddelande="changed") + "#varukorg", status=303)
-    context = {"session": session, "field_name": field_name, "field_value": field_value, "cancelled": cancelled}
+    context = {"session": session, "fields": fields, "cancelled": cancelled}
     response = render(request, "punchout/transfer.html", context)
     # The form goes to the buyer system's own (allow-listed) return address.
     parts = urlsplit(session.return_url)

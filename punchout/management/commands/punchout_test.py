@@ -1,5 +1,6 @@
-"""Play a buyer system's ordering system against a running hub: `punchout_test --buyer-system NAME --protocol cxml
---add KP-100:3 [--add …] [--hub-url URL] [--receiver-port PORT] [--out FILE]` (punchout.harness does the work).
+"""Play a buyer system's ordering system against a running hub: `punchout_test --buyer-system NAME
+--protocol cxml|peppol --add KP-100:3 [--add …] [--hub-url URL] [--receiver-port PORT] [--out FILE]`
+(punchout.harness does the work).
 
 The shared secret is stored hashed, so it comes from --shared-secret or PUNCHOUT_TEST_SHARED_SECRET; it is
 never printed. The exit code is non-zero on any failure.
@@ -53,9 +54,14 @@ class Command(BaseCommand):
                 % {"variable": SECRET_VARIABLE}
             )
         hub_url = options["hub_url"] or settings.HUB_BASE_URL
-        self.stdout.write(_("Testar %(system)s mot %(hub)s (cXML)") % {"system": system.name, "hub": hub_url})
+        protocol = Protocol(options["protocol"])
+        self.stdout.write(
+            _("Testar %(system)s mot %(hub)s (%(protocol)s)")
+            % {"system": system.name, "hub": hub_url, "protocol": protocol.label}
+        )
+        run = harness.run_peppol if protocol == Protocol.PEPPOL else harness.run_cxml
         try:
-            outcome = harness.run_cxml(
+            outcome = run(
                 system,
                 secret,
                 wanted,
@@ -69,6 +75,12 @@ class Command(BaseCommand):
             raise CommandError(_("Testet misslyckades: %(reason)s") % {"reason": error}) from None
         if options["out"]:
             self._write(options["out"], outcome.document)
+        if protocol == Protocol.PEPPOL:
+            for note in outcome.notes:
+                self.stdout.write("  " + note)
+            self.stdout.write("  " + _("%(count)s rader, antal och state stämmer.") % {"count": len(outcome.lines)})
+            self.stdout.write(self.style.SUCCESS(_("Punchout-testet lyckades.")))
+            return
         if outcome.dtd_checked:
             self.stdout.write("  " + _("Giltig enligt cXML-DTD:n %(path)s.") % {"path": settings.HUB_CXML_DTD})
         else:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from catalogue import safe_xml
+from catalogue.validation.standards import StandardsMissing
 from punchout.models import BuyerSystem, Protocol
 from punchout.protocols import cxml, peppol
 
@@ -453,7 +454,10 @@ def check_peppol_basket(document: bytes, wanted: list[WantedItem]) -> Outcome:
         root = etree.fromstring(document, safe_xml.parser())
     except (etree.XMLSyntaxError, ValueError):
         raise HarnessError(_("Den returnerade varukorgen är inte välformad XML.")) from None
-    check = peppol.check_document(document, "T77")
+    try:
+        check = peppol.check_document(document, "T77")
+    except StandardsMissing as missing:
+        raise HarnessError(str(missing), document=document) from None
     problems = [check.describe()] if not check.ok else []
     namespaces = {"cac": peppol.NS_CAC, "cbc": peppol.NS_CBC}
     lines = []

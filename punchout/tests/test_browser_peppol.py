@@ -27,6 +27,7 @@ def test_a_framed_peppol_session_from_start_token_to_transfer(
     peppol_system,
     punchout_catalogue,
     receiver,
+    axe,
 ):
     hub = f"http://127.0.0.1:{urlsplit(live_server.url).port}"
     ordering_system = f"http://localhost:{urlsplit(receiver.url).port}"
@@ -76,4 +77,12 @@ def test_a_framed_peppol_session_from_start_token_to_transfer(
         b"<cbc:ID>KP-200</cbc:ID>" in document and b'<cbc:BatchQuantity unitCode="EA">4</cbc:BatchQuantity>' in document
     )
     assert context.cookies() == []
+
+    # The same token again, posted in a window of its own: the refusal page, in Swedish and English, passes axe.
+    receiver.pages["/igen"] = receiver.pages["/bestall"].replace(b'target="shop"', b'target="_self"')
+    again = context.new_page()
+    again.goto(ordering_system + "/igen")
+    again.get_by_role("heading", name="Butiken kunde inte öppnas").wait_for()
+    again.get_by_text("The start token has already been used.").wait_for()
+    axe(again)
     context.close()

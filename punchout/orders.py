@@ -15,28 +15,26 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from lxml import etree
-from lxml.builder import ElementMaker
 
 from hub.organisations.identifiers import peppol_participant_id
 from punchout import sessions
 from punchout.models import BasketLine, PunchoutSession
 from punchout.protocols.peppol import (
-    GTIN_SCHEME,
     NS_CAC,
     NS_CBC,
-    UNSPSC_LIST,
     Party,
+    add_classification,
+    add_item_identifiers,
+    add_tax_category,
     amount,
     organisation_party,
     quantity,
+    sub,
 )
 
 CUSTOMIZATION_ID = "urn:fdc:peppol.eu:poacc:trns:order:3"
 PROFILE_ID = "urn:fdc:peppol.eu:poacc:bis:order_only:3"
 NS_ORDER = "urn:oasis:names:specification:ubl:schema:xsd:Order-2"
-DOC = ElementMaker(namespace=NS_ORDER, nsmap={None: NS_ORDER, "cac": NS_CAC, "cbc": NS_CBC})
-CAC = ElementMaker(namespace=NS_CAC)
-CBC = ElementMaker(namespace=NS_CBC)
 
 
 @dataclass(frozen=True)
@@ -56,41 +54,28 @@ def suppliers(lines: list[BasketLine]) -> list[OrderSupplier]:
     return list(found.values())
 
 
-def _party(tag: str, party: Party, email: str = "", country: str = "") -> etree._Element:
-    children = [
-        CBC.EndpointID(party.identifier, schemeID=party.scheme),
-        CAC.PartyIdentification(CBC.ID(party.identifier, schemeID=party.scheme)),
-    ]
+def _add_party(root: etree._Element, tag: str, party: Party, email: str = "", country: str = "") -> None:
+    element = sub(sub(root, tag), "cac:Party")
+    sub(element, "cbc:EndpointID", party.identifier, schemeID=party.scheme)
+    sub(sub(element, "cac:PartyIdentification"), "cbc:ID", party.identifier, schemeID=party.scheme)
     if country:  # the seller's postal address is mandatory; the hub knows only its country
-        children.append(CAC.PostalAddress(CAC.Country(CBC.IdentificationCode(country))))
-    children.append(CAC.PartyLegalEntity(CBC.RegistrationName(party.name)))
+        sub(sub(sub(element, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode", country)
+    sub(sub(element, "cac:PartyLegalEntity"), "cbc:RegistrationName", party.name)
     if email:
-        children.append(CAC.Contact(CBC.ElectronicMail(email)))
-    return getattr(CAC, tag)(CAC.Party(*children))
+        sub(sub(element, "cac:Contact"), "cbc:ElectronicMail", email)
 
 
-def _order_line(number: int, line: BasketLine, currency: str) -> etree._Element:
-    item = line.item
-    details = [CBC.Name(line.name)]
-    details.append(CAC.SellersItemIdentification(CBC.ID(line.seller_item_id)))
-    if item.gtin:
-        details.append(CAC.StandardItemIdentification(CBC.ID(item.gtin, schemeID=GTIN_SCHEME)))
-    if item.unspsc:
-        details.append(CAC.CommodityClassification(CBC.ItemClassificationCode(item.unspsc, listID=UNSPSC_LIST)))
-    details.append(
-        CAC.ClassifiedTaxCategory(
-            CBC.ID(item.vat_category or "S"), CBC.Percent(amount(line.vat_rate)), CAC.TaxScheme(CBC.ID("VAT"))
-        )
-    )
-    return CAC.OrderLine(
-        CAC.LineItem(
-            CBC.ID(str(number)),
-            CBC.Quantity(quantity(line.quantity), unitCode=line.unit),
-            CBC.LineExtensionAmount(amount(line.total), currencyID=currency),
-            CAC.Price(CBC.PriceAmount(amount(line.unit_price), currencyID=currency)),
-            CAC.Item(*details),
-        )
-    )
+def _add_order_line(root: etree._Element, number: int, line: BasketLine, currency: str) -> None:
+    line_item = sub(sub(root, "cac:OrderLine"), "cac:LineItem")
+    sub(line_item, "cbc:ID", str(number))
+    sub(line_item, "cbc:Quantity", quantity(line.quantity), unitCode=line.unit)
+    sub(line_item, "cbc:LineExtensionAmount", amount(line.total), currencyID=currency)
+    sub(sub(line_item, "cac:Price"), "cbc:PriceAmount", amount(line.unit_price), currencyID=currency)
+    details = sub(line_item, "cac:Item")
+    sub(details, "cbc:Name", line.name)
+    add_item_identifiers(details, line, manufacturer_id=False)
+    add_classification(details, line)
+    add_tax_category(details, line)
 
 
 def order_document(session: PunchoutSession, lines: list[BasketLine], supplier_orgnr: str) -> bytes:
@@ -101,32 +86,25 @@ def order_document(session: PunchoutSession, lines: list[BasketLine], supplier_o
     currency = lines[0].currency
     totals = sessions.totals(lines)
     issued = timezone.localtime()
-    children = [
-        CBC.CustomizationID(CUSTOMIZATION_ID),
-        CBC.ProfileID(PROFILE_ID),
-        CBC.ID(f"EH-{issued:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}"),
-        CBC.IssueDate(issued.date().isoformat()),
-        CBC.IssueTime(issued.strftime("%H:%M:%S")),
-        CBC.DocumentCurrencyCode(currency),
-    ]
+    root = etree.Element(f"{{{NS_ORDER}}}Order", nsmap={None: NS_ORDER, "cac": NS_CAC, "cbc": NS_CBC})
+    sub(root, "cbc:CustomizationID", CUSTOMIZATION_ID)
+    sub(root, "cbc:ProfileID", PROFILE_ID)
+    sub(root, "cbc:ID", f"EH-{issued:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}")
+    sub(root, "cbc:IssueDate", issued.date().isoformat())
+    sub(root, "cbc:IssueTime", issued.strftime("%H:%M:%S"))
+    sub(root, "cbc:DocumentCurrencyCode", currency)
     if session.buyer_reference:
-        children.append(CBC.CustomerReference(session.buyer_reference))
+        sub(root, "cbc:CustomerReference", session.buyer_reference)
     agreements = {line.agreement_reference for line in lines}
     if len(agreements) == 1:
-        children.append(CAC.Contract(CBC.ID(agreements.pop())))
+        sub(sub(root, "cac:Contract"), "cbc:ID", agreements.pop())
     scheme, _, identifier = peppol_participant_id(supplier_orgnr).partition(":")
-    children += [
-        _party("BuyerCustomerParty", organisation_party(session.organisation), session.user_email),
-        _party("SellerSupplierParty", Party(scheme, identifier, lines[0].supplier_name), country="SE"),
-        CAC.TaxTotal(CBC.TaxAmount(amount(totals.vat), currencyID=currency)),
-        CAC.AnticipatedMonetaryTotal(
-            CBC.LineExtensionAmount(amount(totals.net), currencyID=currency),
-            CBC.PayableAmount(amount(totals.gross), currencyID=currency),
-        ),
-    ]
-    children += [_order_line(number, line, currency) for number, line in enumerate(lines, start=1)]
-    return etree.tostring(DOC.Order(*children), xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def order_filename(session: PunchoutSession, supplier_orgnr: str) -> str:
-    return f"order-{session.organisation.orgnr}-{supplier_orgnr}-{timezone.localdate():%Y%m%d}.xml"
+    _add_party(root, "cac:BuyerCustomerParty", organisation_party(session.organisation), session.user_email)
+    _add_party(root, "cac:SellerSupplierParty", Party(scheme, identifier, lines[0].supplier_name), country="SE")
+    sub(sub(root, "cac:TaxTotal"), "cbc:TaxAmount", amount(totals.vat), currencyID=currency)
+    monetary_total = sub(root, "cac:AnticipatedMonetaryTotal")
+    sub(monetary_total, "cbc:LineExtensionAmount", amount(totals.net), currencyID=currency)
+    sub(monetary_total, "cbc:PayableAmount", amount(totals.gross), currencyID=currency)
+    for number, line in enumerate(lines, start=1):
+        _add_order_line(root, number, line, currency)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -36,7 +36,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
-from lxml.builder import ElementMaker
 
 from catalogue import safe_xml
 from catalogue.validation.official import validate_text
@@ -56,9 +55,6 @@ PROFILE_ID = "urn:fdc:peppol.eu:poacc:bis:punch_out:3"
 NS_CATALOGUE = "urn:oasis:names:specification:ubl:schema:xsd:Catalogue-2"
 NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-DOC = ElementMaker(namespace=NS_CATALOGUE, nsmap={None: NS_CATALOGUE, "cac": NS_CAC, "cbc": NS_CBC})
-CAC = ElementMaker(namespace=NS_CAC)
-CBC = ElementMaker(namespace=NS_CBC)
 
 MAX_TOKEN_BYTES = 8 * 1024
 CLOCK_SKEW_SECONDS = 60  # an ordering system's clock may run this far ahead of the hub's
@@ -282,86 +278,97 @@ def quantity(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-def _party(tag: str, party: Party, contact_id: str = "") -> etree._Element:
-    children = [
-        CBC.EndpointID(party.identifier, schemeID=party.scheme),
-        CAC.PartyIdentification(CBC.ID(party.identifier, schemeID=party.scheme)),
-        CAC.PartyLegalEntity(CBC.RegistrationName(party.name)),
-    ]
+_NAMESPACES = {"cac": NS_CAC, "cbc": NS_CBC}
+
+
+def sub(parent: etree._Element, name: str, text: str | None = None, /, **attributes: str) -> etree._Element:
+    """Add `cac:Name` or `cbc:Name` under parent. Documents are built top-down: nesting finished subtrees
+    (lxml.builder) moves each one between documents and made a 200-line basket about five times slower."""
+    prefix, _, local = name.partition(":")
+    element = etree.SubElement(parent, f"{{{_NAMESPACES[prefix]}}}{local}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def add_party(parent: etree._Element, tag: str, party: Party, contact_id: str = "") -> etree._Element:
+    element = sub(parent, tag)
+    sub(element, "cbc:EndpointID", party.identifier, schemeID=party.scheme)
+    sub(sub(element, "cac:PartyIdentification"), "cbc:ID", party.identifier, schemeID=party.scheme)
+    sub(sub(element, "cac:PartyLegalEntity"), "cbc:RegistrationName", party.name)
     if contact_id:
-        children.append(CAC.Contact(CBC.ID(contact_id)))
-    return getattr(CAC, tag)(*children)
+        sub(sub(element, "cac:Contact"), "cbc:ID", contact_id)
+    return element
 
 
-def tax_category(line: BasketLine) -> etree._Element:
-    return CAC.ClassifiedTaxCategory(
-        CBC.ID(line.item.vat_category or "S"), CBC.Percent(amount(line.vat_rate)), CAC.TaxScheme(CBC.ID("VAT"))
-    )
+def add_tax_category(item_element: etree._Element, line: BasketLine) -> None:
+    category = sub(item_element, "cac:ClassifiedTaxCategory")
+    sub(category, "cbc:ID", line.item.vat_category or "S")
+    sub(category, "cbc:Percent", amount(line.vat_rate))
+    sub(sub(category, "cac:TaxScheme"), "cbc:ID", "VAT")
 
 
-def item_identifiers(line: BasketLine) -> list[etree._Element]:
+def add_item_identifiers(item_element: etree._Element, line: BasketLine, manufacturer_id: bool = True) -> None:
     """Seller's id, manufacturer's id and GTIN, in the order UBL's Item wants them."""
     item = line.item
-    found = [CAC.SellersItemIdentification(CBC.ID(line.seller_item_id))]
-    if item.manufacturer_part_number:
-        found.append(CAC.ManufacturersItemIdentification(CBC.ID(item.manufacturer_part_number)))
+    sub(sub(item_element, "cac:SellersItemIdentification"), "cbc:ID", line.seller_item_id)
+    if manufacturer_id and item.manufacturer_part_number:
+        sub(sub(item_element, "cac:ManufacturersItemIdentification"), "cbc:ID", item.manufacturer_part_number)
     if item.gtin:
-        found.append(CAC.StandardItemIdentification(CBC.ID(item.gtin, schemeID=GTIN_SCHEME)))
-    return found
+        sub(sub(item_element, "cac:StandardItemIdentification"), "cbc:ID", item.gtin, schemeID=GTIN_SCHEME)
 
 
-def _catalogue_line(number: int, line: BasketLine) -> etree._Element:
+def add_classification(item_element: etree._Element, line: BasketLine) -> None:
+    if line.item.unspsc:
+        classification = sub(item_element, "cac:CommodityClassification")
+        sub(classification, "cbc:ItemClassificationCode", line.item.unspsc, listID=UNSPSC_LIST)
+
+
+def _add_catalogue_line(root: etree._Element, number: int, line: BasketLine) -> None:
     item = line.item
-    location = []
+    element = sub(root, "cac:CatalogueLine")
+    sub(element, "cbc:ID", str(number))
+    sub(element, "cbc:ContractSubdivision", line.agreement_reference)
+    location = sub(element, "cac:RequiredItemLocationQuantity")
     if item.lead_time_days is not None:
-        location.append(CBC.LeadTimeMeasure(str(item.lead_time_days), unitCode="DAY"))
-    location += [
-        CAC.Price(
-            CBC.PriceAmount(amount(line.unit_price), currencyID=line.currency),
-            CBC.BaseQuantity("1", unitCode=line.unit),
-        ),
-        CAC.DeliveryUnit(CBC.BatchQuantity(quantity(line.quantity), unitCode=line.unit)),
-    ]
-    details = []
+        sub(location, "cbc:LeadTimeMeasure", str(item.lead_time_days), unitCode="DAY")
+    price = sub(location, "cac:Price")
+    sub(price, "cbc:PriceAmount", amount(line.unit_price), currencyID=line.currency)
+    sub(price, "cbc:BaseQuantity", "1", unitCode=line.unit)
+    sub(sub(location, "cac:DeliveryUnit"), "cbc:BatchQuantity", quantity(line.quantity), unitCode=line.unit)
+    details = sub(element, "cac:Item")
     if item.description:
-        details.append(CBC.Description(item.description[:2000]))
-    details.append(CBC.Name(line.name))
-    details += item_identifiers(line)
-    if item.unspsc:
-        details.append(CAC.CommodityClassification(CBC.ItemClassificationCode(item.unspsc, listID=UNSPSC_LIST)))
-    details.append(tax_category(line))
+        sub(details, "cbc:Description", item.description[:2000])
+    sub(details, "cbc:Name", line.name)
+    add_item_identifiers(details, line)
+    add_classification(details, line)
+    add_tax_category(details, line)
     # The supplier of each line (a basket may mix suppliers; the provider is the hub).
-    details.append(CAC.AdditionalItemProperty(CBC.Name("Leverantör"), CBC.Value(line.supplier_name)))
-    details.append(
-        CAC.AdditionalItemProperty(CBC.Name("Leverantörens organisationsnummer"), CBC.Value(line.supplier_orgnr))
-    )
+    for name, value in (("Leverantör", line.supplier_name), ("Leverantörens organisationsnummer", line.supplier_orgnr)):
+        prop = sub(details, "cac:AdditionalItemProperty")
+        sub(prop, "cbc:Name", name)
+        sub(prop, "cbc:Value", value)
     if item.manufacturer:
-        details.append(CAC.ManufacturerParty(CAC.PartyName(CBC.Name(item.manufacturer))))
-    return CAC.CatalogueLine(
-        CBC.ID(str(number)),
-        CBC.ContractSubdivision(line.agreement_reference),
-        CAC.RequiredItemLocationQuantity(*location),
-        CAC.Item(*details),
-    )
+        sub(sub(sub(details, "cac:ManufacturerParty"), "cac:PartyName"), "cbc:Name", item.manufacturer)
 
 
 def basket_document(session: PunchoutSession, lines: list[BasketLine], basket_id: str) -> bytes:
     """The T77 Catalogue for the lines (at least one): the hub provides, the organisation receives."""
     issued = timezone.localtime()
-    children = [
-        CBC.CustomizationID(CUSTOMIZATION_ID),
-        CBC.ProfileID(PROFILE_ID),
-        CBC.ID(basket_id),
-        CBC.IssueDate(issued.date().isoformat()),
-        CBC.IssueTime(issued.strftime("%H:%M:%S")),
-    ]
+    root = etree.Element(f"{{{NS_CATALOGUE}}}Catalogue", nsmap={None: NS_CATALOGUE, **_NAMESPACES})
+    sub(root, "cbc:CustomizationID", CUSTOMIZATION_ID)
+    sub(root, "cbc:ProfileID", PROFILE_ID)
+    sub(root, "cbc:ID", basket_id)
+    sub(root, "cbc:IssueDate", issued.date().isoformat())
+    sub(root, "cbc:IssueTime", issued.strftime("%H:%M:%S"))
     agreements = {line.agreement_reference for line in lines}
     if len(agreements) == 1:
-        children.append(CAC.ReferencedContract(CBC.ID(agreements.pop())))
-    children.append(_party("ProviderParty", provider()))
-    children.append(_party("ReceiverParty", organisation_party(session.organisation), session.buyer_reference))
-    children += [_catalogue_line(number, line) for number, line in enumerate(lines, start=1)]
-    return etree.tostring(DOC.Catalogue(*children), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        sub(sub(root, "cac:ReferencedContract"), "cbc:ID", agreements.pop())
+    add_party(root, "cac:ProviderParty", provider())
+    add_party(root, "cac:ReceiverParty", organisation_party(session.organisation), session.buyer_reference)
+    for number, line in enumerate(lines, start=1):
+        _add_catalogue_line(root, number, line)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 # ------------------------------------------------------------------------------------------ checking

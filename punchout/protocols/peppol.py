@@ -24,6 +24,8 @@ import datetime
 import hashlib
 import hmac
 import json
+import logging
+import math
 import re
 import threading
 import time
@@ -50,6 +52,7 @@ from punchout.credentials import (
 )
 from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
 
+logger = logging.getLogger(__name__)
 CUSTOMIZATION_ID = "urn:fdc:peppol.eu:poacc:trns:punch_out:3"
 PROFILE_ID = "urn:fdc:peppol.eu:poacc:bis:punch_out:3"
 NS_CATALOGUE = "urn:oasis:names:specification:ubl:schema:xsd:Catalogue-2"
@@ -137,7 +140,7 @@ def _text_claim(claims: dict, name: str, limit: int) -> str:
 
 def _number_claim(claims: dict, name: str) -> int:
     value = claims.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise StartRefused("malformed", f"The claim {name} must be a NumericDate (seconds since 1970)")
     return int(value)
 
@@ -172,6 +175,8 @@ def read_start_token(token: str, now: float | None = None) -> StartRequest:
         try:
             secret = open_sealed_secret(system.shared_secret_sealed)
         except SealedSecretUnreadable:
+            # SECRET_KEY changed without SECRET_KEY_FALLBACKS: the operator must register the secret again.
+            logger.warning("The sealed shared secret of buyer system %s cannot be opened", system.pk)
             secret = None
     expected = _signature(secret if secret is not None else new_token(), f"{header_part}.{payload_part}")
     if not hmac.compare_digest(expected, signature) or secret is None:

@@ -89,6 +89,9 @@ def test_an_unsigned_or_tampered_token_is_refused(client, peppol_system):
     assert start(client, f"{unsigned_header}.{payload}.").status_code == 400
     assert start(client, f"{header}.{other_payload}.{signature}").status_code == 401
     assert start(client, "inte en token").status_code == 400
+    # JSON allows NaN and Infinity; a signed token with them is malformed, not a server error.
+    nan_token = peppol.sign_start_token(SHARED_SECRET, {**claims, "return_url": RETURN_URL, "exp": float("nan")})
+    assert start(client, nan_token).status_code == 400
     assert client.get("/punchout/peppol/start/").status_code == 405
     assert PunchoutSession.objects.count() == 0
 
@@ -216,3 +219,16 @@ def test_a_sealed_secret_opens_only_with_the_key_it_was_sealed_with(settings):
     raw[20] ^= 1
     with pytest.raises(SealedSecretUnreadable):
         open_sealed_secret("v1$" + base64.urlsafe_b64encode(bytes(raw)).decode())
+
+
+def test_a_secret_sealed_under_another_secret_key_refuses_and_tells_the_operator(
+    client, peppol_system, settings, caplog
+):
+    token = peppol_token(peppol_system)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "en-helt-ny-nyckel", []
+
+    response = start(client, token)
+
+    assert response.status_code == 401
+    assert f"buyer system {peppol_system.pk} cannot be opened" in caplog.text
+    assert SHARED_SECRET not in caplog.text

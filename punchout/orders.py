@@ -108,3 +108,7 @@ def order_document(session: PunchoutSession, lines: list[BasketLine], supplier_o
     for number, line in enumerate(lines, start=1):
         _add_order_line(root, number, line, currency)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def order_filename(session: PunchoutSession, supplier_orgnr: str) -> str:
+    return f"order-{session.organisation.orgnr}-{supplier_orgnr}-{timezone.localdate():%Y%m%d}.xml"

@@ -1,11 +1,13 @@
 """The punchout test harness ("Testa punchout"): plays a buyer system's ordering system against a running hub.
 
-cXML: it sends the PunchOutSetupRequest with the buyer system's registered identities, follows the StartPage
+For cXML it sends the PunchOutSetupRequest with the buyer system's registered identities, follows the StartPage
 without cookies (as a browser in a third-party iframe would), finds and adds the items through the shop's
 own forms, transfers, and receives the returned basket on a small local endpoint (the BrowserFormPost URL),
-which it decodes, validates against the cXML DTD and checks. Peppol Punch Out 3: it signs a start token with
-the shared secret, shops the same way, receives the UBL basket, fetches it again server to server, and checks
-it against the UBL 2.1 XSD and the official T77 rules. manage.py punchout_test drives it.
+which it decodes, validates against the cXML DTD and checks. For OCI it posts the catalogue call (USERNAME,
+PASSWORD, HOOK_URL, ~OkCode, ~TARGET, ~CALLER) as the shopper's browser would, shops the same way, and checks
+the NEW_ITEM fields that come back. For Peppol Punch Out 3 it signs a start token with the shared secret, shops
+the same way, receives the UBL basket, fetches it again server to server, and checks it against the UBL 2.1 XSD
+and the official T77 rules. manage.py punchout_test and the "Testa punchout" admin page drive it.
 
 The shared secret is stored hashed, so the caller gives it; it goes only into the setup request's body.
 """
@@ -14,10 +16,11 @@ from __future__ import annotations
 
 import base64
 import http.server
+import json
 import secrets
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -26,13 +29,14 @@ import lxml.html
 import requests
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from catalogue import safe_xml
 from catalogue.validation.standards import StandardsMissing
 from punchout.models import BuyerSystem, Protocol
-from punchout.protocols import cxml, peppol
+from punchout.protocols import cxml, oci, peppol
 
 TIMEOUT_SECONDS = 30
 MAX_BROWSE_PAGES = 50  # when the search does not find an item id, look through this many pages of the scope
@@ -57,11 +61,24 @@ class WantedItem:
 
 
 @dataclass
+class BasketRow:
+    """One returned line, as the "Testa punchout" page shows it."""
+
+    seller_item_id: str
+    name: str
+    quantity: str
+    unit: str
+    unit_price: str
+    currency: str
+
+
+@dataclass
 class Outcome:
     document: bytes
     lines: list[tuple[str, Decimal]]
     dtd_checked: bool
     notes: list[str] = field(default_factory=list)
+    rows: list[BasketRow] = field(default_factory=list)
 
 
 def parse_wanted(value: str) -> WantedItem:
@@ -78,14 +95,11 @@ def parse_wanted(value: str) -> WantedItem:
     return WantedItem(item_id.strip(), quantity)
 
 
-SUPPORTED = (Protocol.CXML, Protocol.PEPPOL)
-
-
 def find_buyer_system(name: str, protocol: str) -> BuyerSystem:
-    if protocol not in SUPPORTED:
+    if protocol not in RUNNERS:
         raise HarnessError(
-            _("Protokollet %(protocol)s stöds inte av testverktyget ännu; bara cxml och peppol.")
-            % {"protocol": protocol}
+            _("Protokollet %(protocol)s stöds inte av testverktyget ännu; bara %(supported)s.")
+            % {"protocol": protocol, "supported": ", ".join(RUNNERS)}
         )
     system = BuyerSystem.objects.filter(name=name).first()
     if system is None:
@@ -236,6 +250,12 @@ def add_item(shop_url: str, wanted: WantedItem) -> None:
 
 def transfer(shop_url: str) -> tuple[str, dict[str, str]]:
     """Press "Överför varukorgen"; returns the auto-posting form's action and fields (what the browser posts)."""
+    form = transfer_form(shop_url)
+    return form.get("action"), dict(form.form_values())
+
+
+def transfer_form(shop_url: str) -> lxml.html.FormElement:
+    """Press "Överför varukorgen"; returns the auto-posting return form."""
     path = urlsplit(shop_url).path
     try:
         key = resolve(path).kwargs["key"]
@@ -247,7 +267,7 @@ def transfer(shop_url: str) -> tuple[str, dict[str, str]]:
         raise HarnessError(
             _("Överföringen gav inget returformulär (HTTP %(status)s).") % {"status": response.status_code}
         )
-    return forms[0].get("action"), dict(forms[0].form_values())
+    return forms[0]
 
 
 # ------------------------------------------------------------------------------------------ the receiver
@@ -346,13 +366,24 @@ def check_basket(document: bytes, buyer_cookie: str, wanted: list[WantedItem]) -
             lines.append((line.findtext("ItemID/SupplierPartID", "").strip(), Decimal(line.get("quantity", ""))))
         except InvalidOperation:
             problems.append(_("En rad har ett ogiltigt antal: %(value)r") % {"value": line.get("quantity")})
-    problems += _compare_lines(lines, wanted)
+    problems += _compare_lines(wanted, lines)
     if problems:
         raise HarnessError("\n".join(problems), document=document)
-    return Outcome(document=document, lines=lines, dtd_checked=dtd_checked)
+    rows = [
+        BasketRow(
+            seller_item_id=line.findtext("ItemID/SupplierPartID", "").strip(),
+            name=line.findtext("ItemDetail/Description/ShortName", "").strip(),
+            quantity=line.get("quantity", ""),
+            unit=line.findtext("ItemDetail/UnitOfMeasure", "").strip(),
+            unit_price=line.findtext("ItemDetail/UnitPrice/Money", "").strip(),
+            currency=" ".join(line.xpath("ItemDetail/UnitPrice/Money/@currency")),
+        )
+        for line in message.findall("ItemIn")
+    ]
+    return Outcome(document=document, lines=lines, dtd_checked=dtd_checked, rows=rows)
 
 
-def _compare_lines(lines: list[tuple[str, Decimal]], wanted: list[WantedItem]) -> list[str]:
+def _compare_lines(wanted: list[WantedItem], lines: list[tuple[str, Decimal]]) -> list[str]:
     expected: dict[str, Decimal] = {}
     for item in wanted:
         expected[item.seller_item_id] = expected.get(item.seller_item_id, Decimal(0)) + item.quantity
@@ -394,6 +425,110 @@ def run_cxml(
         document = post_return_form(action, fields, receiver)
         say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
     return check_basket(document, buyer_cookie, wanted)
+
+
+# ------------------------------------------------------------------------------------------ OCI
+
+OCI_TARGET = "_top"
+OCI_ECHOED = {"~OkCode": "ADDI", "~TARGET": OCI_TARGET, "~CALLER": "CTLG"}
+
+
+def _refusal_text(response: requests.Response) -> str:
+    """What the hub's refusal page says, in the harness's language (the page carries Swedish and English)."""
+    try:
+        page = _page(response)
+    except (etree.ParserError, ValueError):
+        return ""
+    language = "en" if (translation.get_language() or "").startswith("en") else "sv"
+    return " ".join(page.xpath(f"string(//section[@lang='{language}']/p[1])").split())
+
+
+def oci_call(system: BuyerSystem, secret: str, return_url: str) -> dict[str, str]:
+    """The catalogue call as SAP SRM posts it: the login in the form body, never in the URL."""
+    return {"USERNAME": system.oci_username, "PASSWORD": secret, "HOOK_URL": return_url, **OCI_ECHOED}
+
+
+def start_oci(hub_url: str, fields: dict[str, str]) -> str:
+    """POST the catalogue call; returns the shop's absolute URL, or says why the hub refused."""
+    url = hub_url + reverse("punchout:oci-start")
+    response = _http("POST", url, data=fields)
+    if response.status_code != 303 or "Location" not in response.headers:
+        raise HarnessError(
+            _("Hubben avvisade OCI-anropet (HTTP %(status)s): %(detail)s")
+            % {"status": response.status_code, "detail": _refusal_text(response) or "-"}
+        )
+    return urljoin(url, response.headers["Location"])
+
+
+def post_oci_form(form: lxml.html.FormElement, receiver: Receiver) -> dict[str, str]:
+    """Post the return form as the browser would; returns the fields the receiver got, in order."""
+    action = form.get("action")
+    if action != receiver.return_url:
+        raise HarnessError(_("Returformuläret gick till %(action)s, inte till testverktyget.") % {"action": action})
+    response = _http("POST", action, data=form.form_values())
+    if response.status_code != 200 or not receiver.posts:
+        raise HarnessError(_("Returadressen tog inte emot varukorgen."))
+    return {name: values[0] for name, values in receiver.posts[-1].items()}
+
+
+def check_oci_basket(received: dict[str, str], target: str | None, wanted: list[WantedItem]) -> Outcome:
+    """The fields per the OCI spec (mandatory fields, lengths, unlocalised numbers), the echoed SAP fields,
+    the frame the form posted into, and the lines and quantities."""
+    document = json.dumps(received, ensure_ascii=False, indent=2).encode("utf-8")
+    problems = []
+    if target != OCI_TARGET:
+        problems.append(
+            _("Formuläret postades till ramen %(target)r, inte till ~TARGET %(expected)r.")
+            % {"target": target, "expected": OCI_TARGET}
+        )
+    for name, value in OCI_ECHOED.items():
+        if received.get(name) != value:
+            problems.append(
+                _("%(name)s kom inte tillbaka oförändrat (skickade %(sent)r, fick %(got)r).")
+                % {"name": name, "sent": value, "got": received.get(name)}
+            )
+    basket = oci.read_basket(received)
+    lines = []
+    for index, line in enumerate(basket, start=1):
+        problems += oci.field_problems(line, index)
+        with suppress(InvalidOperation):  # a bad quantity is reported by field_problems
+            lines.append((line.get("VENDORMAT", ""), Decimal(line.get("QUANTITY", ""))))
+    problems += _compare_lines([WantedItem(item.seller_item_id[:40], item.quantity) for item in wanted], lines)
+    if problems:
+        raise HarnessError("\n".join(problems), document=document)
+    rows = [
+        BasketRow(
+            seller_item_id=line.get("VENDORMAT", ""),
+            name=(line.get("LONGTEXT") or line.get("DESCRIPTION", "")).splitlines()[0],
+            quantity=line.get("QUANTITY", ""),
+            unit=line.get("UNIT", ""),
+            unit_price=line.get("PRICE", ""),
+            currency=line.get("CURRENCY", ""),
+        )
+        for line in basket
+    ]
+    return Outcome(document=document, lines=lines, dtd_checked=False, rows=rows)
+
+
+def run_oci(
+    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
+) -> Outcome:
+    """One whole OCI round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
+    say = progress or (lambda text: None)
+    hub_url = hub_url.rstrip("/")
+    with receiving(receiver_port) as receiver:
+        check_return_url(system, receiver.return_url)
+        shop_url = start_oci(hub_url, oci_call(system, secret, receiver.return_url))
+        say(_("OCI-anropet godkänt (inloggning i formuläret), butiken öppnad utan kakor."))
+        for item in wanted:
+            add_item(shop_url, item)
+            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        form = transfer_form(shop_url)
+        received = post_oci_form(form, receiver)
+        say(
+            _("Varukorgen mottagen på %(url)s (%(count)s fält).") % {"url": receiver.return_url, "count": len(received)}
+        )
+    return check_oci_basket(received, form.get("target"), wanted)
 
 
 # ------------------------------------------------------------------------------------------ Peppol Punch Out 3
@@ -468,12 +603,36 @@ def check_peppol_basket(document: bytes, wanted: list[WantedItem]) -> Outcome:
             lines.append((item_id, Decimal(amount)))
         except InvalidOperation:
             problems.append(_("En rad har ett ogiltigt antal: %(value)r") % {"value": amount})
-    problems += _compare_lines(lines, wanted)
+    problems += _compare_lines(wanted, lines)
     if problems:
         raise HarnessError("\n".join(problems), document=document)
     notes = [_("Giltig enligt UBL 2.1-XSD:n och de officiella T77-reglerna (Peppol BIS Punch Out 3).")]
     notes += [f"{rule}: {text}" for rule, text in check.warnings]
-    return Outcome(document=document, lines=lines, dtd_checked=False, notes=notes)
+    rows = [
+        BasketRow(
+            seller_item_id=line.findtext("cac:Item/cac:SellersItemIdentification/cbc:ID", "", namespaces).strip(),
+            name=line.findtext("cac:Item/cbc:Name", "", namespaces).strip(),
+            quantity=line.findtext(
+                "cac:RequiredItemLocationQuantity/cac:DeliveryUnit/cbc:BatchQuantity", "", namespaces
+            ).strip(),
+            unit=" ".join(
+                line.xpath(
+                    "cac:RequiredItemLocationQuantity/cac:DeliveryUnit/cbc:BatchQuantity/@unitCode",
+                    namespaces=namespaces,
+                )
+            ),
+            unit_price=line.findtext(
+                "cac:RequiredItemLocationQuantity/cac:Price/cbc:PriceAmount", "", namespaces
+            ).strip(),
+            currency=" ".join(
+                line.xpath(
+                    "cac:RequiredItemLocationQuantity/cac:Price/cbc:PriceAmount/@currencyID", namespaces=namespaces
+                )
+            ),
+        )
+        for line in root.findall("cac:CatalogueLine", namespaces)
+    ]
+    return Outcome(document=document, lines=lines, dtd_checked=False, notes=notes, rows=rows)
 
 
 def run_peppol(
@@ -499,3 +658,7 @@ def run_peppol(
         raise HarnessError(_("Den hämtade varukorgen är inte densamma som den postade."), document=document)
     say(_("Samma varukorg hämtad server till server med den delade hemligheten."))
     return check_peppol_basket(document, wanted)
+
+
+# The protocols the harness plays, by name (manage.py punchout_test --protocol, the "Testa punchout" page).
+RUNNERS = {Protocol.CXML.value: run_cxml, Protocol.OCI.value: run_oci, Protocol.PEPPOL.value: run_peppol}

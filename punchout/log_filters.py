@@ -11,10 +11,12 @@ import logging
 import re
 
 SECRET_IN_PATH = re.compile(r"(/punchout/(?:s|start)/)[^/\s?#\"']+")
+# An OCI call with the password (refused) or a start token in its query string, as an access log writes it.
+SECRET_IN_QUERY = re.compile(r"([?&](?:PASSWORD|TOKEN)=)[^&\s#\"']*", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
-    return SECRET_IN_PATH.sub(r"\1<hidden>", text)
+    return SECRET_IN_QUERY.sub(r"\1<hidden>", SECRET_IN_PATH.sub(r"\1<hidden>", text))
 
 
 class RedactPunchoutKeys(logging.Filter):

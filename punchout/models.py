@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,8 @@ class BuyerSystem(models.Model):
     cxml_return_encoding = models.CharField(
         _("cXML-returformat"), max_length=12, choices=ReturnEncoding.choices, default=ReturnEncoding.URLENCODED
     )
+    # OCI: the USERNAME the ordering system posts with the shared secret as PASSWORD (see punchout.protocols.oci).
+    oci_username = models.CharField(_("OCI-användarnamn (USERNAME)"), max_length=100, blank=True)
     shared_secret_hash = models.CharField(max_length=256, editable=False)
     # The same secret sealed with SECRET_KEY (punchout.credentials): Peppol start tokens are HMACs keyed by it.
     shared_secret_sealed = models.TextField(blank=True, editable=False)
@@ -105,6 +108,16 @@ class BuyerSystem(models.Model):
         ordering = ["name"]
         verbose_name = _("beställningssystem")
         verbose_name_plural = _("beställningssystem")
+        permissions = [("test_punchout", _("Kan testa punchout mot hubben"))]
+        constraints = [
+            # One buyer system per OCI user name (compared without case, as the login is).
+            models.UniqueConstraint(
+                Lower("oci_username"),
+                condition=~models.Q(oci_username=""),
+                name="unique_oci_username",
+                violation_error_message=_("Ett annat beställningssystem har redan det OCI-användarnamnet."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -120,6 +133,8 @@ class BuyerSystem(models.Model):
             check_return_url_prefix(prefix)
         for origin in self.frame_origins or []:
             check_origin(origin)
+        if Protocol.OCI in (self.protocols or []) and not self.oci_username.strip():
+            raise ValidationError({"oci_username": _("OCI behöver ett användarnamn (USERNAME).")})
 
     def speaks(self, protocol: str) -> bool:
         return self.active and protocol in (self.protocols or [])
@@ -188,6 +203,9 @@ class PunchoutSession(models.Model):
     buyer_reference = models.CharField(max_length=200, blank=True)
     basket_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     basket_document = models.TextField(blank=True)
+    # OCI: the frame the basket is posted into (~TARGET), and the fields echoed back unchanged (~OkCode, ~CALLER).
+    return_target = models.CharField(max_length=100, blank=True)
+    return_fields = models.JSONField(default=dict, blank=True)
     # Lines of an edit/inspect request that could not be matched to a buyable item (shown, not transferred).
     unmatched_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

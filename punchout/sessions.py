@@ -8,6 +8,7 @@ single-use start token and the session key the shop carries in its URL path (see
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -18,9 +19,10 @@ from django.utils import timezone
 
 from punchout.credentials import new_token, shared_secret_matches, token_hash
 from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
-from punchout.protocols import cxml
+from punchout.protocols import cxml, oci, peppol
 
 CxmlError = cxml.CxmlError
+OciError = oci.OciError
 MAX_QUANTITY = Decimal("1000000")
 CENT = Decimal("0.01")
 EXPIRED_KEPT_FOR = datetime.timedelta(days=1)
@@ -113,9 +115,9 @@ def open_cxml_session(setup: cxml.SetupRequest) -> tuple[PunchoutSession, str]:
     return session, token
 
 
-def _new_session(system: BuyerSystem, **fields) -> tuple[PunchoutSession, str]:
+def _new_session(system: BuyerSystem, token: str | None = None, **fields) -> tuple[PunchoutSession, str]:
     now = timezone.now()
-    token = new_token()
+    token = token or new_token()
     agreement_ids = system.agreement_ids()
     session = PunchoutSession.objects.create(
         buyer_system=system,
@@ -148,6 +150,66 @@ def _reopen_basket(session: PunchoutSession, items: list[cxml.ItemOut]) -> None:
         BasketLine.from_item(session, item, item_out.quantity).save()
     session.unmatched_lines = unmatched
     session.save(update_fields=["unmatched_lines"])
+
+
+# ------------------------------------------------------------------------------------------ OCI start
+
+
+def authenticate_oci(request: oci.StartRequest) -> tuple[BuyerSystem, str | None]:
+    """The buyer system the login names, and for a start token the value that makes it single-use.
+
+    USERNAME and PASSWORD take one password-hash check whether or not the user exists, so an unknown
+    user and a wrong secret take the same time and get the same answer (401).
+    """
+    if request.token:
+        system_id, nonce = oci.read_start_token(request.token, settings.PUNCHOUT_START_TOKEN_SECONDS)
+        system = BuyerSystem.objects.select_related("organisation").filter(pk=system_id, active=True).first()
+        if system is None:
+            raise OciError(401, "login")
+        return system, "oci-token:" + nonce
+    if not request.username or not request.password:
+        raise OciError(401, "login_missing")
+    candidates = list(
+        BuyerSystem.objects.filter(oci_username__iexact=request.username, active=True).select_related("organisation")
+    )
+    for system in candidates:
+        if shared_secret_matches(request.password, system.shared_secret_hash):
+            return system, None
+    if not candidates:
+        shared_secret_matches(request.password, None)
+    raise OciError(401, "login")
+
+
+def open_oci_session(request: oci.StartRequest) -> tuple[PunchoutSession, str]:
+    """Authenticate the catalogue call, check HOOK_URL, open the session and start it at once (the shopper's
+    browser is already here). Returns the session and its clear session key. A start token works once."""
+    system, single_use = authenticate_oci(request)
+    try:
+        if not system.speaks(Protocol.OCI):
+            raise OciError(403, "not_oci")
+        if not system.allows_return_url(request.hook_url):
+            raise OciError(403, "hook_url")
+    except OciError as error:
+        error.frame_origins = list(system.frame_origins)
+        raise
+    start_token = single_use or new_token()
+    if PunchoutSession.objects.filter(start_token_hash=token_hash(start_token)).exists():
+        raise OciError(401, "token_used")
+    try:
+        with transaction.atomic():
+            _new_session(
+                system,
+                token=start_token,
+                protocol=Protocol.OCI,
+                operation=PunchoutSession.Operation.CREATE,
+                return_url=request.hook_url,
+                return_target=request.target,
+                return_fields=request.echoed_fields,
+                language=request.language,
+            )
+    except IntegrityError:  # the same token used twice at once: the unique start-token hash lets one win
+        raise OciError(401, "token_used") from None
+    return start(start_token)
 
 
 # ------------------------------------------------------------------------------------------ start and look-up
@@ -323,11 +385,11 @@ def transferable(lines: list[BasketLine]) -> list[BasketLine]:
 # ------------------------------------------------------------------------------------------ closing
 
 
-def _close(session: PunchoutSession, state: str) -> bool:
-    """Close an open session once; False when another request closed it first."""
+def _close(session: PunchoutSession, state: str, **kept) -> bool:
+    """Close an open session once (saving `kept` fields with it); False when another request closed it first."""
     return bool(
         PunchoutSession.objects.filter(pk=session.pk, state=PunchoutSession.State.OPEN).update(
-            state=state, closed_at=timezone.now()
+            state=state, closed_at=timezone.now(), **kept
         )
     )
 
@@ -369,15 +431,67 @@ def cxml_order_message(session: PunchoutSession, lines: list[BasketLine]) -> byt
     )
 
 
+def _oci_lines(lines: list[BasketLine]) -> list[oci.OciLine]:
+    return [
+        oci.OciLine(
+            description=line.name,
+            quantity=line.quantity,
+            unit=line.unit,
+            price=line.unit_price,
+            currency=line.currency,
+            vendor=line.supplier_orgnr,
+            vendor_material=line.seller_item_id,
+            product_id=str(line.item_id),
+            agreement_reference=line.agreement_reference,
+            supplier_name=line.supplier_name,
+            vat_rate=line.vat_rate,
+            unspsc=line.item.unspsc,
+            manufacturer_material=line.item.manufacturer_part_number,
+            lead_time_days=line.item.lead_time_days,
+        )
+        for line in lines
+    ]
+
+
+@dataclass
+class ReturnForm:
+    """What the browser posts to the return URL: the fields in order, and the frame it posts into ('' = its own)."""
+
+    fields: list[tuple[str, str]]
+    target: str = ""
+    # Peppol: the basket's ID and T77 document, kept on the closed session for the server-to-server fetch.
+    basket_id: str | None = None
+    basket_document: bytes = b""
+
+
+def _peppol_return_form(session: PunchoutSession, lines: list[BasketLine]) -> ReturnForm:
+    if not lines:
+        return ReturnForm(peppol.return_fields(session))
+    basket_id = str(uuid.uuid4())
+    document = peppol.basket_document(session, lines, basket_id)
+    return ReturnForm(peppol.return_fields(session, basket_id, document), basket_id=basket_id, basket_document=document)
+
+
+def return_form(session: PunchoutSession, lines: list[BasketLine]) -> ReturnForm:
+    if session.protocol == Protocol.OCI:
+        fields = oci.basket_fields(_oci_lines(lines), session.return_fields, session.language)
+        return ReturnForm(fields, session.return_target or oci.DEFAULT_TARGET)
+    if session.protocol == Protocol.PEPPOL:
+        return _peppol_return_form(session, lines)
+    document = cxml_order_message(session, lines)
+    return ReturnForm([cxml.return_form_field(document, session.buyer_system.cxml_return_encoding)])
+
+
 class BasketChanged(Exception):
     """The live catalogue changed since the shopper last saw the basket: show it again before transferring."""
 
 
-def transfer(session: PunchoutSession, *, cancelled: bool = False) -> tuple[str, str]:
-    """Close the session and return the form field (name, value) the browser posts to the return URL.
+def transfer(session: PunchoutSession, *, cancelled: bool = False) -> ReturnForm:
+    """Close the session and return the form the browser posts to the return URL.
 
     Cancel returns an empty basket. The session key dies with the session. A transfer carries the live
     agreement prices; when they changed since the basket was last shown, BasketChanged is raised instead.
+    Peppol has no empty T77 basket, so there an empty transfer is a cancel.
     """
     lines: list[BasketLine] = []
     if not cancelled:
@@ -385,11 +499,15 @@ def transfer(session: PunchoutSession, *, cancelled: bool = False) -> tuple[str,
         if changed:
             raise BasketChanged
         lines = transferable(lines)
-    document = cxml_order_message(session, lines)
+    form = return_form(session, lines)
+    cancelled = cancelled or (session.protocol == Protocol.PEPPOL and not lines)
     state = PunchoutSession.State.CANCELLED if cancelled else PunchoutSession.State.TRANSFERRED
-    if not _close(session, state):
+    kept = (
+        {"basket_id": form.basket_id, "basket_document": form.basket_document.decode("utf-8")} if form.basket_id else {}
+    )
+    if not _close(session, state, **kept):
         raise SessionUnavailable("closed", session)
-    return cxml.return_form_field(document, session.buyer_system.cxml_return_encoding)
+    return form
 
 
 def delete_expired(now: datetime.datetime | None = None) -> int:

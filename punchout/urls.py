@@ -10,6 +10,9 @@ app_name = "punchout"
 urlpatterns = [
     path("cxml/", views.cxml_setup, name="cxml-setup"),
     path("cxml", views.cxml_setup),  # without the slash too: a redirect would lose the POST body
+    path("oci/", views.oci_start, name="oci-start"),
+    path("oci", views.oci_start),
+    path("oci/token/", views.oci_token, name="oci-token"),
     path("start/<str:token>/", views.start, name="start"),
     path("s/<str:key>/", views.shop, name="shop"),
     path("s/<str:key>/forslag/", views.suggestions, name="suggestions"),

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from punchout import orders, sessions, throttle
 from punchout.models import Protocol, PunchoutSession
-from punchout.protocols import cxml, peppol
+from punchout.protocols import cxml, oci
 from search.service import autocomplete, search
 from search.views import query_from_request
 
@@ -112,6 +112,91 @@ def _charset(request: HttpRequest) -> str | None:
         if name.lower() == "charset" and value:
             return value.strip('"')
     return None
+
+
+# ------------------------------------------------------------------------------------------ OCI start
+
+
+def _oci_refused(request: HttpRequest, error: oci.OciError) -> HttpResponse:
+    """The page the shopper sees (Swedish and English, as the language is not known yet)."""
+    response = render(
+        request, "punchout/oci_refused.html", {"reason": error.reason, "detail": error.detail}, status=error.status
+    )
+    response["Cache-Control"] = "no-store"
+    if error.frame_origins:
+        response._csp_replace = {"frame-ancestors": list(error.frame_origins)}
+        response.xframe_options_exempt = True
+    return _outside_locale_redirects(response, request)
+
+
+def _params(values) -> dict[str, str]:
+    return {name: values.get(name, "") for name in values}
+
+
+@csrf_exempt
+def oci_start(request: HttpRequest) -> HttpResponse:
+    """GET or POST /punchout/oci/: the ordering system's catalogue call, in the shopper's browser.
+
+    The login is USERNAME and PASSWORD in the posted form, or TOKEN (from /punchout/oci/token/). The shop
+    opens at once (303 to its session-key address); a refusal is a page saying why, never an echo of a secret.
+    """
+    if request.method not in ("GET", "POST"):
+        response = HttpResponse(status=405)
+        response["Allow"] = "GET, POST"
+        return _outside_locale_redirects(response, request)
+    if throttle.is_blocked(request):
+        response = _oci_refused(request, oci.OciError(429, "throttled"))
+        response["Retry-After"] = str(settings.PUNCHOUT_SETUP_COOLOFF_SECONDS)
+        return response
+    try:
+        call = oci.parse_start(_params(request.GET), _params(request.POST) if request.method == "POST" else {})
+        session, key = sessions.open_oci_session(call)
+    except oci.OciError as error:
+        logger.info("OCI start refused: %s", error.reason)  # the reason only: never a field's value
+        if error.status == 401:
+            throttle.record_failure(request)
+        return _oci_refused(request, error)
+    except sessions.SessionUnavailable as error:
+        return _unavailable(request, error)
+    logger.info("OCI session %s opened", session.pk)
+    response = HttpResponseRedirect(reverse("punchout:shop", args=[key]), status=303)
+    return _outside_locale_redirects(_frame_policy(response, session), request)
+
+
+@csrf_exempt
+@require_POST
+def oci_token(request: HttpRequest) -> HttpResponse:
+    """POST /punchout/oci/token/ (server to server, USERNAME and PASSWORD in the body): a signed start token
+    that opens one session within PUNCHOUT_START_TOKEN_SECONDS, for ordering systems that start by GET."""
+    if throttle.is_blocked(request):
+        response = JsonResponse({"error": "Too many refused logins from this address; try again later"}, status=429)
+        response["Retry-After"] = str(settings.PUNCHOUT_SETUP_COOLOFF_SECONDS)
+        return _outside_locale_redirects(response, request)
+    if oci.has_password(_params(request.GET)):
+        error = oci.OciError(400, "password_in_url")
+        return _outside_locale_redirects(JsonResponse({"error": oci.ENGLISH[error.reason]}, status=400), request)
+    login = oci.StartRequest(
+        hook_url="",
+        target=oci.DEFAULT_TARGET,
+        ok_code=oci.DEFAULT_OK_CODE,
+        caller=oci.DEFAULT_CALLER,
+        username=request.POST.get("USERNAME", "").strip(),
+        password=request.POST.get("PASSWORD", "").strip(),
+    )
+    try:
+        system, _single_use = sessions.authenticate_oci(login)
+        if not system.speaks(Protocol.OCI):
+            raise oci.OciError(403, "not_oci")
+    except oci.OciError as error:
+        logger.info("OCI token refused: %s", error.reason)
+        if error.status == 401:
+            throttle.record_failure(request)
+        response = JsonResponse({"error": oci.ENGLISH[error.reason]}, status=error.status)
+        return _outside_locale_redirects(response, request)
+    token, _nonce = oci.new_start_token(system.pk)
+    response = JsonResponse({"token": token, "expires_in": settings.PUNCHOUT_START_TOKEN_SECONDS})
+    response["Cache-Control"] = "no-store"
+    return _outside_locale_redirects(response, request)
 
 
 # ------------------------------------------------------------------------------------------ shop pages
@@ -263,16 +348,13 @@ def update_basket(request: HttpRequest, session: PunchoutSession, key: str) -> H
 
 def _return_page(request: HttpRequest, session: PunchoutSession, *, cancelled: bool) -> HttpResponse:
     try:
-        if session.protocol == Protocol.PEPPOL:
-            fields = peppol.transfer(session, cancelled=cancelled)
-        else:
-            fields = [sessions.transfer(session, cancelled=cancelled)]
+        form = sessions.transfer(session, cancelled=cancelled)
     except sessions.SessionUnavailable as error:
         return _unavailable(request, error)
     except sessions.BasketChanged:
         key = request.resolver_match.kwargs["key"]
         return HttpResponseRedirect(_shop_url(key, meddelande="changed") + "#varukorg", status=303)
-    context = {"session": session, "fields": fields, "cancelled": cancelled}
+    context = {"session": session, "form": form, "cancelled": cancelled}
     response = render(request, "punchout/transfer.html", context)
     # The form goes to the buyer system's own (allow-listed) return address.
     parts = urlsplit(session.return_url)

@@ -46,7 +46,13 @@ ROLES: tuple[Role, ...] = (
         CATALOGUE_REVIEWER,
         "Catalogue reviewer",
         # access_admin: review is also reached from the Wagtail admin's menu (hub/accounts/wagtail_hooks.py).
-        ("wagtailadmin.access_admin", "catalogue.review_catalogueversion", "catalogue.view_catalogueversion"),
+        # test_punchout: the "Testa punchout" page (punchout/admin_views.py).
+        (
+            "wagtailadmin.access_admin",
+            "catalogue.review_catalogueversion",
+            "catalogue.view_catalogueversion",
+            "punchout.test_punchout",
+        ),
     ),
     Role(ADMINISTRATOR, "Administrator", ("*",)),
 )

@@ -42,7 +42,6 @@ from lxml import etree
 from catalogue import safe_xml
 from catalogue.validation.official import validate_text
 from catalogue.validation.standards import xsd_path
-from punchout import sessions
 from punchout.credentials import (
     SealedSecretUnreadable,
     new_token,
@@ -417,31 +416,11 @@ def check_document(document: bytes, transaction: str = "T77") -> DocumentCheck:
 # ------------------------------------------------------------------------------------------ return and fetch
 
 
-def transfer(session: PunchoutSession, *, cancelled: bool = False) -> list[tuple[str, str]]:
-    """Close the session; the fields the browser posts to the return URL.
-
-    A transfer carries the live agreement prices (BasketChanged when they moved since the basket was shown).
-    Cancel, and a transfer of an empty basket, post peppol-status=cancelled and no document.
-    """
-    lines: list[BasketLine] = []
-    if not cancelled:
-        lines, changed = sessions.refresh_basket(session)
-        if changed:
-            raise sessions.BasketChanged
-        lines = sessions.transferable(lines)
-    basket_id = document = None
-    if lines:
-        basket_id = str(uuid.uuid4())
-        document = basket_document(session, lines, basket_id)
-    state = PunchoutSession.State.TRANSFERRED if document else PunchoutSession.State.CANCELLED
-    closed = PunchoutSession.objects.filter(pk=session.pk, state=PunchoutSession.State.OPEN).update(
-        state=state,
-        closed_at=timezone.now(),
-        basket_id=basket_id,
-        basket_document=document.decode("utf-8") if document else "",
-    )
-    if not closed:
-        raise sessions.SessionUnavailable("closed", session)
+def return_fields(
+    session: PunchoutSession, basket_id: str | None = None, document: bytes | None = None
+) -> list[tuple[str, str]]:
+    """The fields the browser posts to the return URL. Without a document (cancel, or an empty basket, since
+    T77 needs at least one line) they say peppol-status=cancelled."""
     fields = [("peppol-status", "transferred" if document else "cancelled")]
     if document:
         fields += [("basket-id", basket_id), ("ubl-base64", base64.b64encode(document).decode("ascii"))]

@@ -262,3 +262,28 @@ def peppol_token(system: BuyerSystem, secret: str = SHARED_SECRET, return_url: s
     made = peppol.start_claims(system, return_url, state="order-4711", buyer_reference="Kostnadsställe 4711")
     made.update(claims)
     return peppol.sign_start_token(secret, {name: value for name, value in made.items() if value is not None})
+
+
+OCI_USERNAME = "proceedo-oci"
+
+
+@pytest.fixture
+def oci_buyer_system(punchout_catalogue) -> BuyerSystem:
+    """The buyer system registered for OCI too, logging in as OCI_USERNAME with SHARED_SECRET."""
+    return make_buyer_system(
+        punchout_catalogue.organisation, protocols=[Protocol.CXML, Protocol.OCI], oci_username=OCI_USERNAME
+    )
+
+
+def oci_call(**fields: str) -> dict[str, str]:
+    """The fields of an OCI catalogue call as SAP SRM posts them (override or drop one with None)."""
+    call = {
+        "USERNAME": OCI_USERNAME,
+        "PASSWORD": SHARED_SECRET,
+        "HOOK_URL": RETURN_URL,
+        "~OkCode": "ADDI",
+        "~TARGET": "_top",
+        "~CALLER": "CTLG",
+    }
+    call.update(fields)
+    return {name: value for name, value in call.items() if value is not None}

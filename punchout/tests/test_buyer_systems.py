@@ -41,7 +41,7 @@ def test_create_then_update_by_name(buyer_organisation, other_buyer_organisation
 
     updated = run(
         "Proceedo", "--organisation-orgnr", "2120001124", "--protocol", "cxml", "--protocol", "oci",
-        "--shared-secret", "ny-hemlighet", "--return-encoding", "base64",
+        "--oci-username", "proceedo-oci", "--shared-secret", "ny-hemlighet", "--return-encoding", "base64",
     )  # fmt: skip
 
     system.refresh_from_db()
@@ -70,6 +70,11 @@ def test_create_then_update_by_name(buyer_organisation, other_buyer_organisation
              "--return-url-prefix", "https://a.example.se/"],
             "--from-identity",
         ),
+        (
+            ["--organisation-orgnr", "2120000142", "--protocol", "oci", "--shared-secret", "s",
+             "--return-url-prefix", "https://a.example.se/"],
+            "--oci-username",
+        ),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_clear_error(buyer_organisation, args, message):
@@ -87,6 +92,28 @@ def test_a_system_made_by_the_command_can_open_a_session(client, punchout_catalo
     response = client.generic("POST", "/punchout/cxml/", data=setup_request(secret=SECRET), content_type="text/xml")
 
     assert response.status_code == 200
+
+
+def test_a_system_made_by_the_command_can_open_an_oci_session(client, punchout_catalogue):
+    run(
+        "Proceedo OCI", "--organisation-orgnr", "2120000142", "--protocol", "oci", "--oci-username", "proceedo",
+        "--shared-secret", SECRET, "--return-url-prefix", "https://proceedo.example.se/punchout/",
+    )  # fmt: skip
+
+    call = {"USERNAME": "proceedo", "PASSWORD": SECRET, "HOOK_URL": "https://proceedo.example.se/punchout/retur"}
+    response = client.post("/punchout/oci/", data=call)
+
+    assert response.status_code == 303
+    assert BuyerSystem.objects.get().oci_username == "proceedo"
+
+
+def test_an_oci_user_name_belongs_to_one_buyer_system(punchout_catalogue):
+    common = ["--organisation-orgnr", "2120000142", "--protocol", "oci", "--shared-secret", SECRET,
+              "--return-url-prefix", "https://proceedo.example.se/punchout/"]  # fmt: skip
+    run("Proceedo A", *common, "--oci-username", "proceedo")
+    with pytest.raises(CommandError, match="redan det OCI-användarnamnet"):
+        run("Proceedo B", *common, "--oci-username", "PROCEEDO")
+    assert BuyerSystem.objects.count() == 1
 
 
 def test_the_admin_form_keeps_the_secret_write_only(client, administrator_user, buyer_system):

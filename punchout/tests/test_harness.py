@@ -107,9 +107,10 @@ def test_a_receiver_port_off_the_allow_list_is_named(harness_hub):
     assert f"http://127.0.0.1:{other_port}/" in message and "tillåtna returadresser" in message
 
 
-def test_oci_is_not_yet_supported(harness_hub):
+def test_a_protocol_the_harness_does_not_play_is_refused(harness_hub, monkeypatch):
     system, port = harness_hub
-    with pytest.raises(CommandError, match="stöds inte av testverktyget ännu"):
+    monkeypatch.setattr(harness, "RUNNERS", {"cxml": harness.run_cxml})
+    with pytest.raises(CommandError, match="stöds inte av testverktyget ännu; bara cxml"):
         call_command("punchout_test", "--buyer-system", system.name, "--protocol", "oci", "--add", "KP-100:1")
 
 

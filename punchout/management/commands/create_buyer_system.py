@@ -43,6 +43,7 @@ class Command(BaseCommand):
             "--agreement", action="append", dest="agreements", help="Agreement reference (default: all)"
         )
         parser.add_argument("--return-encoding", choices=BuyerSystem.ReturnEncoding.values)
+        parser.add_argument("--oci-username", help="OCI: the USERNAME the ordering system logs in with")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             ("sender_domain", "cxml_sender_domain"),
             ("sender_identity", "cxml_sender_identity"),
             ("return_encoding", "cxml_return_encoding"),
+            ("oci_username", "oci_username"),
         ):
             if options[option] is not None:
                 setattr(system, field, options[option].strip())
@@ -86,6 +88,8 @@ class Command(BaseCommand):
             raise CommandError("Peppol needs --shared-secret again (registered before Peppol, only its hash is kept)")
         if Protocol.CXML in system.protocols and not system.cxml_from_identity:
             raise CommandError("cXML needs --from-identity (the From credential the ordering system sends)")
+        if Protocol.OCI in system.protocols and not system.oci_username:
+            raise CommandError("OCI needs --oci-username (the USERNAME the ordering system logs in with)")
         agreements = None
         if options["agreements"]:
             agreements = list(Agreement.objects.filter(reference__in=options["agreements"]))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('punchout', '0001_buyer_systems_and_sessions'),
+        ('punchout', '0002_oci_sessions_and_test_permission'),
     ]
 
     operations = [

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import secrets
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -65,62 +67,41 @@ def token_hash(token: str) -> str:
 
 # ------------------------------------------------------------------------------------------ sealed secrets
 # Peppol start tokens are signed by the buyer system with HMAC-SHA256 keyed by its shared secret, so the hub
-# needs the secret itself to check them, not only its password hash. It keeps it sealed with a key derived
-# from SECRET_KEY: an HMAC-SHA256 keystream (a fresh random nonce per sealing) and an HMAC-SHA256 tag over
-# nonce and ciphertext (encrypt-then-MAC). A database dump alone gives neither the secret nor a way to forge.
-SEALED_PREFIX = "v1$"
-_NONCE_BYTES = 16
-_TAG_BYTES = 32
+# needs the secret itself to check them, not only its password hash. It keeps it sealed with Fernet
+# (cryptography: AES-128-CBC and HMAC-SHA256, a fresh IV each time), under a key derived by HKDF from
+# SECRET_KEY. MultiFernet also tries keys from SECRET_KEY_FALLBACKS, so a rotated SECRET_KEY keeps working.
+# A database dump alone gives neither the secret nor a way to forge one.
+_SEALING_CONTEXT = b"e-handelshubben punchout.sealed-secret v2"
 
 
 class SealedSecretUnreadable(Exception):
     """The sealed secret was made with another SECRET_KEY (and no fallback matches), or it was altered."""
 
 
-def _sealing_keys(secret_key: str) -> tuple[bytes, bytes]:
-    encryption = salted_hmac("punchout.sealed-secret.encryption", b"", secret=secret_key, algorithm="sha256")
-    authentication = salted_hmac("punchout.sealed-secret.authentication", b"", secret=secret_key, algorithm="sha256")
-    return encryption.digest(), authentication.digest()
-
-
-def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
-    blocks = (
-        hmac.new(key, nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
-        for counter in range(length // 32 + 1)
+def _fernet(secret_key: str) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_SEALING_CONTEXT).derive(
+        secret_key.encode("utf-8")
     )
-    return b"".join(blocks)[:length]
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _sealer() -> MultiFernet:
+    """Seals with SECRET_KEY's key; opens with it or any key in SECRET_KEY_FALLBACKS."""
+    from django.conf import settings
+
+    return MultiFernet([_fernet(key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]])
 
 
 def seal_secret(secret: str) -> str:
-    from django.conf import settings
-
-    encryption, authentication = _sealing_keys(settings.SECRET_KEY)
-    plain = secret.encode("utf-8")
-    nonce = secrets.token_bytes(_NONCE_BYTES)
-    cipher = bytes(a ^ b for a, b in zip(plain, _keystream(encryption, nonce, len(plain)), strict=True))
-    tag = hmac.new(authentication, nonce + cipher, hashlib.sha256).digest()
-    return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + cipher + tag).decode("ascii")
+    return _sealer().encrypt(secret.encode("utf-8")).decode("ascii")
 
 
 def open_sealed_secret(sealed: str) -> str:
     """The clear secret; tries SECRET_KEY, then SECRET_KEY_FALLBACKS (a rotated key keeps working)."""
-    from django.conf import settings
-
-    if not sealed.startswith(SEALED_PREFIX):
-        raise SealedSecretUnreadable("not a sealed secret")
     try:
-        raw = base64.urlsafe_b64decode(sealed[len(SEALED_PREFIX) :].encode("ascii"))
-    except ValueError:
-        raise SealedSecretUnreadable("not base64") from None
-    if len(raw) < _NONCE_BYTES + _TAG_BYTES:
-        raise SealedSecretUnreadable("too short")
-    nonce, cipher, tag = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:-_TAG_BYTES], raw[-_TAG_BYTES:]
-    for secret_key in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
-        encryption, authentication = _sealing_keys(secret_key)
-        if hmac.compare_digest(hmac.new(authentication, nonce + cipher, hashlib.sha256).digest(), tag):
-            plain = bytes(a ^ b for a, b in zip(cipher, _keystream(encryption, nonce, len(cipher)), strict=True))
-            return plain.decode("utf-8")
-    raise SealedSecretUnreadable("sealed with another SECRET_KEY, or altered")
+        return _sealer().decrypt(sealed.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError):
+        raise SealedSecretUnreadable("sealed with another SECRET_KEY, or altered, or not a sealed secret") from None
 
 
 def set_shared_secret(system, secret: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import time
 
+import jwt
 import pytest
 from lxml import etree
 
@@ -60,6 +61,8 @@ def test_a_signed_token_opens_the_shop_once_without_cookies(client, peppol_syste
         ({"secret": "fel-hemlighet"}, 401, "signature"),
         ({"iss": "Okänt system"}, 401, "signature"),
         ({"iat": int(time.time()) - 400, "exp": int(time.time()) - 100}, 410, "expired"),
+        ({"iat": int(time.time()) + 200, "exp": int(time.time()) + 290}, 410, "expired"),  # not valid yet
+        ({"iat": "1700000000"}, 400, "malformed"),
         ({"exp": int(time.time()) + 3600}, 400, "malformed"),
         ({"return_url": "https://proceedo.example.se.evil.example/punchout/"}, 403, "return_url"),
         ({"jti": "kort"}, 400, "malformed"),
@@ -89,6 +92,8 @@ def test_an_unsigned_or_tampered_token_is_refused(client, peppol_system):
     assert start(client, f"{unsigned_header}.{payload}.").status_code == 400
     assert start(client, f"{header}.{other_payload}.{signature}").status_code == 401
     assert start(client, "inte en token").status_code == 400
+    other_algorithm = jwt.encode({**claims, "return_url": RETURN_URL}, SHARED_SECRET, algorithm="HS512")
+    assert start(client, other_algorithm).status_code == 400
     # JSON allows NaN and Infinity; a signed token with them is malformed, not a server error.
     nan_token = peppol.sign_start_token(SHARED_SECRET, {**claims, "return_url": RETURN_URL, "exp": float("nan")})
     assert start(client, nan_token).status_code == 400
@@ -208,17 +213,34 @@ def test_the_basket_downloads_as_a_valid_peppol_order_per_supplier(client, peppo
 def test_a_sealed_secret_opens_only_with_the_key_it_was_sealed_with(settings):
     sealed = seal_secret("rätt-hemlighet")
     assert "rätt" not in sealed and open_sealed_secret(sealed) == "rätt-hemlighet"
-    assert seal_secret("rätt-hemlighet") != sealed  # a fresh nonce each time
+    assert seal_secret("rätt-hemlighet") != sealed  # a fresh IV each time
+    old_key = settings.SECRET_KEY
 
-    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "ny-nyckel", [settings.SECRET_KEY]
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "ny-nyckel", [old_key]
     assert open_sealed_secret(sealed) == "rätt-hemlighet"  # a rotated SECRET_KEY still opens it
+    resealed = seal_secret("rätt-hemlighet")  # and what is sealed now uses the new key
     settings.SECRET_KEY_FALLBACKS = []
+    assert open_sealed_secret(resealed) == "rätt-hemlighet"
     with pytest.raises(SealedSecretUnreadable):
         open_sealed_secret(sealed)
-    raw = bytearray(base64.urlsafe_b64decode(sealed[3:]))
-    raw[20] ^= 1
+    settings.SECRET_KEY = old_key
     with pytest.raises(SealedSecretUnreadable):
-        open_sealed_secret("v1$" + base64.urlsafe_b64encode(bytes(raw)).decode())
+        open_sealed_secret(resealed)
+
+
+@pytest.mark.parametrize("position", [0, 4, 12, 30, -5])
+def test_an_altered_sealed_secret_does_not_open(position):
+    raw = bytearray(base64.urlsafe_b64decode(seal_secret("rätt-hemlighet")))
+    raw[position] ^= 1  # Fernet: version, time stamp, IV, ciphertext, HMAC tag
+
+    with pytest.raises(SealedSecretUnreadable):
+        open_sealed_secret(base64.urlsafe_b64encode(bytes(raw)).decode())
+
+
+@pytest.mark.parametrize("sealed", ["", "inte förseglad", "v1$AAAA"])
+def test_what_is_not_a_sealed_secret_does_not_open(sealed):
+    with pytest.raises(SealedSecretUnreadable):
+        open_sealed_secret(sealed)
 
 
 def test_a_secret_sealed_under_another_secret_key_refuses_and_tells_the_operator(

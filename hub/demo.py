@@ -179,3 +179,34 @@ def seed_catalogues(stdout=None) -> dict[str, int]:
         if stdout:
             stdout.write(f"  {demo.reference}: {version.line_count} artiklar / items")
     return {"catalogue_lines_imported": imported}
+
+
+# A demo ordering system for Exempelstads kommun, so `make run` can show punchout with `manage.py punchout_test`.
+# The secret is public (README.md, docs/punchout.md): local use only. seed_hub refuses production settings,
+# and with --force under them it leaves this system out.
+DEMO_BUYER_SYSTEM = "Demo beställningssystem"
+DEMO_PUNCHOUT_SECRET = "demo-punchout-endast-lokalt"  # noqa: S105 - documented, for a local demo only
+DEMO_PUNCHOUT_PORT = 8765
+DEMO_CXML_IDENTITY = "demo-bestallningssystem"
+
+
+@transaction.atomic
+def seed_buyer_system() -> dict[str, int]:
+    from punchout.credentials import set_shared_secret
+    from punchout.models import BuyerSystem, Protocol
+
+    local = f"http://127.0.0.1:{DEMO_PUNCHOUT_PORT}"
+    system, created = BuyerSystem.objects.get_or_create(
+        name=DEMO_BUYER_SYSTEM,
+        defaults={
+            "organisation": BuyerOrganisation.objects.get(orgnr=BUYERS[0][0]),
+            "protocols": [Protocol.CXML, Protocol.PEPPOL],
+            "cxml_from_identity": DEMO_CXML_IDENTITY,
+            "return_url_prefixes": [local + "/"],
+            "frame_origins": [local, f"http://localhost:{DEMO_PUNCHOUT_PORT}"],
+        },
+    )
+    if created:
+        set_shared_secret(system, DEMO_PUNCHOUT_SECRET)
+        system.save()
+    return {"buyer_systems_created": int(created)}

@@ -140,6 +140,8 @@ class PunchoutTestView(WagtailAdminTemplateMixin, FormView):
             return ""
         if protocol == Protocol.OCI:
             return _("Fälten följer OCI-specifikationen.")
+        if protocol == Protocol.PEPPOL:
+            return " ".join(outcome.notes)
         if outcome.dtd_checked:
             return _("Giltig enligt cXML-DTD:n.")
         return _("DTD-valideringen hoppades över: HUB_CXML_DTD saknas.")

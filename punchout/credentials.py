@@ -9,9 +9,13 @@ start token in the StartPage URL and the session key in the shop's path, which i
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -59,3 +63,48 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------------------------------ sealed secrets
+# Peppol start tokens are signed by the buyer system with HMAC-SHA256 keyed by its shared secret, so the hub
+# needs the secret itself to check them, not only its password hash. It keeps it sealed with Fernet
+# (cryptography: AES-128-CBC and HMAC-SHA256, a fresh IV each time), under a key derived by HKDF from
+# SECRET_KEY. MultiFernet also tries keys from SECRET_KEY_FALLBACKS, so a rotated SECRET_KEY keeps working.
+# A database dump alone gives neither the secret nor a way to forge one.
+_SEALING_CONTEXT = b"e-handelshubben punchout.sealed-secret v2"
+
+
+class SealedSecretUnreadable(Exception):
+    """The sealed secret was made with another SECRET_KEY (and no fallback matches), or it was altered."""
+
+
+def _fernet(secret_key: str) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_SEALING_CONTEXT).derive(
+        secret_key.encode("utf-8")
+    )
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _sealer() -> MultiFernet:
+    """Seals with SECRET_KEY's key; opens with it or any key in SECRET_KEY_FALLBACKS."""
+    from django.conf import settings
+
+    return MultiFernet([_fernet(key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]])
+
+
+def seal_secret(secret: str) -> str:
+    return _sealer().encrypt(secret.encode("utf-8")).decode("ascii")
+
+
+def open_sealed_secret(sealed: str) -> str:
+    """The clear secret; tries SECRET_KEY, then SECRET_KEY_FALLBACKS (a rotated key keeps working)."""
+    try:
+        return _sealer().decrypt(sealed.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError):
+        raise SealedSecretUnreadable("sealed with another SECRET_KEY, or altered, or not a sealed secret") from None
+
+
+def set_shared_secret(system, secret: str) -> None:
+    """Store a new shared secret on a BuyerSystem: hashed (cXML, basket fetch) and sealed (Peppol tokens)."""
+    system.shared_secret_hash = hash_shared_secret(secret)
+    system.shared_secret_sealed = seal_secret(secret)

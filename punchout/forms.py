@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from punchout.credentials import hash_shared_secret
+from punchout.credentials import set_shared_secret
 from punchout.models import Protocol, check_origin, check_return_url_prefix
 
 
@@ -67,10 +67,19 @@ class BuyerSystemForm(WagtailAdminModelForm):
         cleaned = super().clean()
         if not self.instance.shared_secret_hash and not cleaned.get("new_shared_secret"):
             self.add_error("new_shared_secret", _("Ett nytt beställningssystem behöver en delad hemlighet."))
+        elif (
+            Protocol.PEPPOL in (cleaned.get("protocols") or [])
+            and not self.instance.shared_secret_sealed
+            and not cleaned.get("new_shared_secret")
+        ):
+            self.add_error(
+                "new_shared_secret",
+                _("Peppol kräver att den delade hemligheten anges igen (den registrerades innan Peppol)."),
+            )
         return cleaned
 
     def save(self, commit: bool = True):
         secret = self.cleaned_data.get("new_shared_secret")
         if secret:
-            self.instance.shared_secret_hash = hash_shared_secret(secret)
+            set_shared_secret(self.instance, secret)
         return super().save(commit=commit)

@@ -5,7 +5,9 @@ without cookies (as a browser in a third-party iframe would), finds and adds the
 own forms, transfers, and receives the returned basket on a small local endpoint (the BrowserFormPost URL),
 which it decodes, validates against the cXML DTD and checks. For OCI it posts the catalogue call (USERNAME,
 PASSWORD, HOOK_URL, ~OkCode, ~TARGET, ~CALLER) as the shopper's browser would, shops the same way, and checks
-the NEW_ITEM fields that come back. manage.py punchout_test and the "Testa punchout" admin page drive it.
+the NEW_ITEM fields that come back. For Peppol Punch Out 3 it signs a start token with the shared secret, shops
+the same way, receives the UBL basket, fetches it again server to server, and checks it against the UBL 2.1 XSD
+and the official T77 rules. manage.py punchout_test and the "Testa punchout" admin page drive it.
 
 The shared secret is stored hashed, so the caller gives it; it goes only into the setup request's body.
 """
@@ -32,8 +34,9 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from catalogue import safe_xml
+from catalogue.validation.standards import StandardsMissing
 from punchout.models import BuyerSystem, Protocol
-from punchout.protocols import cxml, oci
+from punchout.protocols import cxml, oci, peppol
 
 TIMEOUT_SECONDS = 30
 MAX_BROWSE_PAGES = 50  # when the search does not find an item id, look through this many pages of the scope
@@ -528,5 +531,134 @@ def run_oci(
     return check_oci_basket(received, form.get("target"), wanted)
 
 
+# ------------------------------------------------------------------------------------------ Peppol Punch Out 3
+
+
+def open_peppol_shop(hub_url: str, token: str) -> str:
+    """Post the signed start token as the shopper's browser would; returns the shop's absolute URL."""
+    start_url = hub_url + reverse("punchout:peppol-start")
+    response = _http("POST", start_url, data={"token": token})
+    if response.status_code != 303 or "Location" not in response.headers:
+        reason = " ".join(_page(response).xpath("string(//main//p)").split()) if response.content else ""
+        raise HarnessError(
+            _("Hubben öppnade inte butiken med startbiljetten (HTTP %(status)s): %(reason)s")
+            % {"status": response.status_code, "reason": reason}
+        )
+    return urljoin(start_url, response.headers["Location"])
+
+
+def post_peppol_return(action: str, fields: dict[str, str], receiver: Receiver, state: str) -> tuple[bytes, str]:
+    """Post the return form as the browser would; the decoded T77 document and the basket ID the receiver got."""
+    if action != receiver.return_url:
+        raise HarnessError(_("Returformuläret gick till %(action)s, inte till testverktyget.") % {"action": action})
+    response = _http("POST", action, data=fields)
+    if response.status_code != 200 or not receiver.posts:
+        raise HarnessError(_("Returadressen tog inte emot varukorgen."))
+    form = {name: values[0] for name, values in receiver.posts[-1].items()}
+    if form.get("peppol-status") != "transferred" or "ubl-base64" not in form:
+        raise HarnessError(
+            _("Varukorgen kom tillbaka utan dokument (peppol-status=%(status)s).")
+            % {"status": form.get("peppol-status", "-")}
+        )
+    if form.get("state", "") != state:
+        raise HarnessError(_("state kom inte tillbaka oförändrad."))
+    try:
+        return base64.b64decode(form["ubl-base64"], validate=True), form.get("basket-id", "")
+    except ValueError:
+        raise HarnessError(_("Fältet ubl-base64 är inte giltig base64.")) from None
+
+
+def fetch_peppol_basket(hub_url: str, basket_id: str, secret: str) -> bytes:
+    """The server-to-server fetch, with the shared secret in the Authorization header (never in the URL)."""
+    response = _http(
+        "GET",
+        hub_url + reverse("punchout:peppol-basket", args=[basket_id]),
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    if response.status_code != 200:
+        raise HarnessError(
+            _("Hämtningen av varukorgen %(id)s med den delade hemligheten gav HTTP %(status)s.")
+            % {"id": basket_id, "status": response.status_code}
+        )
+    return response.content
+
+
+def check_peppol_basket(document: bytes, wanted: list[WantedItem]) -> Outcome:
+    """The UBL 2.1 XSD and the official T77 rules, then the lines against what was added."""
+    try:
+        root = etree.fromstring(document, safe_xml.parser())
+    except (etree.XMLSyntaxError, ValueError):
+        raise HarnessError(_("Den returnerade varukorgen är inte välformad XML.")) from None
+    try:
+        check = peppol.check_document(document, "T77")
+    except StandardsMissing as missing:
+        raise HarnessError(str(missing), document=document) from None
+    problems = [check.describe()] if not check.ok else []
+    namespaces = {"cac": peppol.NS_CAC, "cbc": peppol.NS_CBC}
+    lines = []
+    for line in root.findall("cac:CatalogueLine", namespaces):
+        item_id = line.findtext("cac:Item/cac:SellersItemIdentification/cbc:ID", "", namespaces).strip()
+        amount = line.findtext("cac:RequiredItemLocationQuantity/cac:DeliveryUnit/cbc:BatchQuantity", "", namespaces)
+        try:
+            lines.append((item_id, Decimal(amount)))
+        except InvalidOperation:
+            problems.append(_("En rad har ett ogiltigt antal: %(value)r") % {"value": amount})
+    problems += _compare_lines(wanted, lines)
+    if problems:
+        raise HarnessError("\n".join(problems), document=document)
+    notes = [_("Giltig enligt UBL 2.1-XSD:n och de officiella T77-reglerna (Peppol BIS Punch Out 3).")]
+    notes += [f"{rule}: {text}" for rule, text in check.warnings]
+    rows = [
+        BasketRow(
+            seller_item_id=line.findtext("cac:Item/cac:SellersItemIdentification/cbc:ID", "", namespaces).strip(),
+            name=line.findtext("cac:Item/cbc:Name", "", namespaces).strip(),
+            quantity=line.findtext(
+                "cac:RequiredItemLocationQuantity/cac:DeliveryUnit/cbc:BatchQuantity", "", namespaces
+            ).strip(),
+            unit=" ".join(
+                line.xpath(
+                    "cac:RequiredItemLocationQuantity/cac:DeliveryUnit/cbc:BatchQuantity/@unitCode",
+                    namespaces=namespaces,
+                )
+            ),
+            unit_price=line.findtext(
+                "cac:RequiredItemLocationQuantity/cac:Price/cbc:PriceAmount", "", namespaces
+            ).strip(),
+            currency=" ".join(
+                line.xpath(
+                    "cac:RequiredItemLocationQuantity/cac:Price/cbc:PriceAmount/@currencyID", namespaces=namespaces
+                )
+            ),
+        )
+        for line in root.findall("cac:CatalogueLine", namespaces)
+    ]
+    return Outcome(document=document, lines=lines, dtd_checked=False, notes=notes, rows=rows)
+
+
+def run_peppol(
+    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
+) -> Outcome:
+    """One whole Peppol Punch Out 3 round trip: sign a start token, shop, transfer, receive, fetch, validate."""
+    say = progress or (lambda text: None)
+    hub_url = hub_url.rstrip("/")
+    state = "punchout-test-" + secrets.token_hex(6)
+    with receiving(receiver_port) as receiver:
+        check_return_url(system, receiver.return_url)
+        claims = peppol.start_claims(system, receiver.return_url, state=state, buyer_reference="punchout_test")
+        shop_url = open_peppol_shop(hub_url, peppol.sign_start_token(secret, claims))
+        say(_("Startbiljetten godkänd; butiken öppnad utan kakor."))
+        for item in wanted:
+            add_item(shop_url, item)
+            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        action, fields = transfer(shop_url)
+        document, basket_id = post_peppol_return(action, fields, receiver, state)
+        say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
+    fetched = fetch_peppol_basket(hub_url, basket_id, secret)
+    if fetched != document:
+        raise HarnessError(_("Den hämtade varukorgen är inte densamma som den postade."), document=document)
+    say(_("Samma varukorg hämtad server till server med den delade hemligheten."))
+    return check_peppol_basket(document, wanted)
+
+
 # The protocols the harness plays, by name (manage.py punchout_test --protocol, the "Testa punchout" page).
-RUNNERS = {Protocol.CXML.value: run_cxml, Protocol.OCI.value: run_oci}
+RUNNERS = {Protocol.CXML.value: run_cxml, Protocol.OCI.value: run_oci, Protocol.PEPPOL.value: run_peppol}

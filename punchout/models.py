@@ -90,6 +90,8 @@ class BuyerSystem(models.Model):
     # OCI: the USERNAME the ordering system posts with the shared secret as PASSWORD (see punchout.protocols.oci).
     oci_username = models.CharField(_("OCI-användarnamn (USERNAME)"), max_length=100, blank=True)
     shared_secret_hash = models.CharField(max_length=256, editable=False)
+    # The same secret sealed with SECRET_KEY (punchout.credentials): Peppol start tokens are HMACs keyed by it.
+    shared_secret_sealed = models.TextField(blank=True, editable=False)
     agreements = models.ManyToManyField(
         Agreement,
         blank=True,
@@ -196,6 +198,11 @@ class PunchoutSession(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Peppol: the buyer's reference from the start token (ReceiverParty/Contact/ID), and after transfer the
+    # basket's ID and its UBL document, for the ordering system's server-to-server fetch.
+    buyer_reference = models.CharField(max_length=200, blank=True)
+    basket_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    basket_document = models.TextField(blank=True)
     # OCI: the frame the basket is posted into (~TARGET), and the fields echoed back unchanged (~OkCode, ~CALLER).
     return_target = models.CharField(max_length=100, blank=True)
     return_fields = models.JSONField(default=dict, blank=True)

@@ -8,6 +8,7 @@ single-use start token and the session key the shop carries in its URL path (see
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from punchout.credentials import new_token, shared_secret_matches, token_hash
 from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
-from punchout.protocols import cxml, oci
+from punchout.protocols import cxml, oci, peppol
 
 CxmlError = cxml.CxmlError
 OciError = oci.OciError
@@ -384,11 +385,11 @@ def transferable(lines: list[BasketLine]) -> list[BasketLine]:
 # ------------------------------------------------------------------------------------------ closing
 
 
-def _close(session: PunchoutSession, state: str) -> bool:
-    """Close an open session once; False when another request closed it first."""
+def _close(session: PunchoutSession, state: str, **kept) -> bool:
+    """Close an open session once (saving `kept` fields with it); False when another request closed it first."""
     return bool(
         PunchoutSession.objects.filter(pk=session.pk, state=PunchoutSession.State.OPEN).update(
-            state=state, closed_at=timezone.now()
+            state=state, closed_at=timezone.now(), **kept
         )
     )
 
@@ -458,12 +459,25 @@ class ReturnForm:
 
     fields: list[tuple[str, str]]
     target: str = ""
+    # Peppol: the basket's ID and T77 document, kept on the closed session for the server-to-server fetch.
+    basket_id: str | None = None
+    basket_document: bytes = b""
+
+
+def _peppol_return_form(session: PunchoutSession, lines: list[BasketLine]) -> ReturnForm:
+    if not lines:
+        return ReturnForm(peppol.return_fields(session))
+    basket_id = str(uuid.uuid4())
+    document = peppol.basket_document(session, lines, basket_id)
+    return ReturnForm(peppol.return_fields(session, basket_id, document), basket_id=basket_id, basket_document=document)
 
 
 def return_form(session: PunchoutSession, lines: list[BasketLine]) -> ReturnForm:
     if session.protocol == Protocol.OCI:
         fields = oci.basket_fields(_oci_lines(lines), session.return_fields, session.language)
         return ReturnForm(fields, session.return_target or oci.DEFAULT_TARGET)
+    if session.protocol == Protocol.PEPPOL:
+        return _peppol_return_form(session, lines)
     document = cxml_order_message(session, lines)
     return ReturnForm([cxml.return_form_field(document, session.buyer_system.cxml_return_encoding)])
 
@@ -477,6 +491,7 @@ def transfer(session: PunchoutSession, *, cancelled: bool = False) -> ReturnForm
 
     Cancel returns an empty basket. The session key dies with the session. A transfer carries the live
     agreement prices; when they changed since the basket was last shown, BasketChanged is raised instead.
+    Peppol has no empty T77 basket, so there an empty transfer is a cancel.
     """
     lines: list[BasketLine] = []
     if not cancelled:
@@ -485,8 +500,12 @@ def transfer(session: PunchoutSession, *, cancelled: bool = False) -> ReturnForm
             raise BasketChanged
         lines = transferable(lines)
     form = return_form(session, lines)
+    cancelled = cancelled or (session.protocol == Protocol.PEPPOL and not lines)
     state = PunchoutSession.State.CANCELLED if cancelled else PunchoutSession.State.TRANSFERRED
-    if not _close(session, state):
+    kept = (
+        {"basket_id": form.basket_id, "basket_document": form.basket_document.decode("utf-8")} if form.basket_id else {}
+    )
+    if not _close(session, state, **kept):
         raise SessionUnavailable("closed", session)
     return form
 

@@ -3,7 +3,7 @@ language comes from the session, not from the path."""
 
 from django.urls import path
 
-from punchout import views
+from punchout import ubl_views, views
 
 app_name = "punchout"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("s/<str:key>/varukorg/", views.update_basket, name="basket"),
     path("s/<str:key>/overfor/", views.transfer, name="transfer"),
     path("s/<str:key>/avbryt/", views.cancel, name="cancel"),
+    path("peppol/start/", ubl_views.start, name="peppol-start"),
+    path("peppol/basket/<str:basket_id>/", ubl_views.basket, name="peppol-basket"),
+    path("s/<str:key>/order/<str:orgnr>/", ubl_views.order_download, name="order"),
 ]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from punchout import sessions, throttle
+from punchout import orders, sessions, throttle
 from punchout.models import Protocol, PunchoutSession
 from punchout.protocols import cxml, oci
 from search.service import autocomplete, search
@@ -288,6 +288,7 @@ def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespon
         "query_string": kept.urlencode(),
         "lines": lines,
         "totals": sessions.totals(lines),
+        "order_suppliers": orders.suppliers(lines),
         "notice": request.GET.get("meddelande", ""),
         "other_language": "en" if session.language == "sv" else "sv",
     }

@@ -23,6 +23,7 @@ def seed_all():
     demo.seed_organisations()
     demo.seed_agreements()
     demo.seed_users()
+    demo.seed_buyer_system()
 
 
 def counts():
@@ -69,3 +70,18 @@ def test_demo_agreements_cover_valid_restricted_and_expired():
     restricted = Agreement.objects.get(reference="RA-2026-002")
     assert not restricted.open_to_all
     assert list(restricted.buyers.values_list("orgnr", flat=True)) == ["2120000142"]
+
+
+def test_the_demo_buyer_system_is_made_once_and_speaks_peppol_with_the_documented_secret():
+    from punchout.credentials import open_sealed_secret, shared_secret_matches
+    from punchout.models import BuyerSystem
+
+    seed_all()
+    seed_all()
+
+    system = BuyerSystem.objects.get()
+    assert system.name == demo.DEMO_BUYER_SYSTEM and system.organisation.orgnr == demo.BUYERS[0][0]
+    assert system.speaks("peppol") and system.speaks("cxml")
+    assert shared_secret_matches(demo.DEMO_PUNCHOUT_SECRET, system.shared_secret_hash)
+    assert open_sealed_secret(system.shared_secret_sealed) == demo.DEMO_PUNCHOUT_SECRET
+    assert system.allows_return_url(f"http://127.0.0.1:{demo.DEMO_PUNCHOUT_PORT}/punchout-test/retur")

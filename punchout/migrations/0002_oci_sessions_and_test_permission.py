@@ -5,35 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0007_one_language_status_labels_and_comment_code'),
-        ('organisations', '0002_swedish_help_text'),
-        ('punchout', '0001_buyer_systems_and_sessions'),
+        ("catalogue", "0007_one_language_status_labels_and_comment_code"),
+        ("organisations", "0002_swedish_help_text"),
+        ("punchout", "0001_buyer_systems_and_sessions"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='buyersystem',
-            options={'ordering': ['name'], 'permissions': [('test_punchout', 'Kan testa punchout mot hubben')], 'verbose_name': 'beställningssystem', 'verbose_name_plural': 'beställningssystem'},
+            name="buyersystem",
+            options={
+                "ordering": ["name"],
+                "permissions": [("test_punchout", "Kan testa punchout mot hubben")],
+                "verbose_name": "beställningssystem",
+                "verbose_name_plural": "beställningssystem",
+            },
         ),
         migrations.AddField(
-            model_name='buyersystem',
-            name='oci_username',
-            field=models.CharField(blank=True, max_length=100, verbose_name='OCI-användarnamn (USERNAME)'),
+            model_name="buyersystem",
+            name="oci_username",
+            field=models.CharField(blank=True, max_length=100, verbose_name="OCI-användarnamn (USERNAME)"),
         ),
         migrations.AddField(
-            model_name='punchoutsession',
-            name='return_fields',
+            model_name="punchoutsession",
+            name="return_fields",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='punchoutsession',
-            name='return_target',
+            model_name="punchoutsession",
+            name="return_target",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddConstraint(
-            model_name='buyersystem',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('oci_username'), condition=models.Q(('oci_username', ''), _negated=True), name='unique_oci_username', violation_error_message='Ett annat beställningssystem har redan det OCI-användarnamnet.'),
+            model_name="buyersystem",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("oci_username"),
+                condition=models.Q(("oci_username", ""), _negated=True),
+                name="unique_oci_username",
+                violation_error_message="Ett annat beställningssystem har redan det OCI-användarnamnet.",
+            ),
         ),
     ]

@@ -35,7 +35,7 @@ OFFICE_ITEMS = [
         "seller_item_id": "KP-100",
         "name": "Kopieringspapper A4 80 g",
         "price": "1234.50",
-        "unit": "PK",
+        "unit": "XPK",
         "unspsc": "14111507",
         "vat_rate": Decimal("25"),
         "manufacturer": "Pappersbruket",
@@ -233,6 +233,35 @@ def receiver() -> Iterator[Receiver]:
     yield holder["receiver"]
     server.shutdown()
     server.server_close()
+
+
+# ------------------------------------------------------------------------------------------ Peppol Punch Out 3
+
+HUB_PEPPOL_ID = "0007:2120000142"
+
+
+@pytest.fixture
+def peppol_system(punchout_catalogue, settings) -> BuyerSystem:
+    """A buyer system speaking Peppol Punch Out 3 (its secret hashed and sealed), and the hub's Peppol id set."""
+    from punchout.credentials import set_shared_secret
+
+    settings.HUB_PEPPOL_ID = HUB_PEPPOL_ID
+    settings.HUB_ORGANISATION_NAME = "E-handelshubben"
+    system = make_buyer_system(
+        punchout_catalogue.organisation, name="Inköpssystem Exempelkommun", protocols=[Protocol.PEPPOL]
+    )
+    set_shared_secret(system, SHARED_SECRET)
+    system.save()
+    return system
+
+
+def peppol_token(system: BuyerSystem, secret: str = SHARED_SECRET, return_url: str = RETURN_URL, **claims) -> str:
+    """A start token as the ordering system signs it; `claims` override or add (None leaves one out)."""
+    from punchout.protocols import peppol
+
+    made = peppol.start_claims(system, return_url, state="order-4711", buyer_reference="Kostnadsställe 4711")
+    made.update(claims)
+    return peppol.sign_start_token(secret, {name: value for name, value in made.items() if value is not None})
 
 
 OCI_USERNAME = "proceedo-oci"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from wagtail.users.models import UserProfile
 
-from punchout.tests.fixtures import SHARED_SECRET
+from punchout.credentials import set_shared_secret
+from punchout.models import Protocol
+from punchout.tests.fixtures import HUB_PEPPOL_ID, SHARED_SECRET
 from punchout.tests.test_harness import free_port
 
 PAGE = "/admin/testa-punchout/"
@@ -33,7 +35,7 @@ def test_katalogansvarig_and_administrator_get_the_page_and_the_menu_item(client
     assert page.status_code == 200
     text = page.content.decode()
     assert "Testa punchout" in text and oci_buyer_system.name in text
-    assert 'value="oci"' in text and 'value="cxml"' in text
+    assert 'value="oci"' in text and 'value="cxml"' in text and 'value="peppol"' in text
     assert PAGE in client.get("/admin/").content.decode()
 
 
@@ -58,14 +60,18 @@ def test_bad_input_is_named_on_the_form(client, reviewer_user, buyer_system):
 
 @pytest.fixture
 def live_hub(live_server, settings, oci_buyer_system):
+    """The buyer system registered for every protocol the page runs, against a live hub with a Peppol id."""
     settings.HUB_BASE_URL = live_server.url
+    settings.HUB_PEPPOL_ID, settings.HUB_ORGANISATION_NAME = HUB_PEPPOL_ID, "E-handelshubben"
+    oci_buyer_system.protocols = [Protocol.CXML, Protocol.OCI, Protocol.PEPPOL]
+    set_shared_secret(oci_buyer_system, SHARED_SECRET)
     oci_buyer_system.return_url_prefixes = [f"http://127.0.0.1:{free_port()}/"]
     oci_buyer_system.save()
     return oci_buyer_system
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("protocol", ["oci", "cxml"])
+@pytest.mark.parametrize("protocol", ["oci", "cxml", "peppol"])
 def test_a_run_shows_each_step_and_the_returned_basket(client, settings, reviewer_user, live_hub, protocol):
     client.force_login(reviewer_user)
     form = {
@@ -84,6 +90,10 @@ def test_a_run_shows_each_step_and_the_returned_basket(client, settings, reviewe
     assert "Lade KP-100 × 2 i varukorgen." in text
     if protocol == "oci":
         assert "Klart: Fälten följer OCI-specifikationen." in text
+    elif protocol == "peppol":
+        assert "Klart: Giltig enligt UBL 2.1-XSD:n och de officiella T77-reglerna" in text
+        assert "Samma varukorg hämtad server till server med den delade hemligheten." in text
+        assert "&lt;Catalogue" in text  # the T77 document that came back
     elif settings.HUB_CXML_DTD is not None:
         assert "Klart: Giltig enligt cXML-DTD:n." in text
     basket = text.split('id="punchout-test-basket"')[1].split("</table>")[0]

@@ -247,7 +247,7 @@ def test_transfer_posts_the_new_item_fields_to_the_hook_url(client, oci_buyer_sy
         "SEK",
     )
     assert (first["UNIT"], first["MATGROUP"], first["VENDORMAT"], first["LEADTIME"]) == (
-        "PK",
+        "XPK",
         "14111507",
         "KP-100",
         "3",

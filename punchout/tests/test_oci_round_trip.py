@@ -53,7 +53,7 @@ def test_form_post_login_shop_transfer_and_receive(hub, punchout_catalogue, rece
     assert (received["~OkCode"], received["~TARGET"], received["~CALLER"]) == ("ADDI", "_parent", "CTLG")
     lines = oci.read_basket(received)
     assert [(line["VENDORMAT"], line["QUANTITY"], line["PRICE"], line["UNIT"]) for line in lines] == [
-        ("KP-100", "2.000", "1234.50", "PK"),
+        ("KP-100", "2.000", "1234.50", "XPK"),
         ("BOK-1", "1.500", "300.00", "EA"),
     ]
     assert lines[0]["MATGROUP"] == "14111507"

@@ -183,7 +183,7 @@ def test_transfer_posts_a_valid_order_message_and_closes_the_session(
     )
     assert first.findtext("ItemDetail/UnitPrice/Money") == "1234.50"
     assert first.find("ItemDetail/UnitPrice/Money").get("currency") == "SEK"
-    assert first.findtext("ItemDetail/UnitOfMeasure") == "PK"
+    assert first.findtext("ItemDetail/UnitOfMeasure") == "XPK"
     assert first.find("ItemDetail/Classification").get("domain") == "UNSPSC"
     assert first.findtext("ItemDetail/Classification") == "14111507"
     assert first.findtext("ItemDetail/ManufacturerPartID") == "PB-A4-80"

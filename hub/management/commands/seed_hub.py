@@ -31,6 +31,8 @@ class Command(BaseCommand):
             ("Ramavtal / agreements", demo.seed_agreements),
             ("Användare / users", demo.seed_users),
         ]
+        if not getattr(settings, "HUB_PRODUCTION", False):  # its secret is published: never in production
+            steps.append(("Beställningssystem / buyer system", demo.seed_buyer_system))
         if not no_catalogues:
             steps.append(("Kataloger / catalogues", lambda: demo.seed_catalogues(stdout=self.stdout)))
         for label, step in steps:
@@ -46,3 +48,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  Lösenord / password (all demo users, kept in {demo.demo_password_file()}): {password}")
         for username, group, _membership in demo.DEMO_USERS:
             self.stdout.write(f"    {username:<16} {group or 'superuser'}")
+        if not getattr(settings, "HUB_PRODUCTION", False):
+            self.stdout.write(
+                f"  Punchout: PUNCHOUT_TEST_SHARED_SECRET={demo.DEMO_PUNCHOUT_SECRET} python manage.py punchout_test "
+                f'--buyer-system "{demo.DEMO_BUYER_SYSTEM}" --protocol peppol '
+                f"--receiver-port {demo.DEMO_PUNCHOUT_PORT} --add ARTIKELNUMMER:1  (README.md)"
+            )

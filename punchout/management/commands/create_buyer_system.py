@@ -13,7 +13,7 @@ from django.db import transaction
 from catalogue.models import Agreement
 from hub.organisations.identifiers import normalise_orgnr
 from hub.organisations.models import BuyerOrganisation
-from punchout.credentials import hash_shared_secret
+from punchout.credentials import set_shared_secret
 from punchout.models import BuyerSystem, Protocol
 
 
@@ -23,7 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("name")
         parser.add_argument("--organisation-orgnr", required=True, help="The buyer organisation, which must exist")
-        parser.add_argument("--protocol", action="append", choices=Protocol.values, dest="protocols")
+        parser.add_argument(
+            "--protocol",
+            action="append",
+            choices=Protocol.values,
+            dest="protocols",
+            help="Repeatable; a new buyer system without it speaks peppol",
+        )
         parser.add_argument("--from-domain", help="cXML From credential domain (default NetworkId)")
         parser.add_argument("--from-identity", help="cXML From credential identity")
         parser.add_argument("--sender-domain", help="cXML Sender domain, when a network sends for the system")
@@ -54,8 +60,8 @@ class Command(BaseCommand):
         if created:
             if not options["shared_secret"]:
                 raise CommandError("A new buyer system needs --shared-secret")
-            if not options["protocols"]:
-                raise CommandError("A new buyer system needs at least one --protocol")
+            # Peppol Punch Out 3 is what Swedish ordering systems speak (docs/punchout.md).
+            options["protocols"] = options["protocols"] or [Protocol.PEPPOL]
             if not options["return_url_prefixes"]:
                 raise CommandError("A new buyer system needs at least one --return-url-prefix")
             system = BuyerSystem(name=options["name"])
@@ -77,7 +83,9 @@ class Command(BaseCommand):
         if options["frame_origins"]:
             system.frame_origins = [origin.rstrip("/") for origin in dict.fromkeys(options["frame_origins"])]
         if options["shared_secret"]:
-            system.shared_secret_hash = hash_shared_secret(options["shared_secret"])
+            set_shared_secret(system, options["shared_secret"])
+        if Protocol.PEPPOL in system.protocols and not system.shared_secret_sealed:
+            raise CommandError("Peppol needs --shared-secret again (registered before Peppol, only its hash is kept)")
         if Protocol.CXML in system.protocols and not system.cxml_from_identity:
             raise CommandError("cXML needs --from-identity (the From credential the ordering system sends)")
         if Protocol.OCI in system.protocols and not system.oci_username:
@@ -89,7 +97,7 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Unknown agreement: {', '.join(sorted(missing))}")
         try:
-            system.full_clean(exclude=["shared_secret_hash"])
+            system.full_clean(exclude=["shared_secret_hash", "shared_secret_sealed"])
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         with transaction.atomic():

@@ -1,5 +1,6 @@
-"""Play a buyer system's ordering system against a running hub: `punchout_test --buyer-system NAME --protocol cxml|oci
---add KP-100:3 [--add …] [--hub-url URL] [--receiver-port PORT] [--out FILE]` (punchout.harness does the work).
+"""Play a buyer system's ordering system against a running hub: `punchout_test --buyer-system NAME
+--protocol cxml|oci|peppol --add KP-100:3 [--add …] [--hub-url URL] [--receiver-port PORT] [--out FILE]`
+(punchout.harness does the work).
 
 The shared secret is stored hashed, so it comes from --shared-secret or PUNCHOUT_TEST_SHARED_SECRET; it is
 never printed. The exit code is non-zero on any failure.
@@ -73,7 +74,11 @@ class Command(BaseCommand):
             raise CommandError(_("Testet misslyckades: %(reason)s") % {"reason": error}) from None
         if options["out"]:
             self._write(options["out"], outcome.document)
-        if protocol == Protocol.OCI:
+        if protocol == Protocol.PEPPOL:
+            for note in outcome.notes:
+                self.stdout.write("  " + note)
+            self.stdout.write("  " + _("%(count)s rader, antal och state stämmer.") % {"count": len(outcome.lines)})
+        elif protocol == Protocol.OCI:
             self.stdout.write(
                 "  "
                 + _("%(count)s rader; fälten följer OCI (längder, tal, ~OkCode, ~TARGET, ~CALLER) och antalen stämmer.")

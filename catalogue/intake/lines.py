@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from catalogue.formats.base import RawLine
 from catalogue.intake.store import ItemStore
-from catalogue.models import CatalogueVersion
+from catalogue.models import CatalogueItem, CatalogueVersion
 from catalogue.report import Report
 from catalogue.validation import hub_rules
 from hub.db import in_pk_batches
@@ -75,7 +77,8 @@ class LineSemantics:
         skip = set(self.seen) | set(self.deleted)
         next_line = max(self.seen.values(), default=0) + 1
         # In primary-key (= insertion) batches, not .iterator(): the store's flushes write while we read.
-        for item in in_pk_batches(live.items.exclude(seller_item_id__in=skip), 2000):
+        for row in in_pk_batches(live.items.exclude(seller_item_id__in=skip), 2000):
+            item = cast(CatalogueItem, row)
             item.line_number = next_line
             next_line += 1
             store.add_copy(item)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
@@ -34,7 +35,7 @@ class SearchTextCache:
 
     def fill(self, items: list) -> None:
         texts = self.texts
-        missing: dict[tuple, object] = {}
+        missing: dict[tuple, Any] = {}  # NewItems or CatalogueItems
         waiting = []
         for item in items:
             key = _search_text_key(item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from dataclasses import dataclass
@@ -103,16 +104,18 @@ def seeded_guidance(_guidance_tree, db) -> dict:
     return seed_guidance()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """Inside each module, the tests without the shared guidance tree run first: it stays until the module ends."""
-    first_seen: dict = {}
-    for index, item in enumerate(items):
-        first_seen.setdefault(item.path, index)
-
-    def key(item) -> tuple[int, bool]:
-        return first_seen[item.path], any(name in item.fixturenames for name in SHARED_TREE_USERS)
-
-    items.sort(key=key)
+    """In each run of a module's tests, those without the shared guidance tree go first: it stays until
+    the module ends. Runs after pytest-django's ordering (database tests before transactional ones,
+    which flush the database) and keeps it: only tests next to each other in one module move."""
+    reordered = []
+    for _path, run in itertools.groupby(items, key=lambda item: item.path):
+        run = list(run)
+        uses = [any(name in item.fixturenames for name in SHARED_TREE_USERS) for item in run]
+        reordered += [item for item, used in zip(run, uses, strict=True) if not used]
+        reordered += [item for item, used in zip(run, uses, strict=True) if used]
+    items[:] = reordered
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def child_fast(path: str) -> None:
     try:
         import datetime
 
-        from catalogue.importing import create_version, process_version
+        from catalogue.intake import create_version, process_version
         from catalogue.models import Agreement, Catalogue
         from catalogue.validation.codelists import code_lists
         from catalogue.validation.official import compiled
@@ -159,11 +159,11 @@ def official_runs(path: Path, chunk_lines: int) -> dict:
 
     django.setup()
     from catalogue.formats.peppol import PeppolReader
+    from catalogue.report import Report
     from catalogue.validation import official
-    from catalogue.validation.report import Report
 
     with tempfile.TemporaryDirectory() as chunk_dir:
-        reader = PeppolReader(path, Report(), chunk_lines=chunk_lines, chunk_dir=Path(chunk_dir), xsd=False)
+        reader = PeppolReader(path, Report(), chunk_lines=chunk_lines, chunk_dir=Path(chunk_dir))
         lines = sum(1 for _ in reader.lines())
         results = {"lines": lines, "chunks": len(reader.chunks), "chunk_lines": chunk_lines}
         results["control_before"] = control_scaling()

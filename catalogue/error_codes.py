@@ -1,6 +1,6 @@
 """Error codes for catalogue intake and their wording, in the page's language.
 
-A stored report keeps each issue as a code and its parameters (catalogue.validation.report); the text is
+A stored report keeps each issue as a code and its parameters (catalogue.report); the text is
 worded when it is shown, by issue_text() in the active language, so an improved wording reaches old
 reports too. The Swedish text is the msgid, the English is in locale/en/LC_MESSAGES/django.po.
 Codes are stable (the portal, the API and the T58 response show them). Placeholders use str.format names.

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalogue.models import Catalogue, CatalogueVersion, IllegalTransition
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 
 logger = logging.getLogger(__name__)
 Status = CatalogueVersion.Status

@@ -273,7 +273,7 @@ Status.WAITING = Status.DECIDABLE | {Status.AWAITING_CONFIRM}
 # Approved: a T58 "accepted" was or will be sent.
 Status.ACCEPTED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED})
 # Answered with a T58 (accepted or rejected). A superseded version that never went live has a
-# superseded_by and no T58 of its own: see catalogue.responses.
+# superseded_by and no T58 of its own: see catalogue.catalogue_response.
 Status.ANSWERED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.REJECTED, Status.INVALID})
 # Publication may start from these.
 Status.PUBLISHABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED})

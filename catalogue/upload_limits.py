@@ -4,7 +4,7 @@ Django's CSRF check reads request.POST, which parses the whole multipart body (s
 temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE, but read all the same), so a 250 MB upload was
 received in full before the portal said it was too large. This middleware sits before
 CsrfViewMiddleware and answers 413 at once. The API (its own 413 in JSON) is left to itself; a body
-without Content-Length (chunked) still meets the limit in catalogue.importing.
+without Content-Length (chunked) still meets the limit in catalogue.intake.pipeline.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from catalogue.formats.base import CatalogueReader, Header, RawLine
-from catalogue.validation.report import Report
+from catalogue.report import Report
 
 __all__ = ["CatalogueReader", "Header", "RawLine", "detect_format", "reader_for", "REGISTRY"]
 

@@ -12,11 +12,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue.validation.official import Chunk
-from catalogue.validation.report import Report
+from catalogue.report import Report
 
 HEADER_ACTIONS = ("Add", "Replace", "Update", "Delete")
 LINE_ACTIONS = ("Add", "Update", "Delete")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A self-contained document: the header and some lines, written to disk by the format reader."""
+
+    path: str
+    child_lines: tuple[int, ...]  # original source line of each top-level child, in order
+    first_line_index: int  # 1-based position of the chunk's first CatalogueLine in the whole file
+    line_count: int
+    root_line: int = 1
 
 
 @dataclass

@@ -31,7 +31,7 @@ from lxml import etree
 from catalogue import safe_xml
 from catalogue.formats import xmlerrors
 from catalogue.formats.base import CatalogueReader, Header, RawLine
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 
 ROOT = "BMECAT"
 TRANSACTIONS = {"T_NEW_CATALOG": "Replace", "T_UPDATE_PRODUCTS": "Update"}

@@ -16,7 +16,7 @@ A CIF file is a header, a data section and a trailer:
 
 Rows are read with the csv module (double-quote quoting, values may span lines). A full load maps
 to the Peppol header action Replace and an incremental one to Update, with the Delete field as the
-line action Delete, so catalogue.importing treats both formats alike.
+line action Delete, so catalogue.intake.lines treats both formats alike.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from catalogue.formats.base import CatalogueReader, Header, RawLine
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 
 SIGNATURE = "CIF_I_V"
 VERSION = "3.0"

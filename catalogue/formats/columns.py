@@ -133,7 +133,7 @@ COLUMNS: tuple[Column, ...] = (
 
 
 # The action column's words (Swedish first, English accepted) -> the Peppol line action codes that
-# catalogue.importing already handles (Add, Update, Delete). Case-insensitive; empty means Add.
+# catalogue.intake.lines already handles (Add, Update, Delete). Case-insensitive; empty means Add.
 ACTION_WORDS: dict[str, str] = {
     "ny": "Add",
     "add": "Add",

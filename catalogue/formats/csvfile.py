@@ -12,7 +12,7 @@ from pathlib import Path
 
 from catalogue.formats.base import CatalogueReader, Header, RawLine
 from catalogue.formats.tabular import map_headings, rows_to_lines
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 

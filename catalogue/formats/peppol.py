@@ -2,8 +2,9 @@
 
 XXE-safe: entities are never resolved, no DTD is loaded, nothing is fetched (a DOCTYPE is refused
 outright; a schemaLocation is reported, never followed). While lines stream by, they are moved into
-self-contained chunk documents (the header plus N lines) that are checked against the UBL 2.1 XSD here
-and written to disk for the official rules, so memory stays bounded whatever the file size.
+self-contained chunk documents (the header plus N lines), handed to the pipeline's chunk check (the
+UBL 2.1 XSD, catalogue.validation.schema) and written to disk for the official rules, so memory stays
+bounded whatever the file size. The reader itself checks nothing.
 """
 
 from __future__ import annotations
@@ -11,19 +12,16 @@ from __future__ import annotations
 import copy
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from catalogue import safe_xml
 from catalogue.formats import xmlerrors
-from catalogue.formats.base import CatalogueReader, Header, RawLine
-from catalogue.validation.official import Chunk
-from catalogue.validation.report import SOURCE_FILE, SOURCE_XSD, Report
-from catalogue.validation.standards import xsd_path
+from catalogue.formats.base import CatalogueReader, Chunk, Header, RawLine
+from catalogue.report import SOURCE_FILE, Issue, Report
 
 UBL_CATALOGUE = "urn:oasis:names:specification:ubl:schema:xsd:Catalogue-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
@@ -39,6 +37,8 @@ PROFILE_IDS = (
     "urn:fdc:peppol.eu:poacc:bis:catalogue_wo_response:3",
 )
 GTIN_SCHEME = "0160"
+# Run on each chunk document in the chunk thread: the pipeline passes catalogue.validation.schema.XsdCheck.
+ChunkCheck = Callable[[etree._Element], list[Issue]]
 DEFAULT_CHUNK_LINES = 500
 
 # Item field -> path under cac:CatalogueLine (first match).
@@ -113,12 +113,6 @@ def base_unit_of(element: etree._Element) -> str:
     return str(found[0]) if found else ""
 
 
-@lru_cache(maxsize=2)
-def catalogue_schema() -> etree.XMLSchema:
-    # The schema files are the hub's own installed, checksummed copies; their imports are relative paths.
-    return etree.XMLSchema(file=str(xsd_path("Catalogue")))
-
-
 def _has_doctype(head: bytes) -> bool:
     for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
         if "<!DOCTYPE".encode(encoding) in head or "<!ENTITY".encode(encoding) in head:
@@ -140,16 +134,17 @@ class PeppolReader(CatalogueReader):
         *,
         chunk_lines: int = DEFAULT_CHUNK_LINES,
         chunk_dir: Path | None = None,
-        xsd: bool = True,
+        chunk_check: ChunkCheck | None = None,
         write_chunks: bool = True,
     ) -> None:
+        """`chunk_check` runs on every chunk document in the chunk thread (the pipeline passes the XSD)."""
         super().__init__(path, report)
         self.chunk_lines = max(1, chunk_lines)
         self.chunk_dir = Path(chunk_dir) if chunk_dir else Path(tempfile.mkdtemp(prefix="catalogue-chunks-"))
-        self.xsd = xsd
+        self.chunk_check = chunk_check
         self.write_chunks = write_chunks
         self.ok = True
-        self._xsd_seen: set[tuple[int | None, str]] = set()
+        self._chunk_issues_seen: set[tuple] = set()
 
     # -- the header ---------------------------------------------------------------------------------
     def _prolog_ok(self) -> bool:
@@ -392,34 +387,28 @@ class PeppolReader(CatalogueReader):
         return chunk_root
 
     def _close_chunk(self, chunk_root, child_lines, first_index, line_count, root) -> None:
-        """Hand a finished chunk to the chunk thread; its XSD errors join the report one chunk later."""
+        """Hand a finished chunk to the chunk thread; its check's issues join the report one chunk later."""
         self._collect_chunk()
         path = None
         if self.write_chunks:
             path = self.chunk_dir / f"chunk-{len(self.chunks) + 1:06d}.xml"
             self.chunks.append(Chunk(str(path), tuple(child_lines), first_index, line_count, root.sourceline or 1))
         # From here on only the chunk thread touches chunk_root (a document of its own).
-        self._pending_chunk = self._chunk_thread.submit(_validate_and_write, chunk_root, path, self.xsd)
+        self._pending_chunk = self._chunk_thread.submit(_check_and_write, chunk_root, path, self.chunk_check)
         self._pending_first_index = first_index
 
     def _collect_chunk(self) -> None:
-        """Wait for the chunk in the thread and report its XSD errors (header errors only once)."""
+        """Wait for the chunk in the thread and report its check's issues (header issues only once)."""
         pending, self._pending_chunk = self._pending_chunk, None
         if pending is None:
             return
-        for line, path, message in pending.result():
-            path = _whole_file_path(path, self._pending_first_index)
-            key = (line, message)
-            if key in self._xsd_seen:
-                continue  # header errors repeat in every chunk
-            self._xsd_seen.add(key)
-            self.report.error(
-                "XML-SCHEMA",
-                source=SOURCE_XSD,
-                line=line or None,
-                element=path or None,
-                detail=message,
-            )
+        for issue in pending.result():
+            key = (issue.line, issue.code, issue.params.get("detail"))
+            if key in self._chunk_issues_seen:
+                continue  # header issues repeat in every chunk
+            self._chunk_issues_seen.add(key)
+            issue.element = _whole_file_path(issue.element, self._pending_first_index)
+            self.report.append(issue)
 
 
 _CHUNK_LINE_STEP = re.compile(r"^(/\*/(?:[\w.-]+:)?CatalogueLine\[)(\d+)(\])")
@@ -432,16 +421,12 @@ def _whole_file_path(path: str | None, first_index: int) -> str | None:
     return _CHUNK_LINE_STEP.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + first_index - 1}{m.group(3)}", path)
 
 
-def _validate_and_write(chunk_root: etree._Element, path: Path | None, xsd: bool) -> list[tuple[int, str, str]]:
-    """UBL 2.1 XSD errors of one chunk as (line, path, message); writes the chunk file when given a path."""
-    errors = []
-    if xsd:
-        schema = catalogue_schema()
-        if not schema.validate(chunk_root):
-            errors = [(error.line, error.path, error.message) for error in schema.error_log]
+def _check_and_write(chunk_root: etree._Element, path: Path | None, check: ChunkCheck | None) -> list[Issue]:
+    """The check's issues for one chunk (paths relative to the chunk); writes the chunk file when given a path."""
+    issues = check(chunk_root) if check is not None else []
     if path is not None:
         etree.ElementTree(chunk_root).write(str(path), xml_declaration=True, encoding="UTF-8")
-    return errors
+    return issues
 
 
 def _clark(prefixed: str) -> str:

@@ -1,7 +1,7 @@
 """The Peppol reader in a child process, so a big file's parse runs on one core and the hub's rules,
 search_text and the insert on the other.
 
-The child runs the ordinary PeppolReader (parse, lines moved into chunks, UBL XSD per chunk, chunk
+The child runs the ordinary PeppolReader (parse, lines moved into chunks, the chunk check (UBL XSD), chunk
 files) and sends its raw lines in batches through a pipe, with every report issue it raised, the
 header and the read position. The parent yields the lines as PeppolReader would: same lines, same
 issues in the same order relative to the lines, same chunks. Needs no Django in the child.
@@ -10,13 +10,12 @@ issues in the same order relative to the lines, same chunks. Needs no Django in 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from catalogue.formats.base import CatalogueReader, RawLine
 from catalogue.formats.peppol import PeppolReader
-from catalogue.validation.report import Issue, Report
+from catalogue.report import Issue, Report
 
 LINES_PER_MESSAGE = 250
 
@@ -37,8 +36,7 @@ class _ForwardingReport(Report):
         return issues
 
 
-def _read_in_child(path: str, options: dict, standards_dir: str, pipe) -> None:
-    os.environ["HUB_STANDARDS_DIR"] = standards_dir  # no Django here: the lookup falls back on this
+def _read_in_child(path: str, options: dict, pipe) -> None:
     report = _ForwardingReport()
     reader = PeppolReader(Path(path), report, **options)
     batch: list[tuple] = []
@@ -61,7 +59,10 @@ class ParallelPeppolReader(CatalogueReader):
     format = "peppol"
 
     def __init__(self, path: Path, report: Report, **options) -> None:
-        """Takes PeppolReader's keyword options (chunk_lines, chunk_dir, xsd, write_chunks) and passes them on."""
+        """Takes PeppolReader's keyword options (chunk_lines, chunk_dir, chunk_check, write_chunks) and passes them on.
+
+        The chunk check must pickle (a module-level function or a dataclass like XsdCheck): it runs in the child.
+        """
         super().__init__(path, report)
         self.options = options
         self.ok = True
@@ -76,13 +77,11 @@ class ParallelPeppolReader(CatalogueReader):
         self.bytes_done = self.bytes_total
 
     def lines(self) -> Iterator[RawLine]:
-        from catalogue.validation.standards import standards_dir
-
         context = multiprocessing.get_context("spawn")  # the parent may hold threads and a database connection
         receiving, sending = context.Pipe(duplex=False)
         child = context.Process(
             target=_read_in_child,
-            args=(str(self.path), self.options, str(standards_dir()), sending),
+            args=(str(self.path), self.options, sending),
             name="catalogue-peppol-reader",
             daemon=True,
         )
@@ -107,7 +106,7 @@ class ParallelPeppolReader(CatalogueReader):
                     self.header = header
                     for line, action, values, where, where_kind, action_where in raws:
                         yield RawLine(line, action, values, where, where_kind, action_where)
-                    # After the batch's lines, as in PeppolReader: a chunk's XSD errors follow its lines.
+                    # After the batch's lines, as in PeppolReader: a chunk's check issues follow its lines.
                     for issue in issues:
                         self.report.append(issue)
                     self.bytes_done = bytes_done

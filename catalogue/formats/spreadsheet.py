@@ -22,7 +22,7 @@ from catalogue import safe_xml
 from catalogue.formats.base import CatalogueReader, Header, RawLine
 from catalogue.formats.columns import COLUMNS
 from catalogue.formats.tabular import map_headings, rows_to_lines
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 
 ITEMS_SHEET = "Artiklar"
 INSTRUCTIONS_SHEET = "Instruktioner"

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from catalogue.formats.base import RawLine
 from catalogue.formats.columns import ACTION_FIELD, COLUMNS, column_for, line_action
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 
 
 def map_headings(cells: list[object], report: Report, row: int = 1) -> dict[int, tuple[str, str]] | None:

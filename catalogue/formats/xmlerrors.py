@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 
 _T = etree.ErrorTypes
 # libxml2 error type -> reason key, worded in the page's language by catalogue.error_codes.XML_REASONS.

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from catalogue.api import create_token, hash_token
+from catalogue.catalogue_response import check_response
 from catalogue.error_codes import issue_texts
 from catalogue.models import CatalogueVersion, SupplierApiToken
-from catalogue.responses import check_response
 from catalogue.review import approve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_peppol_id")]

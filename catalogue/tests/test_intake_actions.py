@@ -11,8 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from catalogue.generator import generate_items
-from catalogue.importing import create_version
-from catalogue.intake import import_file
+from catalogue.intake import create_version, import_file
 from catalogue.models import Agreement, CatalogueVersion
 from catalogue.tests.fixtures import INTAKE_AGREEMENT, RECEIVER
 from hub.organisations.models import Supplier

@@ -14,9 +14,9 @@ from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS, PeppolReader
 from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
+from catalogue.report import Report
 from catalogue.tests.fixtures import issues, live_snapshot
 from catalogue.validation import official
-from catalogue.validation.report import Report
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status

@@ -11,10 +11,9 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from catalogue import importing
 from catalogue.error_codes import issue_detail, issue_texts
-from catalogue.importing import SearchTextCache, _search_text_key
-from catalogue.intake import import_file
+from catalogue.intake import create_version, import_file, pipeline, store
+from catalogue.intake.store import SearchTextCache, _search_text_key
 from catalogue.models import CatalogueItem, CatalogueVersion
 from catalogue.tests.fixtures import live_snapshot
 from swedish_text import search_text_for
@@ -75,7 +74,7 @@ def test_a_header_xsd_error_is_reported_once_not_once_per_chunk(intake_catalogue
 
 
 def test_items_inserted_in_the_background_are_all_stored_in_order(intake_catalogue, peppol_file, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 7)  # many background batches on a small file
+    monkeypatch.setattr(store, "BATCH_SIZE", 7)  # many background batches on a small file
     version = import_file(peppol_file(60), catalogue=intake_catalogue, background=False, processes=1)
     assert version.error_count == 0
     lines = list(version.items.order_by("pk").values_list("line_number", flat=True))
@@ -84,15 +83,15 @@ def test_items_inserted_in_the_background_are_all_stored_in_order(intake_catalog
 
 
 def test_a_failed_background_insert_is_raised_not_lost(intake_catalogue, peppol_file, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 7)
+    monkeypatch.setattr(store, "BATCH_SIZE", 7)
 
     def broken_insert(items):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "insert_items", broken_insert)
-    version = importing.create_version(intake_catalogue, peppol_file(20))
+    monkeypatch.setattr(store, "insert_items", broken_insert)
+    version = create_version(intake_catalogue, peppol_file(20))
     with pytest.raises(RuntimeError, match="disk full"):
-        importing.process_version(version, processes=1)
+        pipeline.process_version(version, processes=1)
     assert not connection.allow_thread_sharing
     # Through import_file the failure is recorded on the version (FAILED), never lost or left "received".
     version = import_file(peppol_file(20), catalogue=intake_catalogue, background=False, processes=1)

@@ -81,7 +81,7 @@ def test_a_version_cannot_be_approved_while_its_official_rules_run(intake_catalo
         except ReviewError as error:
             seen["refused"] = str(error)
 
-    with mock.patch("catalogue.importing._official_rules", side_effect=rules_running) as rules:
+    with mock.patch("catalogue.intake.peppol_rules.check_chunks", side_effect=rules_running) as rules:
         version = import_file(peppol_file(n=3), catalogue=intake_catalogue, background=False)
     assert rules.called
     assert seen["status"] == Status.CHECKING
@@ -93,8 +93,8 @@ def test_a_version_cannot_be_approved_while_its_official_rules_run(intake_catalo
 
 
 def test_an_import_verdict_never_writes_over_a_decision_made_meanwhile(review_catalogue):
-    from catalogue.importing import finish
-    from catalogue.validation.report import Report
+    from catalogue.intake import finish
+    from catalogue.report import Report
 
     version = make_version(review_catalogue, [], status=Status.CHECKING)
     stale = CatalogueVersion.objects.get(pk=version.pk)
@@ -235,7 +235,7 @@ def test_portal_upload_whose_processing_fails_is_failed_says_so_and_can_be_retri
 
 def test_portal_upload_that_cannot_be_stored_keeps_nothing(client, supplier_user, intake_catalogue):
     client.force_login(supplier_user)
-    with mock.patch("catalogue.importing.create_version", side_effect=OperationalError("disk I/O error")):
+    with mock.patch("catalogue.intake.create_version", side_effect=OperationalError("disk I/O error")):
         response, texts = _portal_upload(client, intake_catalogue, PRICE_CUT_PLUS_ONE)
     assert response.status_code == 400
     assert intake_catalogue.versions.count() == 0
@@ -401,7 +401,7 @@ def test_another_supplier_cannot_withdraw_or_retry(client, review_pending_versio
 
 def _killed_mid_import(catalogue, csv_path: Path) -> CatalogueVersion:
     """What a killed worker leaves: RECEIVED, part of the items inserted, a temporary folder."""
-    from catalogue.importing import create_version
+    from catalogue.intake import create_version
 
     version = create_version(catalogue, csv_path, filename="katalog.csv")
     CatalogueItem.objects.create(

@@ -20,8 +20,8 @@ from django.utils.html import escape
 
 from catalogue.error_codes import issue_texts
 from catalogue.models import CatalogueVersion
+from catalogue.report import SOURCE_PEPPOL, SOURCE_XSD, Report
 from catalogue.tests.review_fixtures import make_version
-from catalogue.validation.report import SOURCE_PEPPOL, SOURCE_XSD, Report
 
 pytestmark = pytest.mark.django_db
 Status = CatalogueVersion.Status

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
+from catalogue.catalogue_response import check_response
 from catalogue.error_codes import issue_texts
 from catalogue.models import CatalogueVersion
-from catalogue.responses import check_response
 from catalogue.tests.review_fixtures import make_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_peppol_id")]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.catalogue_response import check_response
 from catalogue.models import CatalogueItem, CatalogueVersion
-from catalogue.responses import check_response
 from catalogue.review import submit_for_review
 from catalogue.tests.review_fixtures import make_version
 

@@ -16,8 +16,8 @@ from stdnum.se import orgnr as se_orgnr
 from catalogue.formats.base import HEADER_ACTIONS, LINE_ACTIONS, Header, RawLine
 from catalogue.formats.columns import ACTION_WORDS_DISPLAY
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS
+from catalogue.report import ERROR, Report
 from catalogue.validation import codelists
-from catalogue.validation.report import ERROR, Report
 
 SWEDISH_ORGNR_SCHEME = "0007"
 TEXT_FIELDS = (
@@ -48,6 +48,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _UNSPSC = re.compile(r"^\d{8}$")
 _CPV = re.compile(r"^\d{8}(-\d)?$")
+_CLASSIFICATIONS = (("unspsc", "UNSPSC", _UNSPSC, "12345678"), ("cpv", "CPV", _CPV, "12345678-9"))
 
 
 def parse_decimal(value: object) -> Decimal:
@@ -178,24 +179,46 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+class _Line:
+    """One line on its way to item fields: its raw values and where each came from, for the messages."""
+
+    __slots__ = ("default_currency", "kind", "limits", "line", "raw", "report", "values", "where_map")
+
+    def __init__(self, raw: RawLine, report: Report, default_currency: str) -> None:
+        self.raw = raw
+        self.values = raw.values
+        self.line = raw.line
+        self.kind = raw.where_kind
+        self.where_map = raw.where
+        self.report = report
+        self.limits = _LIMITS or limits()
+        self.default_currency = default_currency
+
+    def where(self, name: str) -> dict:
+        label = self.where_map.get(name)
+        return {} if label is None else {self.kind: label}
+
+    def error(self, code: str, name: str | None = None, **params) -> None:
+        self.report.error(code, line=self.line, **params, **(self.where(name) if name else {}))
+
+
 def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -> dict | None:
     """CatalogueItem field values for one line, or None when the line has errors (they are reported).
 
-    Runs once per line in the fast pass, so the common case (clean text, plain numbers) takes the
-    short paths; anything unusual falls through to the careful ones.
+    A table of small converters (ITEM_CONVERTERS), each filling and checking its fields in turn. Runs
+    once per line in the fast pass, so the common case (clean text, plain numbers) takes the short
+    paths; anything unusual falls through to the careful ones.
     """
     errors_before = report.counts[ERROR]
-    values = raw.values
-    line = raw.line
-    field_limits = _LIMITS or limits()
-    where_map = raw.where
-    kind = raw.where_kind
+    line = _Line(raw, report, default_currency)
+    item: dict = {"line_number": raw.line}
+    for convert in ITEM_CONVERTERS:
+        convert(line, item)
+    return item if report.counts[ERROR] == errors_before else None
 
-    def where(name: str) -> dict:
-        label = where_map.get(name)
-        return {} if label is None else {kind: label}
 
-    item: dict = {"line_number": line}
+def _texts(line: _Line, item: dict) -> None:
+    values, kind, field_limits = line.values, line.kind, line.limits
     for name in TEXT_FIELDS:
         value = values.get(name)
         if value is None:
@@ -206,123 +229,144 @@ def build_item(raw: RawLine, report: Report, *, default_currency: str = "SEK") -
         else:
             text = value.strip() if isinstance(value, str) else str(value).strip()
         if not text.isprintable() or (kind == "column" and text.startswith(FORMULA_PREFIXES)):
-            text = _clean_text(text, report, line, kind, where(name))  # the rare case, off the fast path
+            text = _clean_text(text, line.report, line.line, kind, line.where(name))  # the rare case
         limit = field_limits.get(name)
         if limit and len(text) > limit:
-            report.error("HUB-VALUE-TOO-LONG", line=line, length=len(text), limit=limit, **where(name))
+            line.error("HUB-VALUE-TOO-LONG", name, length=len(text), limit=limit)
         item[name] = text
+
+
+def _identity(line: _Line, item: dict) -> None:
     if not item["seller_item_id"]:
         item["seller_item_id"] = item["gtin"]
     if not item["seller_item_id"]:
-        report.error("HUB-ITEM-ID-MISSING", line=line, **where("seller_item_id"))
+        line.error("HUB-ITEM-ID-MISSING", "seller_item_id")
     if not item["name"]:
-        report.error("HUB-NAME-MISSING", line=line, **where("name"))
+        line.error("HUB-NAME-MISSING", "name")
     gtin = item["gtin"]
     if gtin and not _gtin_ok(gtin):
-        report.error("HUB-GTIN-CHECKDIGIT", line=line, value=gtin, **where("gtin"))
+        line.error("HUB-GTIN-CHECKDIGIT", "gtin", value=gtin)
+
+
+def _codes(line: _Line, item: dict) -> None:
+    """Unit, currency and VAT category from the official code lists, with their defaults."""
     unit = item["unit"].upper()
     if not unit:
         unit = "EA"
     elif unit not in _UNITS:
-        report.error("HUB-UNIT-UNKNOWN", line=line, value=unit, **where("unit"))
+        line.error("HUB-UNIT-UNKNOWN", "unit", value=unit)
     item["unit"] = unit
-    currency = (item["currency"] or default_currency).upper()
+    currency = (item["currency"] or line.default_currency).upper()
     if currency not in _CURRENCIES:
-        report.error("HUB-CURRENCY-UNKNOWN", line=line, value=currency, **where("currency"))
+        line.error("HUB-CURRENCY-UNKNOWN", "currency", value=currency)
     item["currency"] = currency
     category = (item["vat_category"] or "S").upper()
     if category not in _TAX_CATEGORIES:
-        report.error("HUB-VAT-CATEGORY-UNKNOWN", line=line, value=category, **where("vat_category"))
+        line.error("HUB-VAT-CATEGORY-UNKNOWN", "vat_category", value=category)
     item["vat_category"] = category
-    if item["unspsc"] and not _UNSPSC.match(item["unspsc"]):
-        report.error(
-            "HUB-CLASSIFICATION-INVALID",
-            line=line,
-            value=item["unspsc"],
-            scheme="UNSPSC",
-            expected="12345678",
-            **where("unspsc"),
-        )
-    if item["cpv"] and not _CPV.match(item["cpv"]):
-        report.error(
-            "HUB-CLASSIFICATION-INVALID",
-            line=line,
-            value=item["cpv"],
-            scheme="CPV",
-            expected="12345678-9",
-            **where("cpv"),
-        )
+
+
+def _classifications(line: _Line, item: dict) -> None:
+    for name, scheme, pattern, expected in _CLASSIFICATIONS:
+        value = item[name]
+        if value and not pattern.match(value):
+            line.error("HUB-CLASSIFICATION-INVALID", name, value=value, scheme=scheme, expected=expected)
+
+
+def _numbers(line: _Line, item: dict) -> None:
+    values = line.values
     for name in DECIMAL_FIELDS:
         value = values.get(name)
         if value is None or value == "":
             item[name] = None
-            continue
-        if isinstance(value, str) and _PLAIN_NUMBER.match(value):
+        elif isinstance(value, str) and _PLAIN_NUMBER.match(value):
             item[name] = Decimal(value)  # the common case: 12.50
-            continue
-        try:
-            number = parse_decimal(value)
-        except ValueError:
-            report.error("HUB-NUMBER-INVALID", line=line, value=str(value), **where(name))
-            item[name] = None
-            continue
-        if number < 0:
-            report.error("HUB-NUMBER-NEGATIVE", line=line, value=str(value), **where(name))
-        item[name] = number
+        else:
+            item[name] = _careful_number(line, name, value)
     price = values.get("price")
     if price is None or (isinstance(price, str) and not price.strip()):
-        report.error("HUB-PRICE-MISSING", line=line, **where("price"))
+        line.error("HUB-PRICE-MISSING", "price")
     if item["base_quantity"] is None:
         item["base_quantity"] = ONE
     if item["vat_rate"] is None:
         item["vat_rate"] = DEFAULT_VAT
-    lead = values.get("lead_time_days")
+
+
+def _careful_number(line: _Line, name: str, value: object) -> Decimal | None:
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        line.error("HUB-NUMBER-INVALID", name, value=str(value))
+        return None
+    if number < 0:
+        line.error("HUB-NUMBER-NEGATIVE", name, value=str(value))
+    return number
+
+
+def _lead_time(line: _Line, item: dict) -> None:
+    lead = line.values.get("lead_time_days")
     item["lead_time_days"] = None
-    if lead is not None and lead != "":
-        try:
-            days = parse_decimal(lead)
-            if values.get("lead_time_unit") == "WEE":
-                days *= 7
-            item["lead_time_days"] = int(days)
-            if days < 0:
-                report.error("HUB-NUMBER-NEGATIVE", line=line, value=str(lead), **where("lead_time_days"))
-        except ValueError:
-            report.error("HUB-NUMBER-INVALID", line=line, value=str(lead), **where("lead_time_days"))
+    if lead is None or lead == "":
+        return
+    try:
+        days = parse_decimal(lead)
+    except ValueError:
+        line.error("HUB-NUMBER-INVALID", "lead_time_days", value=str(lead))
+        return
+    if line.values.get("lead_time_unit") == "WEE":
+        days *= 7
+    item["lead_time_days"] = int(days)
+    if days < 0:
+        line.error("HUB-NUMBER-NEGATIVE", "lead_time_days", value=str(lead))
+
+
+def _dates(line: _Line, item: dict) -> None:
     for name in ("valid_from", "valid_to"):
-        value = values.get(name)
+        value = line.values.get(name)
         item[name] = None
         if value is not None and value != "":
             try:
                 item[name] = parse_date(value)
             except ValueError:
-                report.error("HUB-DATE-INVALID", line=line, value=str(value), **where(name))
+                line.error("HUB-DATE-INVALID", name, value=str(value))
     if item["valid_from"] and item["valid_to"] and item["valid_to"] < item["valid_from"]:
-        report.error("HUB-DATES-ORDER", line=line, start=item["valid_from"], end=item["valid_to"], **where("valid_to"))
+        line.error("HUB-DATES-ORDER", "valid_to", start=item["valid_from"], end=item["valid_to"])
+
+
+def _lists(line: _Line, item: dict) -> None:
+    kind = line.kind
     for name in LIST_FIELDS:
-        value = values.get(name) or []
+        value = line.values.get(name) or []
         if isinstance(value, str):
             value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
         most, longest = LIST_LIMITS[name]
         if len(value) > most:
-            report.error("HUB-LIST-TOO-LONG", line=line, count=len(value), limit=most, **where(name))
+            line.error("HUB-LIST-TOO-LONG", name, count=len(value), limit=most)
         cleaned = []
         for entry in value:
             entry = str(entry)
             if not entry.isprintable() or (kind == "column" and entry.startswith(FORMULA_PREFIXES)):
-                entry = _clean_text(entry, report, line, kind, where(name))
+                entry = _clean_text(entry, line.report, line.line, kind, line.where(name))
             if len(entry) > longest:
-                report.error("HUB-VALUE-TOO-LONG", line=line, length=len(entry), limit=longest, **where(name))
+                line.error("HUB-VALUE-TOO-LONG", name, length=len(entry), limit=longest)
             cleaned.append(entry)
         item[name] = cleaned
+
+
+def _action(line: _Line, item: dict) -> None:
+    raw = line.raw
     if raw.action not in LINE_ACTIONS:
-        report.error(
+        line.report.error(
             "HUB-ACTION-UNKNOWN",
-            line=line,
-            **({kind: raw.action_where} if raw.action_where else {}),
+            line=line.line,
+            **({line.kind: raw.action_where} if raw.action_where else {}),
             value=raw.action,
-            expected=ACTION_WORDS_DISPLAY if kind == "column" else ", ".join(LINE_ACTIONS),
+            expected=ACTION_WORDS_DISPLAY if line.kind == "column" else ", ".join(LINE_ACTIONS),
         )
-    return item if report.counts[ERROR] == errors_before else None
+
+
+# In this order: a line's messages come out field by field as the supplier reads the line.
+ITEM_CONVERTERS = (_texts, _identity, _codes, _classifications, _numbers, _lead_time, _dates, _lists, _action)
 
 
 def _clean_text(text: str, report: Report, line: int, kind: str, where: dict) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from catalogue import safe_xml
+from catalogue.formats.base import Chunk
 from catalogue.validation.standards import rule_path
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -28,17 +29,6 @@ _STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\]\[(\d+)\]")
 
 # One compiled stylesheet per transaction per process (compiling T19 takes ~0.3 s).
 _COMPILED: dict[str, tuple[object, object]] = {}
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A self-contained document: the header and some lines, written to disk by the format reader."""
-
-    path: str
-    child_lines: tuple[int, ...]  # original source line of each top-level child, in order
-    first_line_index: int  # 1-based position of the chunk's first CatalogueLine in the whole file
-    line_count: int
-    root_line: int = 1
 
 
 @dataclass(frozen=True)

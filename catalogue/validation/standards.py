@@ -44,6 +44,7 @@ def rule_path(transaction: str, release: str = PEPPOL_RELEASE) -> Path:
     return _existing(standards_dir() / "peppol" / release / "xslt" / f"PEPPOLBIS-{name}.xslt", f"Peppol {name}")
 
 
-def xsd_path(document: str) -> Path:
-    """The UBL 2.1 main schema for a document type, e.g. xsd_path("Catalogue")."""
-    return _existing(standards_dir() / "ubl-2.1" / "maindoc" / f"UBL-{document}-2.1.xsd", f"UBL {document}")
+def xsd_path(document: str, folder: Path | None = None) -> Path:
+    """The UBL 2.1 main schema for a document type, e.g. xsd_path("Catalogue"); `folder` without Django."""
+    folder = folder or standards_dir()
+    return _existing(folder / "ubl-2.1" / "maindoc" / f"UBL-{document}-2.1.xsd", f"UBL {document}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 
+from catalogue.catalogue_response import ResponseNotReady, build_response, response_filename
 from catalogue.models import CatalogueVersion
-from catalogue.responses import ResponseNotReady, build_response, response_filename
 from catalogue.storage import content_type_for, safe_extension
 
 IN_PROGRESS = CatalogueVersion.Status.IN_PROGRESS
@@ -44,7 +44,7 @@ def catalogue_file_download(version: CatalogueVersion) -> FileResponse:
 
 
 def report_issues(version: CatalogueVersion) -> list[dict]:
-    """The stored report's issues (catalogue.validation.report.Report.to_dict format)."""
+    """The stored report's issues (catalogue.report.Report.to_dict format)."""
     issues = (version.report or {}).get("issues", [])
     return [issue for issue in issues if isinstance(issue, dict)]
 

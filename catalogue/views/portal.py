@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.catalogue_response import ACCEPTED, REJECTED, never_decided
 from catalogue.export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_csv, export_filename, export_xlsx, template_csv
 from catalogue.formats.spreadsheet import template_xlsx
 from catalogue.intake import import_file, retry
 from catalogue.lifecycle import IllegalTransition, change_counts, outcome_message, withdraw
 from catalogue.models import Catalogue, CatalogueVersion
-from catalogue.responses import ACCEPTED, REJECTED, never_decided
 from catalogue.review import ReviewError, confirm_removals, confirm_removals_over
 from catalogue.views.common import (
     AWAITING_OUTCOME,

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from catalogue.catalogue_response import never_decided
 from catalogue.diff import added_items, diff_versions, removed_items
 from catalogue.models import CatalogueVersion
-from catalogue.responses import never_decided
 from catalogue.review import ReviewError, approve, reject
 from catalogue.views.common import catalogue_file_download, status_hint, t58_download
 

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import clear_url_caches, reverse
 
-from catalogue.responses import check_response
+from catalogue.catalogue_response import check_response
 from catalogue.review import approve
 from hub.media import public_image
 

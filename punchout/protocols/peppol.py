@@ -129,12 +129,8 @@ def _number_claim(claims: dict, name: str) -> int:
     return int(value)
 
 
-def read_start_token(token: str) -> StartRequest:
-    """Check a start token: form, signature (PyJWT, constant time), registration, lifetime and return URL.
-
-    An unknown issuer and a wrong signature get the same answer after the same work (one HMAC over the token).
-    Replay is refused when the session is made (open_session), by the unique hash of the jti.
-    """
+def _verified_claims(token: str) -> tuple[BuyerSystem, dict]:
+    """The token's buyer system and claims, once its form and signature are checked."""
     if not token or len(token) > MAX_TOKEN_BYTES:
         raise StartRefused("malformed", "No start token, or one longer than 8 kB")
     token = token.strip()
@@ -173,6 +169,16 @@ def read_start_token(token: str) -> StartRequest:
         raise StartRefused("expired", "The start token has expired", system) from None
     except jwt.InvalidTokenError as error:
         raise StartRefused("malformed", f"The start token's claims are not valid: {error}", system) from None
+    return system, claims
+
+
+def read_start_token(token: str) -> StartRequest:
+    """Check a start token: form, signature (PyJWT, constant time), registration, lifetime and return URL.
+
+    An unknown issuer and a wrong signature get the same answer after the same work (one HMAC over the token).
+    Replay is refused when the session is made (open_session), by the unique hash of the jti.
+    """
+    system, claims = _verified_claims(token)
     if not system.speaks(Protocol.PEPPOL):
         raise StartRefused("protocol", "This buyer system is not registered for Peppol Punch Out", system)
     issued_at, expires_at = _number_claim(claims, "iat"), _number_claim(claims, "exp")

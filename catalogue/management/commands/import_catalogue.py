@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.intake import import_file
 from catalogue.models import Agreement, CatalogueVersion
+from catalogue.report import Report
 from catalogue.review import approve
-from catalogue.validation.report import Report
 
 Status = CatalogueVersion.Status
 

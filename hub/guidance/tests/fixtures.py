@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,11 +52,70 @@ def read_source(language: str, content_dir: Path = CONTENT_DIR) -> list[SourceHe
     ]
 
 
+SHARED_TREE_USERS = ("seeded_guidance",)
+
+
+def _module_commits(module_items) -> bool:
+    """A transactional test (live server) commits: it cannot run inside the module's open transaction."""
+    return any({"transactional_db", "live_server"} & set(item.fixturenames) for item in module_items)
+
+
+@pytest.fixture(scope="module")
+def _guidance_tree(request, django_db_setup, django_db_blocker):
+    """The seeded tree, built once per test module (seeding takes 3-4 s) in a transaction rolled back
+    when the module ends.
+
+    Each test runs in a savepoint inside it (pytest-django's `db`), so what one test changes is undone
+    before the next. Tests that do not use the tree run before it is built (pytest_collection_modifyitems
+    below). A module with transactional tests, or a tree asked for from inside a running test, gets
+    None: seeded_guidance then seeds for each test, as before.
+    """
+    from django.db import connection, transaction
+
+    module_items = [item for item in request.session.items if item.module is request.module]
+    if _module_commits(module_items) or connection.in_atomic_block:
+        yield None
+        return
+    from hub.guidance.seeding import seed_guidance
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            counts = seed_guidance()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield counts
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seeded_guidance(db) -> dict:
+def seeded_guidance(_guidance_tree, db) -> dict:
+    """The seeded sv/en guidance tree and the seeding's counts."""
+    if _guidance_tree is not None:
+        return dict(_guidance_tree)
     from hub.guidance.seeding import seed_guidance
 
     return seed_guidance()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """In each run of a module's tests, those without the shared guidance tree go first: it stays until
+    the module ends. Runs after pytest-django's ordering (database tests before transactional ones,
+    which flush the database) and keeps it: only tests next to each other in one module move."""
+    reordered = []
+    for _path, run in itertools.groupby(items, key=lambda item: item.path):
+        run = list(run)
+        uses = [any(name in item.fixturenames for name in SHARED_TREE_USERS) for item in run]
+        reordered += [item for item, used in zip(run, uses, strict=True) if not used]
+        reordered += [item for item, used in zip(run, uses, strict=True) if used]
+    items[:] = reordered
 
 
 @pytest.fixture

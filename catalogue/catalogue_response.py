@@ -27,7 +27,8 @@ from catalogue import safe_xml
 from catalogue.error_codes import issue_detail, issue_text
 from catalogue.models import CatalogueVersion
 from catalogue.review import review_comment_text
-from catalogue.validation.standards import rule_path, xsd_path
+from catalogue.validation import official
+from catalogue.validation.standards import xsd_path
 
 CUSTOMIZATION_ID = "urn:fdc:peppol.eu:poacc:trns:catalogue_response:3"
 PROFILE_ID = "urn:fdc:peppol.eu:poacc:bis:catalogue_only:3"
@@ -222,25 +223,9 @@ def response_filename(version: CatalogueVersion) -> str:
 _saxon_lock = threading.Lock()
 
 
-def _standards_file(kind: str, name: str) -> Path:
-    return rule_path(name) if kind == "rule" else xsd_path(name)
-
-
 @lru_cache(maxsize=1)
 def _xsd() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(_standards_file("xsd", "ApplicationResponse")), safe_xml.parser()))
-
-
-@lru_cache(maxsize=1)
-def _t58():
-    """Compiled once per process (Saxon keeps the processor alive with the executable)."""
-    from saxonche import PySaxonProcessor
-
-    processor = PySaxonProcessor(license=False)
-    executable = processor.new_xslt30_processor().compile_stylesheet(
-        stylesheet_file=str(_standards_file("rule", "T58"))
-    )
-    return processor, executable
+    return etree.XMLSchema(etree.parse(str(xsd_path("ApplicationResponse")), safe_xml.parser()))
 
 
 @dataclass(frozen=True)
@@ -260,7 +245,8 @@ def check_response(document: bytes) -> ResponseCheck:
     schema = _xsd()
     xsd_errors = [] if schema.validate(tree) else [str(error) for error in schema.error_log]
     with _saxon_lock:
-        processor, executable = _t58()
+        # Compiled once per process, from the installed release, beside the T19 rules (official.compiled).
+        processor, executable = official.compiled("T58")
         node = processor.parse_xml(xml_text=document.decode("utf-8"))
         svrl = executable.transform_to_string(xdm_node=node)
     fatal, warnings = [], []

@@ -1,11 +1,21 @@
-"""Where an upload enters the intake, and the one place that decides inline or background work.
+"""Catalogue intake: where an upload enters, and the one place that decides inline or background work.
 
 - import_file: store an upload as the catalogue's next version and start processing it;
-- start_processing: run catalogue.importing inline, or queue process_catalogue_version for the task
+- start_processing: run the pipeline inline, or queue process_catalogue_version for the task
   worker when the file is above CATALOGUE_BACKGROUND_BYTES (after the commit that stored it);
 - retry: a FAILED version runs again from its stored file.
 
-catalogue.importing (the pipeline) knows nothing of tasks; this module sits above it.
+The stages, each a module of this package (the pipeline knows nothing of tasks):
+
+- pipeline: process_version, detect → read → check → store → official rules → finish;
+- reading: format detection and the reader's options (catalogue.formats only read);
+- fast_pass: the one streaming pass of read, check (catalogue.validation) and store;
+- lines: line semantics (duplicate, Delete, Update merge), the same for every format;
+- store: bulk insert (COPY on PostgreSQL) in a background thread, search_text cached;
+- peppol_rules: the official rules on the reader's chunks, in worker processes;
+- progress, versions: the progress bar; an upload stored as the next version.
+
+The task stays in this module, so its stored path (catalogue.intake.process_catalogue_version) holds.
 """
 
 from __future__ import annotations
@@ -17,12 +27,25 @@ from django.core.files import File
 from django.db import transaction
 from django_tasks import task
 
-from catalogue import importing, lifecycle
-from catalogue.importing import ProgressCallback
+from catalogue import lifecycle
+from catalogue.intake.pipeline import finish, process_version, run_import
+from catalogue.intake.progress import ProgressCallback
+from catalogue.intake.versions import catalogue_for, create_version
 from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
-from catalogue.validation.report import SOURCE_FILE, Report
+from catalogue.report import SOURCE_FILE, Report
 from hub.organisations.models import Supplier
 
+__all__ = [
+    "catalogue_for",
+    "create_version",
+    "finish",
+    "import_file",
+    "process_catalogue_version",
+    "process_version",
+    "retry",
+    "run_import",
+    "start_processing",
+]
 Status = CatalogueVersion.Status
 UploadMode = CatalogueVersion.UploadMode
 
@@ -49,7 +72,7 @@ def import_file(
     if catalogue is None:
         if agreement is None or supplier is None:
             raise ValueError("catalogue, or agreement and supplier, are needed")
-        catalogue = importing.catalogue_for(agreement, supplier)
+        catalogue = catalogue_for(agreement, supplier)
     if isinstance(source, str):
         source = Path(source)
     size = source.stat().st_size if isinstance(source, Path) else source.size
@@ -57,12 +80,12 @@ def import_file(
     limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
     if size > limit:
         # Not stored: the limit exists to protect the disk. The report says why.
-        version = importing.create_version(catalogue, source, filename=filename, user=user, keep_file=False, mode=mode)
+        version = create_version(catalogue, source, filename=filename, user=user, keep_file=False, mode=mode)
         report = Report()
         report.error("FILE-TOO-LARGE", source=SOURCE_FILE, size=size, limit=limit)
-        importing.finish(version, report, Status.INVALID)
+        finish(version, report, Status.INVALID)
         return version
-    version = importing.create_version(catalogue, source, filename=filename, user=user, mode=mode)
+    version = create_version(catalogue, source, filename=filename, user=user, mode=mode)
     return start_processing(version, background=background, progress=progress, processes=processes)
 
 
@@ -90,7 +113,7 @@ def start_processing(
         transaction.on_commit(enqueue_import)
         version.refresh_from_db()
         return version
-    return importing.run_import(version, progress=progress, processes=processes)
+    return run_import(version, progress=progress, processes=processes)
 
 
 def retry(version: CatalogueVersion, user=None) -> CatalogueVersion:
@@ -123,5 +146,5 @@ def process_catalogue_version(version_id: int) -> dict:
         # Already processed (a retried task): do nothing twice.
         return {"version": version.pk, "status": version.status}
     # A RECEIVED version starts clean: process_version first removes items a killed run inserted.
-    version = importing.run_import(version)
+    version = run_import(version)
     return {"version": version.pk, "status": version.status, "errors": version.error_count}

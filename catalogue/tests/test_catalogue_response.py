@@ -2,8 +2,7 @@ import pytest
 from django.core.files.base import ContentFile
 from lxml import etree
 
-from catalogue.models import CatalogueVersion
-from catalogue.responses import (
+from catalogue.catalogue_response import (
     CUSTOMIZATION_ID,
     NS_CAC,
     NS_CBC,
@@ -11,6 +10,7 @@ from catalogue.responses import (
     build_response,
     check_response,
 )
+from catalogue.models import CatalogueVersion
 from catalogue.review import approve, reject
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from punchout.credentials import new_token, shared_secret_matches, token_hash
 from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
 from punchout.protocols import cxml
+from punchout.signals import basket_transferred
 
 CxmlError = cxml.CxmlError
 MAX_QUANTITY = Decimal("1000000")
@@ -389,6 +390,8 @@ def transfer(session: PunchoutSession, *, cancelled: bool = False) -> tuple[str,
     state = PunchoutSession.State.CANCELLED if cancelled else PunchoutSession.State.TRANSFERRED
     if not _close(session, state):
         raise SessionUnavailable("closed", session)
+    if not cancelled:
+        basket_transferred.send(sender=PunchoutSession, session=session, lines=lines)
     return cxml.return_form_field(document, session.buyer_system.cxml_return_encoding)
 
 

@@ -46,7 +46,14 @@ ROLES: tuple[Role, ...] = (
         CATALOGUE_REVIEWER,
         "Catalogue reviewer",
         # access_admin: review is also reached from the Wagtail admin's menu (hub/accounts/wagtail_hooks.py).
-        ("wagtailadmin.access_admin", "catalogue.review_catalogueversion", "catalogue.view_catalogueversion"),
+        # view_followup, import_purchases: the follow-up dashboards and the finance import, own organisation only.
+        (
+            "wagtailadmin.access_admin",
+            "catalogue.review_catalogueversion",
+            "catalogue.view_catalogueversion",
+            "followup.view_followup",
+            "followup.import_purchases",
+        ),
     ),
     Role(ADMINISTRATOR, "Administrator", ("*",)),
 )

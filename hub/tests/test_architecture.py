@@ -1,5 +1,5 @@
 """The apps' imports point one way: swedish_text and hub's infrastructure ← organisations ← catalogue ← search
-← punchout.
+← punchout ← followup.
 
 The project (hub: settings, urls, accounts, guidance, demo) sits on top and may import anything.
 Every import counts, also one inside a function: a function-level import is still a dependency.
@@ -22,8 +22,9 @@ ALLOWED = {
     "catalogue": (*INFRASTRUCTURE, "hub.organisations", "catalogue"),
     "search": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search"),
     "punchout": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search", "punchout"),
+    "followup": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search", "punchout", "followup"),
 }
-PROJECT_PACKAGES = ("swedish_text", "hub", "catalogue", "search", "punchout")
+PROJECT_PACKAGES = ("swedish_text", "hub", "catalogue", "search", "punchout", "followup")
 
 
 def module_name(path: Path) -> str:

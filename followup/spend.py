@@ -1,0 +1,168 @@
+"""Spend: which agreement a line belongs to, whether that agreement was valid, and the monthly sums.
+
+`MonthlySpend` is rebuilt per organisation and month from the lines, under a lock on the organisation's
+row, so two transfers or an import and an override never write the same sums side by side.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
+
+from catalogue.models import Agreement
+from followup.models import MonthlySpend, Purchase, TransferredLine
+from hub.organisations.models import BuyerOrganisation, Supplier
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def segment(unspsc: str) -> str:
+    """'14111507' -> '14000000'; blank for anything that is not an 8-digit code."""
+    unspsc = (unspsc or "").strip()
+    return unspsc[:2] + "000000" if len(unspsc) == 8 and unspsc.isdigit() else ""
+
+
+def is_valid_agreement(agreement: Agreement | None, supplier_id: int | None, day: datetime.date) -> bool:
+    """On a valid agreement: the agreement was in force that day and the supplier is party to it."""
+    if agreement is None or supplier_id is None or not agreement.is_valid_on(day):
+        return False
+    return agreement.suppliers.filter(pk=supplier_id).exists()
+
+
+def matching_agreement(
+    organisation: BuyerOrganisation, supplier: Supplier | None, day: datetime.date
+) -> Agreement | None:
+    """The agreement a purchase without a reference most likely falls under: the supplier's agreement
+    the organisation may buy on, in force that day; the preferred one (lowest rank) when several are."""
+    if supplier is None:
+        return None
+    return (
+        Agreement.objects.valid_on(day)
+        .entitled(organisation)
+        .filter(suppliers=supplier)
+        .order_by("preferred_rank", "reference")
+        .first()
+    )
+
+
+# ------------------------------------------------------------------------------------ transferred baskets
+
+
+def record_transfer(session, lines) -> list[TransferredLine]:
+    """Keep the lines of a transferred basket (called by the punchout signal)."""
+    if not lines:
+        return []
+    now = timezone.now()
+    day = timezone.localdate(now)
+    agreements = {
+        a.reference: a for a in Agreement.objects.filter(reference__in={x.agreement_reference for x in lines})
+    }
+    suppliers = {s.orgnr: s for s in Supplier.objects.filter(orgnr__in={x.supplier_orgnr for x in lines})}
+    valid: dict[tuple[str, str], bool] = {}
+    kept = []
+    for line in lines:
+        agreement = agreements.get(line.agreement_reference)
+        supplier = suppliers.get(line.supplier_orgnr)
+        key = (line.agreement_reference, line.supplier_orgnr)
+        if key not in valid:
+            valid[key] = is_valid_agreement(agreement, supplier.pk if supplier else None, day)
+        kept.append(
+            TransferredLine(
+                organisation_id=session.organisation_id,
+                buyer_system_id=session.buyer_system_id,
+                buyer_system_name=session.buyer_system.name,
+                session_id=session.pk,
+                supplier=supplier,
+                supplier_orgnr=line.supplier_orgnr,
+                agreement=agreement,
+                agreement_reference=line.agreement_reference,
+                unspsc=line.item.unspsc,
+                seller_item_id=line.seller_item_id,
+                quantity=line.quantity,
+                amount=(line.unit_price * line.quantity).quantize(CENT, rounding=ROUND_HALF_UP),
+                on_agreement=valid[key],
+                transferred_at=now,
+                transferred_on=day,
+            )
+        )
+    with transaction.atomic():
+        TransferredLine.objects.bulk_create(kept)
+        rebuild_monthly_spend(session.organisation_id, [month_of(day)])
+    return kept
+
+
+# ------------------------------------------------------------------------------------ monthly sums
+
+
+def rebuild_monthly_spend(organisation_id: int, months: Iterable[datetime.date] | None = None) -> int:
+    """Recompute the organisation's sums for the given months (None: every month). Returns rows written."""
+    months = None if months is None else sorted({month_of(m) for m in months})
+    with transaction.atomic():
+        # Serialises rebuilds of one organisation (PostgreSQL row lock; SQLite has one writer anyway).
+        BuyerOrganisation.objects.select_for_update().filter(pk=organisation_id).first()
+        existing = MonthlySpend.objects.filter(organisation_id=organisation_id)
+        lines = TransferredLine.objects.filter(organisation_id=organisation_id)
+        purchases = Purchase.objects.filter(organisation_id=organisation_id)
+        if months is not None:
+            existing = existing.filter(month__in=months)
+            day_filter = Q()
+            for month in months:
+                end = (month + datetime.timedelta(days=32)).replace(day=1)
+                day_filter |= Q(day__gte=month, day__lt=end)
+            lines = lines.alias(day=F("transferred_on")).filter(day_filter)
+            purchases = purchases.alias(day=F("purchased_on")).filter(day_filter)
+        existing.delete()
+        rows = []
+        for source, queryset, day_field, category in (
+            (MonthlySpend.Source.BASKET, lines, "transferred_on", Substr("unspsc", 1, 2)),
+            (MonthlySpend.Source.PURCHASE, purchases, "purchased_on", None),
+        ):
+            grouped = queryset.annotate(month_start=TruncMonth(day_field))
+            if category is not None:
+                grouped = grouped.annotate(segment2=category)
+            keys = ["month_start", "supplier_orgnr", "agreement_id", "on_agreement"]
+            if category is not None:
+                keys.append("segment2")
+            for row in grouped.values(*keys).annotate(total=Sum("amount"), n=Count("pk")).order_by():
+                two = row.get("segment2") or ""
+                rows.append(
+                    MonthlySpend(
+                        month=_as_date(row["month_start"]),
+                        organisation_id=organisation_id,
+                        source=source,
+                        supplier_orgnr=row["supplier_orgnr"],
+                        agreement_id=row["agreement_id"],
+                        category=two + "000000" if len(two) == 2 and two.isdigit() else "",
+                        on_agreement=row["on_agreement"],
+                        amount=row["total"] or Decimal("0"),
+                        line_count=row["n"],
+                    )
+                )
+        MonthlySpend.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def rebuild_all() -> int:
+    return sum(
+        rebuild_monthly_spend(pk) for pk in BuyerOrganisation.objects.order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value

@@ -15,7 +15,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # What each layer may import from the project's own packages (prefixes of dotted module names).
-INFRASTRUCTURE = ("swedish_text", "hub.db", "hub.tasks", "hub.settings.environment")
+INFRASTRUCTURE = ("swedish_text", "hub.db", "hub.tasks", "hub.settings.environment", "hub.money")
 ALLOWED = {
     "swedish_text": ("swedish_text",),
     "hub.organisations": (*INFRASTRUCTURE, "hub.organisations"),

@@ -53,7 +53,7 @@ def _period(request: HttpRequest) -> tuple[Period, list[str]]:
 
 
 def _share_text(share) -> str:
-    return _("ingen inköp") if share is None else f"{share} %".replace(".", ",")
+    return _("inga inköp") if share is None else f"{share} %".replace(".", ",")
 
 
 @require_GET

@@ -7,7 +7,7 @@ import re
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -202,7 +202,9 @@ def purchase_agreement(request: HttpRequest, purchase_id: int) -> HttpResponse:
         allowed = organisations_for(request.user, IMPORT_PERMISSION)
     except NotAllowed:
         return forbidden(request)
-    purchase = get_object_or_404(Purchase.objects.filter(organisation__in=allowed), pk=purchase_id)
+    purchase = Purchase.objects.filter(organisation__in=allowed, pk=purchase_id).select_related("batch").first()
+    if purchase is None:  # another organisation's purchase, or none at all
+        return forbidden(request)
     agreement_id = request.POST.get("agreement") or ""
     agreement = None
     if agreement_id:

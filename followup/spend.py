@@ -60,12 +60,10 @@ def matching_agreement(
 # ------------------------------------------------------------------------------------ transferred baskets
 
 
-def record_transfer(session, lines) -> list[TransferredLine]:
-    """Keep the lines of a transferred basket (called by the punchout signal)."""
-    if not lines:
-        return []
-    now = timezone.now()
-    day = timezone.localdate(now)
+def lines_to_keep(session, lines, when: datetime.datetime | None = None) -> list[TransferredLine]:
+    """The TransferredLine rows for a transferred basket's lines (not saved)."""
+    when = when or timezone.now()
+    day = timezone.localdate(when)
     agreements = {
         a.reference: a for a in Agreement.objects.filter(reference__in={x.agreement_reference for x in lines})
     }
@@ -93,13 +91,21 @@ def record_transfer(session, lines) -> list[TransferredLine]:
                 quantity=line.quantity,
                 amount=(line.unit_price * line.quantity).quantize(CENT, rounding=ROUND_HALF_UP),
                 on_agreement=valid[key],
-                transferred_at=now,
+                transferred_at=when,
                 transferred_on=day,
             )
         )
+    return kept
+
+
+def record_transfer(session, lines) -> list[TransferredLine]:
+    """Keep the lines of a transferred basket (called by the punchout signal) and bring the sums up to date."""
+    if not lines:
+        return []
+    kept = lines_to_keep(session, lines)
     with transaction.atomic():
         TransferredLine.objects.bulk_create(kept)
-        rebuild_monthly_spend(session.organisation_id, [month_of(day)])
+        rebuild_monthly_spend(session.organisation_id, [kept[0].transferred_on])
     return kept
 
 

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         ]
         if not no_catalogues:
             steps.append(("Kataloger / catalogues", lambda: demo.seed_catalogues(stdout=self.stdout)))
+        steps.append(("Ett års aktivitet / a year of activity", demo.seed_activity))
         for label, step in steps:
             self.stdout.write(f"{label}: {step()}")
         self._print_logins()

@@ -26,7 +26,7 @@ from hub.organisations.models import BuyerOrganisation, Supplier
 from search.categories import category_label, names, segment_of
 from search.models import SearchLog
 
-DIMENSIONS = ("agreement", "supplier", "category", "organisation")
+DIMENSIONS = ("agreement", "supplier", "category", "organisation")  # what spend is shown per
 LOW_HIT_MAX = 3  # a search with 1 to 3 results is a low-hit search
 EXPIRING_WITHIN_DAYS = 90
 
@@ -98,30 +98,43 @@ class Figures:
         self.period = period
         self.organisation = organisation
 
-    def _spend(self):
-        rows = MonthlySpend.objects.filter(month__gte=self.period.first, month__lte=self.period.last)
+    def _spend(self, dimension: str):
+        rows = MonthlySpend.objects.filter(
+            dimension=dimension, month__gte=self.period.first, month__lte=self.period.last
+        )
         if self.organisation is not None:
             rows = rows.filter(organisation=self.organisation)
         return rows
 
-    def _grouped(self, field: str) -> list[tuple[object, Decimal, Decimal]]:
-        rows = (
-            self._spend()
-            .values(field)
+    @staticmethod
+    def _where(dimension: str) -> tuple[str, str]:
+        """The kept dimension a figure reads, and the column it groups by."""
+        if dimension == "organisation":
+            return MonthlySpend.Dimension.TOTAL, "organisation_id"
+        return dimension, "key"
+
+    def _grouped(self, dimension: str, *fields: str):
+        return (
+            self._spend(dimension)
+            .values(*fields)
             .annotate(total=Sum("amount"), valid=Sum("amount", filter=Q(on_agreement=True)))
-            .order_by()
+            .order_by(*fields)
         )
-        return [(row[field], row["total"] or Decimal(0), row["valid"] or Decimal(0)) for row in rows]
 
     # -------------------------------------------------------------------------------- spend
 
     def total(self) -> SpendRow:
-        sums = self._spend().aggregate(total=Sum("amount"), valid=Sum("amount", filter=Q(on_agreement=True)))
+        sums = self._spend(MonthlySpend.Dimension.TOTAL).aggregate(
+            total=Sum("amount"), valid=Sum("amount", filter=Q(on_agreement=True))
+        )
         return SpendRow(None, _("Totalt"), sums["total"] or Decimal(0), sums["valid"] or Decimal(0))
 
     def by_month(self) -> list[SpendRow]:
         """Every month of the period, also the empty ones, so the trend reads right."""
-        found = {_as_date(key): (total, valid) for key, total, valid in self._grouped("month")}
+        found = {
+            _as_date(row["month"]): (row["total"], row["valid"] or Decimal(0))
+            for row in self._grouped(MonthlySpend.Dimension.TOTAL, "month")
+        }
         return [
             SpendRow(month, f"{month:%Y-%m}", *found.get(month, (Decimal(0), Decimal(0))))
             for month in self.period.months()
@@ -129,32 +142,19 @@ class Figures:
 
     def by(self, dimension: str) -> list[SpendRow]:
         """Spend per agreement, supplier, category or organisation, largest first."""
-        field = {
-            "agreement": "agreement_id",
-            "supplier": "supplier_orgnr",
-            "category": "category",
-            "organisation": "organisation_id",
-        }[dimension]
-        grouped = self._grouped(field)
-        labels = self._labels(dimension, [key for key, _total, _valid in grouped])
-        rows = [SpendRow(key, labels.get(key, str(key)), total, valid) for key, total, valid in grouped]
+        kept, field = self._where(dimension)
+        grouped = list(self._grouped(kept, field))
+        labels = self._labels(dimension, [row[field] for row in grouped])
+        rows = [
+            SpendRow(row[field], labels.get(row[field], str(row[field])), row["total"], row["valid"] or Decimal(0))
+            for row in grouped
+        ]
         return sorted(rows, key=lambda row: (-row.total, row.label))
 
     def by_month_and(self, dimension: str) -> list[tuple[datetime.date, SpendRow]]:
-        """Spend per month and dimension (for the exports: 'over time' for every dimension)."""
-        field = {
-            "agreement": "agreement_id",
-            "supplier": "supplier_orgnr",
-            "category": "category",
-            "organisation": "organisation_id",
-        }[dimension]
-        rows = (
-            self._spend()
-            .values("month", field)
-            .annotate(total=Sum("amount"), valid=Sum("amount", filter=Q(on_agreement=True)))
-            .order_by("month", field)
-        )
-        rows = list(rows)
+        """Spend per month and dimension (the exports: 'over time' for every dimension)."""
+        kept, field = self._where(dimension)
+        rows = list(self._grouped(kept, "month", field))
         labels = self._labels(dimension, {row[field] for row in rows})
         return [
             (
@@ -167,8 +167,9 @@ class Figures:
     def _labels(self, dimension: str, keys) -> dict:
         keys = set(keys)
         if dimension == "agreement":
-            labels = {a.pk: f"{a.reference} {a.title}" for a in Agreement.objects.filter(pk__in=keys - {None})}
-            labels[None] = _("Inget avtal")
+            ids = {int(key) for key in keys if key}
+            labels = {str(a.pk): f"{a.reference} {a.title}" for a in Agreement.objects.filter(pk__in=ids)}
+            labels[""] = _("Inget avtal")
             return labels
         if dimension == "supplier":
             known = dict(Supplier.objects.filter(orgnr__in=keys).values_list("orgnr", "name"))

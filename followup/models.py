@@ -107,25 +107,35 @@ class Purchase(models.Model):
 
 
 class MonthlySpend(models.Model):
-    """Spend summed per month and dimension, kept in step with the lines (followup.spend): the dashboards
-    read this, so they answer in the same time over a thousand lines or a million."""
+    """Spend summed per month, organisation and one dimension at a time, kept in step with the lines
+    (followup.spend). One dimension per row keeps each dashboard query to the rows it needs: the
+    dashboards answer in the same time over a thousand lines or a million."""
 
     class Source(models.TextChoices):
         BASKET = "basket", _("Punchout")
         PURCHASE = "purchase", _("Ekonomisystem")
 
+    class Dimension(models.TextChoices):
+        TOTAL = "total", _("Totalt")
+        AGREEMENT = "agreement", _("Avtal")
+        SUPPLIER = "supplier", _("Leverantör")
+        CATEGORY = "category", _("Kategori")
+
     month = models.DateField()
     organisation = models.ForeignKey(BuyerOrganisation, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=10, choices=Source.choices)
-    supplier_orgnr = models.CharField(max_length=10)
-    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    category = models.CharField(max_length=8, blank=True)  # UNSPSC segment, blank when unknown
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    # The agreement's id, the supplier's orgnr or the UNSPSC segment; blank for none (and for TOTAL).
+    key = models.CharField(max_length=20, blank=True)
     on_agreement = models.BooleanField()
     amount = models.DecimalField(max_digits=20, decimal_places=2)
     line_count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["month", "organisation"], name="followup_spend_month_org")]
+        indexes = [
+            models.Index(fields=["dimension", "month", "organisation"], name="followup_spend_dim_month_org"),
+            models.Index(fields=["organisation", "month"], name="followup_spend_org_month"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.supplier_orgnr} {self.amount}"
+        return f"{self.month:%Y-%m} {self.dimension} {self.key} {self.amount}"

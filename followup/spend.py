@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.db.models.functions import Cast, Substr, TruncMonth
 from django.utils import timezone
 
 from catalogue.models import Agreement
@@ -115,6 +115,7 @@ def record_transfer(session, lines) -> list[TransferredLine]:
 def rebuild_monthly_spend(organisation_id: int, months: Iterable[datetime.date] | None = None) -> int:
     """Recompute the organisation's sums for the given months (None: every month). Returns rows written."""
     months = None if months is None else sorted({month_of(m) for m in months})
+    Dimension = MonthlySpend.Dimension
     with transaction.atomic():
         # Serialises rebuilds of one organisation (PostgreSQL row lock; SQLite has one writer anyway).
         BuyerOrganisation.objects.select_for_update().filter(pk=organisation_id).first()
@@ -123,41 +124,54 @@ def rebuild_monthly_spend(organisation_id: int, months: Iterable[datetime.date] 
         purchases = Purchase.objects.filter(organisation_id=organisation_id)
         if months is not None:
             existing = existing.filter(month__in=months)
-            day_filter = Q()
-            for month in months:
-                end = (month + datetime.timedelta(days=32)).replace(day=1)
-                day_filter |= Q(day__gte=month, day__lt=end)
-            lines = lines.alias(day=F("transferred_on")).filter(day_filter)
-            purchases = purchases.alias(day=F("purchased_on")).filter(day_filter)
+            lines = lines.filter(_in_months("transferred_on", months))
+            purchases = purchases.filter(_in_months("purchased_on", months))
         existing.delete()
         rows = []
-        for source, queryset, day_field, category in (
-            (MonthlySpend.Source.BASKET, lines, "transferred_on", Substr("unspsc", 1, 2)),
-            (MonthlySpend.Source.PURCHASE, purchases, "purchased_on", None),
+        for source, queryset, day_field in (
+            (MonthlySpend.Source.BASKET, lines, "transferred_on"),
+            (MonthlySpend.Source.PURCHASE, purchases, "purchased_on"),
         ):
-            grouped = queryset.annotate(month_start=TruncMonth(day_field))
-            if category is not None:
-                grouped = grouped.annotate(segment2=category)
-            keys = ["month_start", "supplier_orgnr", "agreement_id", "on_agreement"]
-            if category is not None:
-                keys.append("segment2")
-            for row in grouped.values(*keys).annotate(total=Sum("amount"), n=Count("pk")).order_by():
-                two = row.get("segment2") or ""
-                rows.append(
-                    MonthlySpend(
-                        month=_as_date(row["month_start"]),
-                        organisation_id=organisation_id,
-                        source=source,
-                        supplier_orgnr=row["supplier_orgnr"],
-                        agreement_id=row["agreement_id"],
-                        category=two + "000000" if len(two) == 2 and two.isdigit() else "",
-                        on_agreement=row["on_agreement"],
-                        amount=row["total"] or Decimal("0"),
-                        line_count=row["n"],
-                    )
+            keys = {
+                Dimension.TOTAL: Value(""),
+                Dimension.AGREEMENT: Cast("agreement_id", CharField()),
+                Dimension.SUPPLIER: F("supplier_orgnr"),
+                # Purchases carry no commodity code: their category is unknown (blank).
+                Dimension.CATEGORY: Substr("unspsc", 1, 2) if source == MonthlySpend.Source.BASKET else Value(""),
+            }
+            for dimension, key in keys.items():
+                grouped = (
+                    queryset.annotate(month_start=TruncMonth(day_field), group_key=key)
+                    .values("month_start", "group_key", "on_agreement")
+                    .annotate(total=Sum("amount"), n=Count("pk"))
+                    .order_by()
                 )
+                for row in grouped:
+                    value = row["group_key"] or ""
+                    if dimension == Dimension.CATEGORY and value:
+                        value = value + "000000" if len(value) == 2 and value.isdigit() else ""
+                    rows.append(
+                        MonthlySpend(
+                            month=_as_date(row["month_start"]),
+                            organisation_id=organisation_id,
+                            source=source,
+                            dimension=dimension,
+                            key=value,
+                            on_agreement=row["on_agreement"],
+                            amount=row["total"] or Decimal("0"),
+                            line_count=row["n"],
+                        )
+                    )
         MonthlySpend.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def _in_months(field: str, months: list[datetime.date]) -> Q:
+    condition = Q()
+    for month in months:
+        end = (month + datetime.timedelta(days=32)).replace(day=1)
+        condition |= Q(**{f"{field}__gte": month, f"{field}__lt": end})
+    return condition
 
 
 def rebuild_all() -> int:

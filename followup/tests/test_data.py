@@ -44,9 +44,11 @@ def test_a_transferred_basket_is_kept_line_by_line_and_summed(client, buyer_syst
     assert first.agreement == punchout_catalogue.agreement and first.on_agreement
     assert first.supplier == punchout_catalogue.agreement.suppliers.get()
     assert first.unspsc == "14111507" and first.transferred_on == timezone.localdate()
-    spend = MonthlySpend.objects.get(category="14000000")
+    spend = MonthlySpend.objects.get(dimension="category", key="14000000")
     assert spend.amount == Decimal("2469.00") and spend.source == MonthlySpend.Source.BASKET
-    assert sum(row.amount for row in MonthlySpend.objects.all()) == Decimal("2494.50")
+    assert spend.line_count == 1
+    for dimension in MonthlySpend.Dimension.values:  # every dimension sums to the whole basket
+        assert sum(row.amount for row in MonthlySpend.objects.filter(dimension=dimension)) == Decimal("2494.50")
 
 
 @pytest.mark.django_db
@@ -82,7 +84,7 @@ def test_a_good_file_is_imported_matched_and_counted(writer, punchout_catalogue,
     assert [p.on_agreement for p in purchases] == [True, True, False]
     assert purchases[0].amount == Decimal("1234.50") and purchases[2].amount == Decimal("50.25")
     assert result.batch.total_amount == Decimal("1384.75")
-    sums = MonthlySpend.objects.filter(source=MonthlySpend.Source.PURCHASE)
+    sums = MonthlySpend.objects.filter(source=MonthlySpend.Source.PURCHASE, dimension="total")
     assert sum(s.amount for s in sums if s.on_agreement) == Decimal("1334.50")
     assert sum(s.amount for s in sums if not s.on_agreement) == Decimal("50.25")
 
@@ -156,7 +158,7 @@ def test_an_override_changes_the_agreement_and_the_sums(punchout_catalogue, supp
 
     matched.refresh_from_db()
     assert matched.agreement is None and matched.agreement_source == "overridden" and not matched.on_agreement
-    valid = sum(s.amount for s in MonthlySpend.objects.filter(source="purchase", on_agreement=True))
+    valid = sum(s.amount for s in MonthlySpend.objects.filter(source="purchase", dimension="total", on_agreement=True))
     assert valid == Decimal("1234.50")
 
 
@@ -167,10 +169,10 @@ def test_rebuilding_the_sums_gives_the_same_figures(punchout_catalogue, supplier
         "e.csv",
         punchout_catalogue.organisation,
     )
-    before = sorted((s.supplier_orgnr, s.on_agreement, s.amount) for s in MonthlySpend.objects.all())
+    before = sorted((s.dimension, s.key, s.on_agreement, s.amount) for s in MonthlySpend.objects.all())
     MonthlySpend.objects.all().delete()
     rebuild_monthly_spend(punchout_catalogue.organisation.pk, [month_of(timezone.localdate())])
-    assert sorted((s.supplier_orgnr, s.on_agreement, s.amount) for s in MonthlySpend.objects.all()) == before
+    assert sorted((s.dimension, s.key, s.on_agreement, s.amount) for s in MonthlySpend.objects.all()) == before
 
 
 @pytest.mark.django_db

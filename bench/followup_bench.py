@@ -299,6 +299,12 @@ def run(args) -> None:
         profiler = cProfile.Profile()
         profiler.runcall(page(admin_client, dashboard))
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            page(admin_client, dashboard)()
+        for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:8]:
+            print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:300]}")
     results = [
         (
             "bare SQL GROUP BY (lines + purchases, month × organisation × agreement)",

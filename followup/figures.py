@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 import swedish_text
 from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
-from followup.models import MonthlySpend
+from followup.models import MonthlySpend, SearchMonth, SearchMonthCounted
 from followup.spend import month_of
 from hub.organisations.identifiers import format_orgnr
 from hub.organisations.models import BuyerOrganisation, Supplier
@@ -182,22 +183,32 @@ class Figures:
 
     def searches(self, *, zero_hit: bool, limit: int = 20) -> list[SearchRow]:
         """The most frequent zero-hit (or low-hit: 1–3 results) searches of the period, hub-wide: the search
-        log knows no organisation and no person."""
-        start = _aware(self.period.first)
-        end = _aware(self.period.end)
-        logs = SearchLog.objects.filter(created_at__gte=start, created_at__lt=end)
-        logs = (
-            logs.filter(zero_hit=True) if zero_hit else logs.filter(result_count__gte=1, result_count__lte=LOW_HIT_MAX)
+        log knows no organisation and no person. Closed months are read from SearchMonth, the month in
+        progress from the log."""
+        current = month_of(timezone.localdate())
+        closed = [month for month in self.period.months() if month < current]
+        count_search_months(closed)
+        counts: dict[str, int] = defaultdict(int)
+        kept = (
+            SearchMonth.objects.filter(zero_hit=zero_hit, month__in=closed)
+            .values("text")
+            .annotate(n=Sum("count"))
+            .order_by()
         )
-        rows = logs.annotate(text=Lower("query")).values("text").annotate(n=Count("pk")).order_by("-n", "text")[:limit]
+        for row in kept:
+            counts[row["text"]] += row["n"]
+        if self.period.last >= current:
+            for text, n in _counted_from_log(current, self.period.end, zero_hit):
+                counts[text] += n
+        top = sorted(counts.items(), key=lambda entry: (-entry[1], entry[0]))[:limit]
         inferrer = self._inferrer
         out = []
-        for row in rows:
-            code = inferrer.category(row["text"])
+        for text, n in top:
+            code = inferrer.category(text)
             out.append(
                 SearchRow(
-                    query=row["text"],
-                    count=row["n"],
+                    query=text,
+                    count=n,
                     category=category_label(code) if code else "",
                     agreements=", ".join(inferrer.agreements(code)) if code else "",
                 )
@@ -330,6 +341,38 @@ class CategoryInferrer:
 
     def agreements(self, code: str) -> list[str]:
         return sorted(self.covering.get(segment_of(code), ()))
+
+
+def _counted_from_log(first: datetime.date, end: datetime.date, zero_hit: bool) -> list[tuple[str, int]]:
+    logs = SearchLog.objects.filter(created_at__gte=_aware(first), created_at__lt=_aware(end))
+    logs = logs.filter(zero_hit=True) if zero_hit else logs.filter(result_count__gte=1, result_count__lte=LOW_HIT_MAX)
+    rows = logs.annotate(text=Lower("query")).values("text").annotate(n=Count("pk")).order_by()
+    return [(row["text"], row["n"]) for row in rows]
+
+
+def count_search_months(months: list[datetime.date]) -> None:
+    """Count the closed months not counted yet into SearchMonth (once per month, on first need)."""
+    done = set(SearchMonthCounted.objects.filter(month__in=months).values_list("month", flat=True))
+    for month in sorted(set(months) - done):
+        end = add_months(month, 1)
+        with transaction.atomic():
+            _created, new = SearchMonthCounted.objects.get_or_create(month=month)
+            if not new:
+                continue  # another request counted it meanwhile
+            SearchMonth.objects.bulk_create(
+                [
+                    SearchMonth(month=month, zero_hit=zero_hit, text=text[:200], count=n)
+                    for zero_hit in (True, False)
+                    for text, n in _counted_from_log(month, end, zero_hit)
+                ],
+                batch_size=2000,
+            )
+
+
+def forget_search_months() -> None:
+    """Drop the counted months (after writing log rows into the past, as the demo and bench data do)."""
+    SearchMonth.objects.all().delete()
+    SearchMonthCounted.objects.all().delete()
 
 
 def _forms(text: str) -> set[str]:

@@ -139,3 +139,29 @@ class MonthlySpend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.dimension} {self.key} {self.amount}"
+
+
+class SearchMonth(models.Model):
+    """A closed month of the search log counted once: how often each query (lower-cased) had no result,
+    or only a few. Search log rows are written with the time of the search, so a month that is over does
+    not change; the month in progress is always counted from the log itself (followup.figures)."""
+
+    month = models.DateField()
+    zero_hit = models.BooleanField()  # False: a low-hit search (1–3 results)
+    text = models.CharField(max_length=200)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["zero_hit", "month"], name="followup_searchmonth_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.text!r} {self.count}"
+
+
+class SearchMonthCounted(models.Model):
+    """Which months SearchMonth holds (a month with no searches at all has a marker and no rows)."""
+
+    month = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -283,7 +283,10 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
             raise RuntimeError(f"Demo finance file did not import: {[e.message for e in result.errors]}")
         counts["purchases"] += result.row_count
     if not SearchLog.objects.filter(backend=DEMO_SEARCH_BACKEND).exists():
+        from followup.figures import forget_search_months
+
         counts["searches"] = _seed_searches(rng, today)
+        forget_search_months()  # the demo wrote into months that may have been counted already
     return counts
 
 

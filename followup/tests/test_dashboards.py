@@ -166,3 +166,39 @@ def test_the_override_is_refused_for_another_organisations_purchase(client, spen
     client.post(reverse("followup:purchase-agreement", args=[own.pk]), {"agreement": ""})
     own.refresh_from_db()
     assert own.agreement is None and own.agreement_source == "overridden"
+
+
+def test_closed_months_of_searches_are_counted_once_and_agree_with_the_log(db):
+    import datetime
+
+    from followup.figures import add_months
+    from followup.models import SearchMonth, SearchMonthCounted
+    from followup.spend import month_of
+
+    current = month_of(timezone.localdate())
+    earlier = add_months(current, -2)
+    for query, hits, month in (
+        ("Kontorsstol", 0, earlier),
+        ("kontorsstol", 0, earlier),
+        ("lampa", 2, earlier),
+        ("kontorsstol", 0, current),
+    ):
+        entry = SearchLog.objects.create(
+            query=query, result_count=hits, zero_hit=hits == 0, backend="db", duration_ms=1
+        )
+        when = timezone.make_aware(datetime.datetime.combine(month + datetime.timedelta(days=3), datetime.time(12)))
+        SearchLog.objects.filter(pk=entry.pk).update(created_at=when)
+    figures = Figures(Period.last_months(12))
+
+    zero = figures.searches(zero_hit=True)
+    low = figures.searches(zero_hit=False)
+
+    assert [(row.query, row.count) for row in zero] == [("kontorsstol", 3)]
+    assert [(row.query, row.count) for row in low] == [("lampa", 1)]
+    assert SearchMonthCounted.objects.count() == 11  # the closed months of the period, the current one not
+    assert list(SearchMonth.objects.values_list("month", "text", "count").order_by("zero_hit")) == [
+        (earlier, "lampa", 1),
+        (earlier, "kontorsstol", 2),
+    ]
+    SearchLog.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=40)).delete()
+    assert [(row.query, row.count) for row in figures.searches(zero_hit=True)] == [("kontorsstol", 3)]  # kept

@@ -34,48 +34,39 @@ def segment(unspsc: str) -> str:
     return unspsc[:2] + "000000" if len(unspsc) == 8 and unspsc.isdigit() else ""
 
 
-def is_valid_agreement(agreement: Agreement | None, supplier_id: int | None, day: datetime.date) -> bool:
-    """On a valid agreement: the agreement was in force that day and the supplier is party to it."""
-    if agreement is None or supplier_id is None or not agreement.is_valid_on(day):
-        return False
-    return agreement.suppliers.filter(pk=supplier_id).exists()
-
-
-def matching_agreement(
-    organisation: BuyerOrganisation, supplier: Supplier | None, day: datetime.date
-) -> Agreement | None:
-    """The agreement a purchase without a reference most likely falls under: the supplier's agreement
-    the organisation may buy on, in force that day; the preferred one (lowest rank) when several are."""
-    if supplier is None:
-        return None
-    return (
-        Agreement.objects.valid_on(day)
-        .entitled(organisation)
-        .filter(suppliers=supplier)
-        .order_by("preferred_rank", "reference")
-        .first()
-    )
-
-
 # ------------------------------------------------------------------------------------ transferred baskets
 
 
-def lines_to_keep(session, lines, when: datetime.datetime | None = None) -> list[TransferredLine]:
+class Lookups:
+    """Agreements (with their suppliers) and suppliers by the references and orgnrs of some basket lines."""
+
+    def __init__(self, references, orgnrs) -> None:
+        self.agreements = {
+            a.reference: a
+            for a in Agreement.objects.filter(reference__in=set(references)).prefetch_related("suppliers")
+        }
+        self.suppliers = {s.orgnr: s for s in Supplier.objects.filter(orgnr__in=set(orgnrs))}
+
+    @classmethod
+    def for_lines(cls, lines) -> Lookups:
+        return cls([x.agreement_reference for x in lines], [x.supplier_orgnr for x in lines])
+
+    def valid(self, agreement: Agreement | None, supplier: Supplier | None, day: datetime.date) -> bool:
+        """On a valid agreement: the agreement was in force that day and the supplier is party to it."""
+        if agreement is None or supplier is None or not agreement.is_valid_on(day):
+            return False
+        return any(party.pk == supplier.pk for party in agreement.suppliers.all())
+
+
+def lines_to_keep(session, lines, when: datetime.datetime | None = None, *, lookups: Lookups | None = None):
     """The TransferredLine rows for a transferred basket's lines (not saved)."""
     when = when or timezone.now()
     day = timezone.localdate(when)
-    agreements = {
-        a.reference: a for a in Agreement.objects.filter(reference__in={x.agreement_reference for x in lines})
-    }
-    suppliers = {s.orgnr: s for s in Supplier.objects.filter(orgnr__in={x.supplier_orgnr for x in lines})}
-    valid: dict[tuple[str, str], bool] = {}
+    lookups = lookups or Lookups.for_lines(lines)
     kept = []
     for line in lines:
-        agreement = agreements.get(line.agreement_reference)
-        supplier = suppliers.get(line.supplier_orgnr)
-        key = (line.agreement_reference, line.supplier_orgnr)
-        if key not in valid:
-            valid[key] = is_valid_agreement(agreement, supplier.pk if supplier else None, day)
+        agreement = lookups.agreements.get(line.agreement_reference)
+        supplier = lookups.suppliers.get(line.supplier_orgnr)
         kept.append(
             TransferredLine(
                 organisation_id=session.organisation_id,
@@ -90,7 +81,7 @@ def lines_to_keep(session, lines, when: datetime.datetime | None = None) -> list
                 seller_item_id=line.seller_item_id,
                 quantity=line.quantity,
                 amount=(line.unit_price * line.quantity).quantize(CENT, rounding=ROUND_HALF_UP),
-                on_agreement=valid[key],
+                on_agreement=lookups.valid(agreement, supplier, day),
                 transferred_at=when,
                 transferred_on=day,
             )

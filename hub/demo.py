@@ -220,7 +220,7 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
     from catalogue.models import CatalogueItem
     from followup.models import PurchaseImport, TransferredLine
     from followup.purchases import import_purchases
-    from followup.spend import lines_to_keep, rebuild_monthly_spend
+    from followup.spend import Lookups, lines_to_keep, rebuild_monthly_spend
     from punchout.credentials import hash_shared_secret, token_hash
     from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
     from search.models import SearchLog
@@ -249,6 +249,7 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
                 },
             )
             kept = []
+            lookups = Lookups.for_lines([BasketLine.from_item(None, item, Decimal(1)) for item in items])
             for days_ago in range(364, -1, -1) if items else ():
                 day = today - datetime.timedelta(days=days_ago)
                 if day.weekday() >= 5 or rng.random() > 0.55 * scale:
@@ -274,7 +275,7 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
                 for line in lines:
                     line.added_at = when
                 BasketLine.objects.bulk_create(lines)
-                kept.extend(lines_to_keep(session, lines, when=when + datetime.timedelta(minutes=12)))
+                kept.extend(lines_to_keep(session, lines, when=when + datetime.timedelta(minutes=12), lookups=lookups))
             TransferredLine.objects.bulk_create(kept, batch_size=2000)
             rebuild_monthly_spend(organisation.pk)
         counts["basket_lines"] += len(kept)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -41,11 +39,8 @@ def demo_hub(settings, tmp_path):
 
 
 def test_a_year_of_activity_is_seeded_once(demo_hub):
-    started = time.perf_counter()
     first = demo.seed_activity()
-    elapsed = time.perf_counter() - started
     assert first["basket_lines"] > 100 and first["purchases"] > 300 and first["searches"] > 500
-    assert elapsed < 30  # generous for a shared test machine; bench figures are in docs/benchmarks.md
     sizes = (
         TransferredLine.objects.count(),
         BasketLine.objects.count(),

@@ -19,6 +19,7 @@ BENCHES: list[tuple[str, list[str], list[str]]] = [
     ("catalogue_bench.py", [], ["--lines", "2000", "--rule-lines", "200"]),
     ("catalogue_diff_bench.py", [], ["--items", "2000"]),
     ("search_bench.py", [], ["--items", "2000", "--rounds", "2"]),
+    ("followup_bench.py", [], ["--lines", "20000", "--purchases", "5000", "--searches", "5000", "--repeat", "2"]),
 ]
 
 

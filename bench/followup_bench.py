@@ -226,6 +226,15 @@ def fill(args) -> tuple[list, list]:
         batch_size=10_000,
     )
     SearchLog.objects.filter(result_count=0).update(zero_hit=True)
+    # Spread over the twelve months (created_at is auto_now_add), as a year of searching would be.
+    ids = list(SearchLog.objects.order_by("pk").values_list("pk", flat=True))
+    chunk = len(ids) // 12 + 1
+    for index in range(12):
+        day = first_day + datetime.timedelta(days=index * 30 + 3)
+        when = datetime.datetime.combine(min(day, today), datetime.time(12), tzinfo=datetime.UTC)
+        part = ids[index * chunk : (index + 1) * chunk]
+        if part:
+            SearchLog.objects.filter(pk__gte=part[0], pk__lte=part[-1]).update(created_at=when)
     print(
         f"filled: {args.lines:,} lines in {lines_seconds:.1f} s, {args.purchases:,} purchases in "
         f"{purchases_seconds:.1f} s, {args.searches:,} searches",

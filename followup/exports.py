@@ -22,7 +22,7 @@ def table(section: str, figures: Figures) -> tuple[list[str], list[list[object]]
     if section == "spend":
         headings = [
             _("Månad"),
-            _("Dimension"),
+            _("Indelning"),
             _("Värde"),
             _("Belopp exkl. moms"),
             _("På giltigt avtal"),

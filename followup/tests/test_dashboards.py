@@ -127,7 +127,7 @@ def test_spend_export_has_every_dimension_over_time(client, spend, followup_admi
     client.force_login(followup_admin)
     response = client.get(reverse("followup:export", args=["spend", "xlsx"]))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Månad", "Dimension", "Värde")
+    assert rows[0][:3] == ("Månad", "Indelning", "Värde")
     month = f"{timezone.localdate():%Y-%m}"
     assert (month, "Organisation", "Annan region", 7777.0, 7777.0, 100.0) in rows
     assert {row[1] for row in rows[1:]} == {"Avtal", "Leverantör", "Kategori", "Organisation"}

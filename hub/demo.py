@@ -58,7 +58,7 @@ AGREEMENTS = (
 DEMO_USERS = (
     ("admin", None, {}),
     ("redaktor", roles.EDITOR, {}),
-    ("katalogansvarig", roles.CATALOGUE_REVIEWER, {}),
+    ("katalogansvarig", roles.CATALOGUE_REVIEWER, {"organisation": "2120000142"}),
     ("bestallare", roles.BUYER, {"organisation": "2120000142"}),
     ("leverantor", roles.SUPPLIER, {"supplier": "5566778899"}),
 )
@@ -210,3 +210,174 @@ def seed_buyer_system() -> dict[str, int]:
         set_shared_secret(system, DEMO_PUNCHOUT_SECRET)
         system.save()
     return {"buyer_systems_created": int(created)}
+
+
+# ------------------------------------------------------------------------------------ a year of activity
+
+DEMO_HISTORY_BUYER_SYSTEM = "Demo: Proceedo"
+DEMO_FINANCE_FILE = "demo-ekonomisystem.csv"
+DEMO_SEARCH_BACKEND = "demo"
+# Suppliers outside every agreement, for purchases off agreement (fictional, valid check digits).
+OFF_AGREEMENT_SUPPLIERS = ("5560000001", "5561111113", "5562222225")
+DEMO_SEARCHES = (
+    # (query, results, weight): what staff look for; the zero- and low-hit ones are the unmet demand.
+    ("kopieringspapper", 45, 30),
+    ("kuvert c5", 12, 18),
+    ("toner", 25, 15),
+    ("handsprit", 8, 12),
+    ("tangentbord", 14, 10),
+    ("kontorsstol", 0, 14),
+    ("skrivbordslampa", 0, 9),
+    ("hörselskydd", 0, 7),
+    ("kaffebryggare", 0, 6),
+    ("whiteboardpennor", 2, 8),
+    ("dockningsstation", 1, 6),
+    ("mikrofibertrasa", 3, 5),
+)
+
+
+def _off_agreement_orgnr(base: str) -> str:
+    from stdnum import luhn
+
+    return base[:9] + luhn.calc_check_digit(base[:9])
+
+
+def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> dict[str, int]:
+    """A year of plausible follow-up data, once per organisation: transferred baskets through the punchout
+    models, finance-system purchases (on and off agreement) and searches. Idempotent."""
+    import random
+    from decimal import Decimal
+
+    from catalogue.models import CatalogueItem
+    from followup.models import PurchaseImport, TransferredLine
+    from followup.purchases import import_purchases
+    from followup.spend import Lookups, lines_to_keep, rebuild_monthly_spend
+    from punchout.credentials import hash_shared_secret, token_hash
+    from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
+    from search.models import SearchLog
+
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    counts = {"basket_lines": 0, "purchases": 0, "searches": 0}
+    for org_index, (orgnr, _name) in enumerate(BUYERS):
+        organisation = BuyerOrganisation.objects.get(orgnr=orgnr)
+        if PurchaseImport.objects.filter(organisation=organisation, original_filename=DEMO_FINANCE_FILE).exists():
+            continue
+        scale = (1.0, 1.6, 0.6)[org_index % 3]
+        items = list(
+            CatalogueItem.objects.buyable(organisation, today)
+            .select_related("version__catalogue__agreement", "version__catalogue__supplier")
+            .order_by("pk")[:400]
+        )
+        with transaction.atomic():
+            system, _ = BuyerSystem.objects.get_or_create(
+                name=f"{DEMO_HISTORY_BUYER_SYSTEM} ({organisation.name})"[:100],
+                defaults={
+                    "organisation": organisation,
+                    "protocols": [Protocol.CXML],
+                    "shared_secret_hash": hash_shared_secret(secrets.token_urlsafe(24)),
+                    "active": False,  # demo history only: nothing may punch out with it
+                },
+            )
+            kept = []
+            lookups = Lookups.for_lines([BasketLine.from_item(None, item, Decimal(1)) for item in items])
+            for days_ago in range(364, -1, -1) if items else ():
+                day = today - datetime.timedelta(days=days_ago)
+                if day.weekday() >= 5 or rng.random() > 0.55 * scale:
+                    continue
+                when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9 + rng.randrange(8))))
+                session = PunchoutSession.objects.create(
+                    buyer_system=system,
+                    organisation=organisation,
+                    protocol=Protocol.CXML,
+                    state=PunchoutSession.State.TRANSFERRED,
+                    return_url="https://proceedo.example.se/punchout/retur",
+                    start_token_hash=token_hash(secrets.token_urlsafe(16)),
+                    start_expires_at=when,
+                    started_at=when,
+                    expires_at=when + datetime.timedelta(hours=2),
+                    closed_at=when + datetime.timedelta(minutes=12),
+                    created_at=when,
+                )
+                lines = [
+                    BasketLine.from_item(session, item, Decimal(rng.choice((1, 2, 3, 5, 10, 20))))
+                    for item in rng.sample(items, k=min(len(items), rng.randint(1, 6)))
+                ]
+                for line in lines:
+                    line.added_at = when
+                BasketLine.objects.bulk_create(lines)
+                kept.extend(lines_to_keep(session, lines, when=when + datetime.timedelta(minutes=12), lookups=lookups))
+            TransferredLine.objects.bulk_create(kept, batch_size=2000)
+            rebuild_monthly_spend(organisation.pk)
+        counts["basket_lines"] += len(kept)
+        result = import_purchases(_demo_finance_file(rng, organisation, today, scale), DEMO_FINANCE_FILE, organisation)
+        if not result.ok:
+            raise RuntimeError(f"Demo finance file did not import: {[e.message for e in result.errors]}")
+        counts["purchases"] += result.row_count
+    if not SearchLog.objects.filter(backend=DEMO_SEARCH_BACKEND).exists():
+        from followup.figures import forget_search_months
+
+        counts["searches"] = _seed_searches(rng, today)
+        forget_search_months()  # the demo wrote into months that may have been counted already
+    return counts
+
+
+def _demo_finance_file(rng, organisation, today: datetime.date, scale: float) -> bytes:
+    """Purchases from the finance system: most on an agreement in force (half with the reference, half matched),
+    some from suppliers outside every agreement, a few still on the furniture agreement after it ended."""
+    from catalogue.models import Agreement
+
+    agreements = list(Agreement.objects.entitled(organisation).prefetch_related("suppliers"))
+    rows = ["Leverantörens organisationsnummer;Belopp exkl. moms;Datum;Avtalsnummer;Konto"]
+    off = [_off_agreement_orgnr(orgnr) for orgnr in OFF_AGREEMENT_SUPPLIERS]
+    for days_ago in range(364, -1, -1):
+        day = today - datetime.timedelta(days=days_ago)
+        if day.weekday() >= 5:
+            continue
+        # Compliance improves over the year: fewer purchases off agreement as the months go by.
+        off_share = 0.35 - 0.2 * (364 - days_ago) / 364
+        for _ in range(rng.choice((0, 1, 1, 2)) if scale >= 1 else rng.choice((0, 0, 1))):
+            amount = f"{rng.uniform(150, 25000):.2f}".replace(".", ",")
+            account = rng.choice(("5410", "5460", "6110", "6250"))
+            in_force = [agreement for agreement in agreements if agreement.is_valid_on(day)]
+            expired = [agreement for agreement in agreements if agreement.valid_to < day]
+            if expired and rng.random() < 0.04:  # still bought on an agreement that has ended: not valid
+                agreement = rng.choice(expired)
+                supplier = agreement.suppliers.all()[0]
+                rows.append(f"{supplier.orgnr};{amount};{day.isoformat()};{agreement.reference};{account}")
+                continue
+            if rng.random() < off_share or not in_force:
+                rows.append(f"{rng.choice(off)};{amount};{day.isoformat()};;{account}")
+                continue
+            agreement = rng.choice(in_force)
+            supplier = agreement.suppliers.all()[0]
+            reference = agreement.reference if rng.random() < 0.5 else ""
+            rows.append(f"{supplier.orgnr};{amount};{day.isoformat()};{reference};{account}")
+    return "\n".join(rows).encode("utf-8")
+
+
+def _seed_searches(rng, today: datetime.date) -> int:
+    from search.models import SearchLog
+
+    queries = [(query, results) for query, results, weight in DEMO_SEARCHES for _ in range(weight)]
+    created = 0
+    for days_ago in range(364, -1, -1):
+        day = today - datetime.timedelta(days=days_ago)
+        if day.weekday() >= 5:
+            continue
+        picked = [rng.choice(queries) for _ in range(rng.randint(2, 7))]
+        entries = SearchLog.objects.bulk_create(
+            SearchLog(
+                query=query,
+                result_count=results,
+                zero_hit=results == 0,
+                backend=DEMO_SEARCH_BACKEND,
+                duration_ms=rng.randint(8, 60),
+            )
+            for query, results in picked
+        )
+        # created_at is auto_now_add: set the day afterwards, one UPDATE per day.
+        when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+        SearchLog.objects.filter(pk__in=[entry.pk for entry in entries]).update(created_at=when)
+        created += len(entries)
+    return created

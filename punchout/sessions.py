@@ -20,6 +20,7 @@ from django.utils import timezone
 from punchout.credentials import new_token, shared_secret_matches, token_hash
 from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
 from punchout.protocols import cxml, oci, peppol
+from punchout.signals import basket_transferred
 
 CxmlError = cxml.CxmlError
 OciError = oci.OciError
@@ -507,6 +508,8 @@ def transfer(session: PunchoutSession, *, cancelled: bool = False) -> ReturnForm
     )
     if not _close(session, state, **kept):
         raise SessionUnavailable("closed", session)
+    if not cancelled:
+        basket_transferred.send(sender=PunchoutSession, session=session, lines=lines)
     return form
 
 

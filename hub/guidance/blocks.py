@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from followup import public as followup_public
+
 # The e-handel process, in order (avtal → … → uppföljning).
 PROCESS_STEPS: tuple[tuple[str, object], ...] = (
     ("avtal", _("Avtal")),
@@ -274,6 +276,30 @@ class ComplianceFiguresBlock(blocks.StructBlock):
         return context
 
 
+class LiveFiguresBlock(blocks.StructBlock):
+    """Figures computed from the hub's own data (followup.public) at every view: the editor chooses which."""
+
+    caption = blocks.CharBlock(label=_("Rubrik"))
+    figure = blocks.ChoiceBlock(label=_("Siffror"), choices=followup_public.FIGURES, default="compliance_by_month")
+    period = blocks.ChoiceBlock(label=_("Period"), choices=followup_public.PERIODS, default="last_12_months")
+    organisation = blocks.ChoiceBlock(
+        label=_("Organisation"),
+        choices=followup_public.organisation_choices,
+        required=False,
+        help_text=_("Tomt: alla organisationer"),
+    )
+
+    class Meta:
+        icon = "table"
+        label = _("Avtalstrohet och inköp (levande siffror)")
+        template = "guidance/blocks/live_figures.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["figures"] = followup_public.live_figures(value["figure"], value["period"], value.get("organisation"))
+        return context
+
+
 class GuidanceStreamBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         label=_("Text"),
@@ -290,4 +316,6 @@ class GuidanceStreamBlock(blocks.StreamBlock):
 
 
 class FollowUpStreamBlock(GuidanceStreamBlock):
+    live_figures = LiveFiguresBlock()
+    # Typed figures, kept so pages written before the live block still show theirs.
     compliance = ComplianceFiguresBlock()

@@ -47,11 +47,14 @@ ROLES: tuple[Role, ...] = (
         "Catalogue reviewer",
         # access_admin: review is also reached from the Wagtail admin's menu (hub/accounts/wagtail_hooks.py).
         # test_punchout: the "Testa punchout" page (punchout/admin_views.py).
+        # view_followup, import_purchases: the follow-up dashboards and the finance import, own organisation only.
         (
             "wagtailadmin.access_admin",
             "catalogue.review_catalogueversion",
             "catalogue.view_catalogueversion",
             "punchout.test_punchout",
+            "followup.view_followup",
+            "followup.import_purchases",
         ),
     ),
     Role(ADMINISTRATOR, "Administrator", ("*",)),

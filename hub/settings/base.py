@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "catalogue",
     "search",
     "punchout",
+    "followup",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,5 +1,5 @@
 """The apps' imports point one way: swedish_text and hub's infrastructure ← organisations ← catalogue ← search
-← punchout.
+← punchout ← followup.
 
 The project (hub: settings, urls, accounts, guidance, demo) sits on top and may import anything.
 Every import counts, also one inside a function: a function-level import is still a dependency.
@@ -15,15 +15,16 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # What each layer may import from the project's own packages (prefixes of dotted module names).
-INFRASTRUCTURE = ("swedish_text", "hub.db", "hub.tasks", "hub.settings.environment")
+INFRASTRUCTURE = ("swedish_text", "hub.db", "hub.tasks", "hub.settings.environment", "hub.money")
 ALLOWED = {
     "swedish_text": ("swedish_text",),
     "hub.organisations": (*INFRASTRUCTURE, "hub.organisations"),
     "catalogue": (*INFRASTRUCTURE, "hub.organisations", "catalogue"),
     "search": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search"),
     "punchout": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search", "punchout"),
+    "followup": (*INFRASTRUCTURE, "hub.organisations", "catalogue", "search", "punchout", "followup"),
 }
-PROJECT_PACKAGES = ("swedish_text", "hub", "catalogue", "search", "punchout")
+PROJECT_PACKAGES = ("swedish_text", "hub", "catalogue", "search", "punchout", "followup")
 
 
 def module_name(path: Path) -> str:

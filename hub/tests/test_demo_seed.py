@@ -39,7 +39,7 @@ def counts():
 def test_seeding_twice_creates_no_duplicates():
     seed_all()
     first = counts()
-    assert first == (len(demo.BUYERS), len(demo.SUPPLIERS), len(demo.AGREEMENTS), len(demo.DEMO_USERS), 2)
+    assert first == (len(demo.BUYERS), len(demo.SUPPLIERS), len(demo.AGREEMENTS), len(demo.DEMO_USERS), 3)
     seed_all()
     assert counts() == first
 

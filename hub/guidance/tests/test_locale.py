@@ -87,6 +87,7 @@ SAME_IN_BOTH_LANGUAGES = {
     "Period",
     "Punchout",
     "organisation",  # spelt the same in Swedish and British English
+    "Organisation",
     "Segment %(code)s",
     "%(lo)s–%(hi)s kr",
 }

@@ -35,6 +35,7 @@ class Command(BaseCommand):
             steps.append(("Beställningssystem / buyer system", demo.seed_buyer_system))
         if not no_catalogues:
             steps.append(("Kataloger / catalogues", lambda: demo.seed_catalogues(stdout=self.stdout)))
+        steps.append(("Ett års aktivitet / a year of activity", demo.seed_activity))
         for label, step in steps:
             self.stdout.write(f"{label}: {step()}")
         self._print_logins()

@@ -7,6 +7,7 @@ lines. The dashboards, their exports and the public page's live block all read t
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,18 @@ from search.models import SearchLog
 DIMENSIONS = ("agreement", "supplier", "category", "organisation")  # what spend is shown per
 LOW_HIT_MAX = 3  # a search with 1 to 3 results is a low-hit search
 EXPIRING_WITHIN_DAYS = 90
+MAX_PERIOD_MONTHS = 60  # five years at a time
+# A month as YYYY-MM, years 1000-2999 (a period's end, the month after it, stays a valid date). The OpenAPI
+# schema states the same pattern (followup.api).
+MONTH_PATTERN = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+
+
+def parse_month(value: str | None) -> datetime.date | None:
+    """'2026-03' -> 2026-03-01; None for anything else."""
+    if not value or not _MONTH.fullmatch(value):
+        return None
+    return datetime.date(int(value[:4]), int(value[5:7]), 1)
 
 
 def add_months(month: datetime.date, count: int) -> datetime.date:
@@ -68,6 +81,9 @@ class Period:
     def label(self) -> str:
         return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
 
+    def month_count(self) -> int:
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+
 
 @dataclass(frozen=True)
 class SpendRow:
@@ -90,6 +106,7 @@ class SearchRow:
     count: int
     category: str  # inferred category name, or ""
     agreements: str  # the agreements covering that category, or ""
+    category_code: str = ""  # the inferred UNSPSC code, or ""
 
 
 class Figures:
@@ -211,6 +228,7 @@ class Figures:
                     count=n,
                     category=category_label(code) if code else "",
                     agreements=", ".join(inferrer.agreements(code)) if code else "",
+                    category_code=code or "",
                 )
             )
         return out

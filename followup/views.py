@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import re
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,12 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalogue.models import Agreement
 from followup import charts, exports
 from followup.access import IMPORT_PERMISSION, VIEW_PERMISSION, NotAllowed, chosen_organisation, organisations_for
-from followup.figures import LOW_HIT_MAX, Figures, Period
+from followup.figures import LOW_HIT_MAX, MAX_PERIOD_MONTHS, Figures, Period, parse_month
 from followup.models import Purchase, PurchaseImport
 from followup.purchases import import_purchases, override_agreement
 from hub.money import format_amount
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 PURCHASES_SHOWN = 100
 
 
@@ -28,25 +24,18 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "followup/forbidden.html", status=403)
 
 
-def _month(value: str | None) -> datetime.date | None:
-    match = MONTH.match(value or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None
-    return datetime.date(int(match.group(1)), int(match.group(2)), 1)
-
-
 def _period(request: HttpRequest) -> tuple[Period, list[str]]:
     """The period from ?fran=YYYY-MM&till=YYYY-MM; the last twelve months when missing or wrong."""
     default = Period.last_months(12)
     problems = []
-    first, last = _month(request.GET.get("fran")), _month(request.GET.get("till"))
+    first, last = parse_month(request.GET.get("fran")), parse_month(request.GET.get("till"))
     if request.GET.get("fran") and first is None or request.GET.get("till") and last is None:
         problems.append(_("Ange månader som ÅÅÅÅ-MM; visar de senaste tolv månaderna"))
     first, last = first or default.first, last or default.last
     if first > last:
         problems.append(_("Perioden börjar efter att den slutar; visar de senaste tolv månaderna"))
         first, last = default.first, default.last
-    if (last.year - first.year) * 12 + last.month - first.month >= 60:
+    if Period(first, last).month_count() > MAX_PERIOD_MONTHS:
         problems.append(_("Högst fem år åt gången; visar de senaste tolv månaderna"))
         first, last = default.first, default.last
     return Period(first, last), problems

@@ -4,6 +4,7 @@
     /api/v1/docs           Swagger UI, from the hub's own static files (ninja is an installed app), no CDN
     /api/v1/catalogues/…   catalogue.api: supplier uploads and status, with the supplier's bearer token
     /api/v1/search, autocomplete, items/<id>, agreements   search.api: what the session may see
+    /api/v1/followup/…     followup.api: a buyer organisation's follow-up figures, with the organisation's token
 
 Every refusal is the bilingual error body of catalogue.api.error ({"error": {"sv", "en", "message"}}),
 also those ninja raises itself (no token, a parameter it cannot read, a 404).
@@ -24,6 +25,7 @@ from ninja import NinjaAPI, Router, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
 from catalogue import api as catalogue_api
+from followup import api as followup_api
 from search import api as search_api
 
 api = NinjaAPI(
@@ -32,6 +34,8 @@ api = NinjaAPI(
     description=(
         "Sök i katalogerna, ladda upp kataloger (leverantörens API-nyckel). "
         "Search the catalogues and upload catalogues (the supplier's API token). "
+        "Uppföljning för beställarorganisationens personal (organisationens API-nyckel). "
+        "Follow-up figures for a buyer organisation's staff (the organisation's API token). "
         'Felsvar / errors: {"error": {"sv", "en", "message"}}.'
     ),
     urls_namespace="api",
@@ -43,6 +47,7 @@ api = NinjaAPI(
 ROUTERS: tuple[tuple[str, Router, str], ...] = (
     ("catalogues/", catalogue_api.router, "catalogue-api"),
     ("", search_api.router, "search_api"),
+    ("followup/", followup_api.router, "followup-api"),
 )
 for prefix, router, _namespace in ROUTERS:
     api.add_router(prefix, router)

@@ -90,7 +90,7 @@ class ComplianceOut(Schema):
     months: list[MonthOut] = Field(description="Every month of the period, also those without spend")
 
 
-class SearchOut(Schema):
+class UnmetSearchOut(Schema):
     query: str = Field(description="As searched, lower case; e-mail addresses, personnummer and phone numbers masked")
     count: int
     category: str = Field(description="The inferred UNSPSC category in Swedish, or ''")
@@ -103,7 +103,7 @@ class UnmetDemandOut(Schema):
     period: PeriodOut
     kind: SearchKind
     low_hit_max: int = Field(description="A low-hit search found 1 to this many items")
-    results: list[SearchOut]
+    results: list[UnmetSearchOut]
 
 
 def period_or_error(first: str | None, last: str | None) -> Period | JsonResponse:

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
+import sys
 
 import pytest
 from django.http import Http404
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from ninja import Schema
 from ninja.errors import ValidationError
 
 from catalogue.api import create_token
 from catalogue.models import Agreement
-from hub.api import api
+from hub.api import ROUTERS, api
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +62,21 @@ def test_a_token_call_needs_no_csrf_token(supplier):
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )
     assert response.status_code == 422  # read and judged, not refused by CSRF (403)
+
+
+def test_no_two_routers_define_a_schema_of_the_same_name():
+    """ninja names the schema's components by class name: a second SearchOut silently replaces the first."""
+    modules = {
+        sys.modules[op.view_func.__module__]
+        for _prefix, router, _namespace in ROUTERS
+        for view in router.path_operations.values()
+        for op in view.operations
+    }
+    defined = [
+        (name, module.__name__)
+        for module in modules
+        for name, value in vars(module).items()
+        if inspect.isclass(value) and issubclass(value, Schema) and value.__module__ == module.__name__
+    ]
+    names = [name for name, _module in defined]
+    assert len(modules) >= 3 and len(names) == len(set(names)), sorted(defined)

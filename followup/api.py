@@ -166,7 +166,8 @@ def _keys(by: str, rows: list[SpendRow]) -> dict:
     if by == "agreement":
         ids = [int(row.key) for row in rows if row.key]
         references = dict(Agreement.objects.filter(pk__in=ids).values_list("pk", "reference"))
-        return {row.key: references.get(int(row.key), "") if row.key else "" for row in rows}
+        # An agreement deleted since keeps its row id (its label says the same).
+        return {row.key: references.get(int(row.key), row.label) if row.key else "" for row in rows}
     return {row.key: str(row.key) for row in rows}
 
 

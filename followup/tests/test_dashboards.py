@@ -202,3 +202,10 @@ def test_closed_months_of_searches_are_counted_once_and_agree_with_the_log(db):
     ]
     SearchLog.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=40)).delete()
     assert [(row.query, row.count) for row in figures.searches(zero_hit=True)] == [("kontorsstol", 3)]  # kept
+
+
+def test_a_month_outside_the_calendar_falls_back_instead_of_failing(client, spend, followup_admin):
+    client.force_login(followup_admin)
+    response = client.get(reverse(DASHBOARD), {"fran": "0000-01", "till": "9999-12"})
+    assert response.status_code == 200 and "Ange månader som ÅÅÅÅ-MM" in response.content.decode()
+    assert response.context["period"] == Period.last_months(12)

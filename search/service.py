@@ -37,7 +37,7 @@ from catalogue.models import Agreement, CatalogueItem, CatalogueVersion
 from hub.db import is_lock_timeout, lock_wait_at_most
 from hub.organisations.models import BuyerOrganisation, Supplier
 from hub.organisations.roles import organisation_for
-from search import dbsearch
+from search import dbsearch, query_text, suggestions
 from search.addresses import item_key
 from search.categories import category_label
 from search.models import SearchLog
@@ -103,6 +103,9 @@ class SearchResult:
     relaxed: bool = False
     messages: list[str] = field(default_factory=list)
     duration_ms: int = 0
+    # precision (issue 10): notice codes (search.query_text.NOTICE_*, worded by the views) and "did you mean".
+    notices: list[tuple[str, dict]] = field(default_factory=list)
+    suggestion: str = ""
 
 
 @dataclass
@@ -644,17 +647,26 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         "price": _price_q(query.price_ranges, messages),
     }
 
-    groups = text.query_groups(q)
+    # precision: a compound requires its head, never its modifier alone; an article number finds that item.
+    shaped = query_text.shape(q, lambda: scope.versions() if scope is not None else visible_versions(user))
+    groups = shaped.groups
+    code = query_text.find_by_code(q, visible)
     backend_name = _backend_names()[0]
     fallback = relaxed = False
     scores: dict[int, float] | None = None
-    if groups:
+    if code is not None:  # precision: an article number or GTIN answers with that item, or nothing
+        scores = dict.fromkeys(code.ids, 1.0)
+        base = visible.filter(pk__in=code.ids)
+    elif groups:
         versions = scope.versions() if scope is not None else visible_versions(user)
         matches, backend_name, fallback = _match(groups, versions, any_word=False)
         if not matches and len(groups) > 1:
             matches, backend_name, fallback2 = _match(groups, versions, any_word=True)
             fallback = fallback or fallback2
             relaxed = bool(matches)
+        matches = query_text.narrow(matches, shaped)  # precision: only the kind of goods asked for
+        if not matches and shaped.english:  # precision: English words through the UNSPSC category names
+            matches = query_text.category_matches(q, visible, MAX_MATCHES)
         if not matches:
             # PostgreSQL: pg_trgm similarity on the names (GIN index from migration search/0004) catches
             # typos the dictionary cannot correct, such as misspelt brand names.
@@ -741,6 +753,14 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         relaxed=relaxed,
         messages=messages,
     )
+    if code is not None and not code.ids:  # precision: a code that is not (or no longer) in the catalogue
+        result.notices.append((query_text.NOTICE_CODE_NOT_FOUND, {"code": code.code[:40]}))
+    elif not total and groups:  # precision: "did you mean" from the catalogue's own words
+        result.suggestion = suggestions.suggestion(
+            q,
+            scope.versions() if scope is not None else visible_versions(user),
+            lambda s: search(SearchQuery(q=s, page_size=1, log=False), user, scope).total > 0,
+        )
     result.duration_ms = int((time.perf_counter() - started) * 1000)
     if q and query.log:
         _log(q, total, result.backend, started)

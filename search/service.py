@@ -753,8 +753,9 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         relaxed=relaxed,
         messages=messages,
     )
-    if code is not None and not code.ids:  # precision: a code that is not (or no longer) in the catalogue
-        result.notices.append((query_text.NOTICE_CODE_NOT_FOUND, {"code": code.code[:40]}))
+    if code is not None:  # precision: the query was read as an article number or GTIN, found or not
+        notice = query_text.NOTICE_CODE_FOUND if code.ids else query_text.NOTICE_CODE_NOT_FOUND
+        result.notices.append((notice, {"code": code.code[:40]}))
     elif not total and groups:  # precision: "did you mean" from the catalogue's own words
         result.suggestion = suggestions.suggestion(
             q,

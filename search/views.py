@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from catalogue.models import Agreement, CatalogueItem
 from hub.organisations.models import Supplier
-from search import service
+from search import query_text, service
 from search.addresses import (
     BACK_PARAMETER,
     clean_back,
@@ -142,7 +143,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     # The page shows why the database answered for OpenSearch as a notice of its own, once.
     fallback_notice = service.fallback_message() if result.fallback else ""
-    messages = [m for m in result.messages if m != fallback_notice]
+    messages = [m for m in result.messages if m != fallback_notice] + _worded_notices(result)
     facets = _with_selected_values(result.facets, query)
     return render(
         request,
@@ -169,8 +170,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "max_compare": MAX_COMPARE,
             "back": back,
             "language_switch": _language_switch(_with_query(search_page_url(_other_lang()), request)),
+            "suggestion_url": (search_page_url() + "?" + urlencode({"q": result.suggestion}))
+            if result.suggestion
+            else "",
         },
     )
+
+
+def _suggestion_url(suggestion: str) -> str:
+    """The search page for the "did you mean" query (precision: zero hits)."""
+    return f"{search_page_url()}?{urlencode({'q': suggestion})}" if suggestion else ""
+
+
+def _worded_notices(result) -> list[str]:
+    """The service's notice codes (precision: article numbers) in the page's language."""
+    return [query_text.notice_text(code, **params) for code, params in result.notices]
 
 
 def _with_selected_values(facets: dict[str, list[FacetValue]], query: SearchQuery) -> dict[str, list[FacetValue]]:
@@ -378,6 +392,13 @@ def _result_json(item: CatalogueItem, request: HttpRequest) -> dict:
 
 @require_GET
 def api_search(request: HttpRequest) -> JsonResponse:
+    # lang=en: English words are read as English terms, and messages come in English.
+    lang = request.GET.get("lang") if request.GET.get("lang") in ("sv", "en") else None
+    with override(lang) if lang else nullcontext():
+        return _api_search(request)
+
+
+def _api_search(request: HttpRequest) -> JsonResponse:
     query, notes = query_from_request(request)
     result = service.search(query, request.user)
     return JsonResponse(
@@ -394,7 +415,9 @@ def api_search(request: HttpRequest) -> JsonResponse:
             "backend": result.backend,
             "fallback": result.fallback,
             "relaxed": result.relaxed,
-            "messages": notes + result.messages,
+            "messages": notes + result.messages + _worded_notices(result),
+            "notices": [code for code, _params in result.notices],
+            "suggestion": result.suggestion,
         },
         json_dumps_params={"ensure_ascii": False},
     )

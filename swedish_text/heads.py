@@ -43,17 +43,6 @@ class QueryWord:
     head: tuple[str, ...] = ()
 
 
-# Snowball sometimes cuts a word to a short stem that other words share ("rullator" -> "rull", as in
-# "rullar"); a stem that drops more letters than this is not used.
-MAX_STEM_CUT = 3
-
-
-def safe_stem(word: str) -> str:
-    """The Snowball stem, or the word itself when the stem cuts off more than MAX_STEM_CUT letters."""
-    stemmed = stem(word)
-    return stemmed if len(word) - len(stemmed) <= MAX_STEM_CUT else word
-
-
 def _add(out: list[str], *forms: str) -> None:
     for form in forms:
         if form and form not in out:
@@ -78,10 +67,10 @@ def query_word(word: str, known: bool = False) -> QueryWord:
         _add(spellings, parts[0] + parts[1], parts[0] + "s" + parts[1])
     required: list[str] = []
     for spelling in spellings:
-        _add(required, spelling, safe_stem(spelling))
+        _add(required, spelling, stem(spelling))
     if not parts:
         return QueryWord(word, tuple(required), tuple(spellings))
-    head = tuple(dict.fromkeys((parts[-1], safe_stem(parts[-1]))))
+    head = tuple(dict.fromkeys((parts[-1], stem(parts[-1]))))
     _add(required, *head)
     return QueryWord(word, tuple(required), tuple(spellings), tuple(parts[:-1]), head)
 
@@ -101,7 +90,7 @@ def query_words(query: str, known_words: Collection[str] = (), english: bool = F
         for term in swedish:
             shaped.append(query_word(term, True))
         for form in list(shaped):
-            shaped += [query_word(s, True) for s in swedish_synonyms().get(form.word, ())]
+            shaped += [query_word(s, True) for s in swedish_synonyms(form.word)]
         out.append(_merged(typed, shaped))
     return out
 
@@ -146,9 +135,9 @@ def _text_forms(text: str) -> tuple[frozenset[str], frozenset[str]]:
         parts = split_compound(word)
         written.add(word)
         written.update(parts)
-        stems.add(safe_stem(word))
+        stems.add(stem(word))
         if parts:
-            stems.add(safe_stem(parts[-1]))
+            stems.add(stem(parts[-1]))
     return frozenset(written), frozenset(stems)
 
 
@@ -158,7 +147,7 @@ def mentions(text: str, words: list[QueryWord]) -> bool:
     of a modifier does not count: "skriv" of "skrivare" is not mentioned by "skrivbord"."""
     written, stems = _text_forms(text or "")
     for w in words:
-        if any(f in written for f in w.spellings) or any(safe_stem(f) in stems for f in w.spellings):
+        if any(f in written for f in w.spellings) or any(stem(f) in stems for f in w.spellings):
             continue
         if w.head and any(f in written for f in w.head) and any(m in written for m in w.modifiers):
             continue
@@ -174,10 +163,10 @@ def _name_forms(name: str) -> tuple[frozenset[str], frozenset[str]]:
     for word in tokens(name):
         parts = split_compound(word)
         for form in (word, *parts):
-            every.update((form, safe_stem(form)))
-        heads.update((word, safe_stem(word)))
+            every.update((form, stem(form)))
+        heads.update((word, stem(word)))
         if parts:
-            heads.update((parts[-1], safe_stem(parts[-1])))
+            heads.update((parts[-1], stem(parts[-1])))
     return frozenset(every), frozenset(heads)
 
 
@@ -185,7 +174,7 @@ def name_is_kind(name: str, words: list[QueryWord]) -> bool:
     """True when the name says the item is what every query word asks for (see the module doc)."""
     every, heads = _name_forms(name or "")
     for w in words:
-        if any(f in heads or safe_stem(f) in heads for f in w.spellings):
+        if any(f in heads or stem(f) in heads for f in w.spellings):
             continue
         if w.head and any(f in heads for f in w.head) and any(m in every for m in w.modifiers):
             continue

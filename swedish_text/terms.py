@@ -11,7 +11,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from swedish_text import tokens
+from swedish_text import stem, tokens
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SYNONYMS_FILE = DATA_DIR / "sv_synonyms.csv"
@@ -25,14 +25,19 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def swedish_synonyms() -> dict[str, tuple[str, ...]]:
-    """Each word's synonyms (both directions of every pair)."""
+def _synonym_table() -> dict[str, tuple[str, ...]]:
+    """Stem of a word -> its synonyms (both directions of every pair)."""
     table: dict[str, list[str]] = {}
     for row in _rows(SYNONYMS_FILE):
         a, b = row["word"].strip().casefold(), row["synonym"].strip().casefold()
-        table.setdefault(a, []).append(b)
-        table.setdefault(b, []).append(a)
-    return {word: tuple(dict.fromkeys(words)) for word, words in table.items()}
+        table.setdefault(stem(a), []).append(b)
+        table.setdefault(stem(b), []).append(a)
+    return {key: tuple(dict.fromkeys(words)) for key, words in table.items()}
+
+
+def swedish_synonyms(word: str) -> tuple[str, ...]:
+    """The synonyms of a word in any inflection ("soppåsar" finds those of "soppåse")."""
+    return tuple(w for w in _synonym_table().get(stem(word), ()) if w != word)
 
 
 @lru_cache(maxsize=1)

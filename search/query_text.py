@@ -41,8 +41,8 @@ NOTICE_CODE_NOT_FOUND = "code_not_found"
 NOTICE_CODE_FOUND = "code_found"
 
 
-def notice_text(code: str, **params) -> str:
-    """A notice code in the active language (Swedish msgids, English in locale/en)."""
+def notice_text(notice: str, params: dict | None = None) -> str:
+    """A notice code with its parameters in the active language (Swedish msgids, English in locale/en)."""
     texts = {
         NOTICE_CODE_NOT_FOUND: _(
             "Inget artikelnummer eller GTIN %(code)s finns bland de artiklar du kan köpa; kontrollera numret "
@@ -50,7 +50,7 @@ def notice_text(code: str, **params) -> str:
         ),
         NOTICE_CODE_FOUND: _("Visar artikeln med artikelnummer eller GTIN %(code)s"),
     }
-    return texts[code] % params if params else texts[code]
+    return texts[notice] % params if params else texts[notice]
 
 
 @dataclass

@@ -184,7 +184,7 @@ def _suggestion_url(suggestion: str) -> str:
 
 def _worded_notices(result) -> list[str]:
     """The service's notice codes (precision: article numbers) in the page's language."""
-    return [query_text.notice_text(code, **params) for code, params in result.notices]
+    return [query_text.notice_text(code, params) for code, params in result.notices]
 
 
 def _with_selected_values(facets: dict[str, list[FacetValue]], query: SearchQuery) -> dict[str, list[FacetValue]]:

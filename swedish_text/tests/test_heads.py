@@ -84,3 +84,10 @@ def test_did_you_mean_uses_the_vocabulary():
     assert did_you_mean("kulspetspenna", vocabulary) is None  # nothing to correct
     assert did_you_mean("zebra", vocabulary) is None  # nothing close
     assert did_you_mean("K-1001", vocabulary) is None  # codes stay
+
+
+def test_svartpeppar_is_pepper_not_anything_black():
+    words = query_words("svartpeppar")
+    assert words[0].head[0] == "peppar" and "svart" not in words[0].required
+    assert name_is_kind("Svartpeppar hel 500 g", words)
+    assert not name_is_kind("Kulspetspenna svart", words)

@@ -90,10 +90,18 @@ def category_matches(q: str, visible: QuerySet[CatalogueItem], limit: int) -> li
     return [(pk, 1.0) for pk in ids]
 
 
-def narrow(matches: list[tuple[int, float]], shaped: ShapedQuery) -> list[tuple[int, float]]:
-    """The matches that are the kind of goods asked for (see the module doc), best first."""
+def narrow(matches: list[tuple[int, float]], shaped: ShapedQuery, any_word: bool = False) -> list[tuple[int, float]]:
+    """The matches that are the kind of goods asked for (see the module doc), best first.
+
+    `any_word`: the matches are of the relaxed query (any word), so an item is judged by any one word.
+    """
     if not matches or not shaped.words:
         return matches
+    word_sets = [[w] for w in shaped.words] if any_word else [shaped.words]
+
+    def by_any(test, value) -> bool:
+        return any(test(value, words) for words in word_sets)
+
     rows = CatalogueItem.objects.filter(pk__in=[pk for pk, _score in matches]).values_list(
         "pk", "name", "description", "unspsc", "search_text"
     )
@@ -103,11 +111,11 @@ def narrow(matches: list[tuple[int, float]], shaped: ShapedQuery) -> list[tuple[
     commodity: dict[int, str] = {}
     for pk, name, description, unspsc, search_text in rows:
         commodity[pk] = (unspsc or "").strip()
-        if name_is_kind(name, shaped.words):
+        if by_any(name_is_kind, name):
             kind.add(pk)
-        elif mentions(f"{name} {description}", shaped.words):
+        elif by_any(mentions, f"{name} {description}"):
             mentioned.add(pk)
-        elif has_head(set((search_text or "").split()), shaped.words):
+        elif by_any(has_head, set((search_text or "").split())):
             headed.add(pk)
     if kind:
         commodities = {commodity[pk] for pk in kind if commodity[pk]}

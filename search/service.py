@@ -664,7 +664,7 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
             matches, backend_name, fallback2 = _match(groups, versions, any_word=True)
             fallback = fallback or fallback2
             relaxed = bool(matches)
-        matches = query_text.narrow(matches, shaped)  # precision: only the kind of goods asked for
+        matches = query_text.narrow(matches, shaped, relaxed)  # precision: only the kind of goods asked for
         if not matches and shaped.english:  # precision: English words through the UNSPSC category names
             matches = query_text.category_matches(q, visible, MAX_MATCHES)
         if not matches:

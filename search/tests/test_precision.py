@@ -48,6 +48,14 @@ def test_the_head_decides_the_kind(test_catalogue):
     assert papers.index("S-4015") > max(papers.index(k) for k in ("K-1001", "K-1003", "P-2001", "S-4001"))
 
 
+def test_a_relaxed_query_keeps_the_kind_of_each_word(test_catalogue):
+    result = everything("kopieringspapper xylofon")  # no item has both words: any word will do
+    assert result.relaxed
+    found = set(ids(result))
+    assert {"K-1001", "P-2001"} <= found
+    assert not {"S-4001", "S-4002"} & found  # still no toilet paper
+
+
 def test_soppasar_finds_bin_bags_and_not_tea_bags(test_catalogue):
     scope = SearchScope(organisation=test_catalogue.entitled)  # sees the food agreement's tea
     assert "M-5003" in ids(everything("påsar", scope=scope))  # the tea bags are there to be found

@@ -170,9 +170,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "max_compare": MAX_COMPARE,
             "back": back,
             "language_switch": _language_switch(_with_query(search_page_url(_other_lang()), request)),
-            "suggestion_url": (search_page_url() + "?" + urlencode({"q": result.suggestion}))
-            if result.suggestion
-            else "",
+            "suggestion_url": _suggestion_url(result.suggestion),
         },
     )
 

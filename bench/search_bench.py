@@ -44,7 +44,18 @@ from django.test.utils import setup_test_environment  # noqa: E402
 QUERIES = ["papper", "kopieringspapper", "pennor", "kontorsstol", "handskar", "kaffe", "skrivbord", "rengöring"]
 PREFIXES = ["ko", "kö", "pa", "pe", "sk", "ha", "st", "mu"]
 INDEX_PREFIX = "hub_bench_"
-PORT = 8765
+
+
+def _free_port() -> int:
+    """A port no other process listens on (two benches side by side must not share a server)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _free_port()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -209,29 +220,138 @@ def profile() -> None:
             print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
 
 
+def _engines() -> list[str]:
+    """The engines to measure: OpenSearch when configured, and always the database backend."""
+    from search.service import failover
+
+    return ["opensearch", "database"] if "database" in failover.backend_names() else ["database"]
+
+
+def _use(engine: str) -> None:
+    """Make the service answer from `engine`: the database backend by marking OpenSearch as down."""
+    from search.service import FAILOVER
+
+    FAILOVER.reset()
+    if engine == "database" and len(_engines()) > 1:
+        FAILOVER.down_until["default"] = float("inf")
+
+
+def _raw_text(engine: str, q: str):
+    """A callable running the bare engine work of `search(q)`: the same _search body with its aggregations
+    (OpenSearch), or the same FTS5/tsvector match with its GROUP BY and ranked page (database)."""
+    import swedish_text as text
+    from catalogue.models import CatalogueItem
+    from search import dbsearch
+    from search.service import MAX_MATCHES, visible_items, visible_versions
+    from search.service.database import match_set
+    from search.service.facets import group_query
+    from search.service.opensearch import request_body
+
+    groups = text.query_groups(q)
+    versions = visible_versions(None)
+    if engine == "opensearch":
+        from modelsearch.backends import get_search_backend
+
+        from search.service import _text_query
+
+        backend = get_search_backend("default")
+        ranks = {"0": 1}
+        body = request_body(backend, _text_query(groups, False), versions, {}, "relevance", 0, 20, ranks)
+        took: list[float] = []
+
+        def run():
+            took.append(backend.search_request(CatalogueItem, body)["took"])
+
+        run.took = took
+        return run
+    sql, params = group_query(visible_items(None).filter(pk__in=match_set(groups, False))).query.sql_with_params()
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        dbsearch.match(groups, versions, False, MAX_MATCHES)
+
+    return run
+
+
+def _raw_autocomplete(engine: str, prefix: str):
+    import swedish_text as text
+    from catalogue.models import CatalogueItem
+    from search import dbsearch
+    from search.service import AUTOCOMPLETE_CANDIDATES, visible_versions
+
+    words = text.tokens(prefix)
+    versions = visible_versions(None)
+    if engine == "opensearch":
+        from modelsearch.backends import get_search_backend
+
+        backend = get_search_backend("default")
+        qs = CatalogueItem.objects.filter(version_id__in=versions)
+        query = backend.autocomplete_query_compiler_class(qs, " ".join(words)).get_query()
+        body = {"query": query, "size": AUTOCOMPLETE_CANDIDATES, "_source": False, "stored_fields": ["pk"]}
+        return lambda: backend.search_request(CatalogueItem, body)
+    return lambda: dbsearch.autocomplete_ids(words, versions, AUTOCOMPLETE_CANDIDATES)
+
+
+def _timed(call) -> float:
+    t = time.perf_counter()
+    call()
+    return (time.perf_counter() - t) * 1000
+
+
 def measure_in_process(rounds: int) -> None:
     from search import service
     from search.service import SearchQuery
 
-    facet_times, filtered_times, ac_times = [], [], []
-    for q in QUERIES:  # warm caches
-        service.search(SearchQuery(q=q, log=False))
-    for _ in range(rounds):
-        for q in QUERIES:
-            t = time.perf_counter()
-            service.search(SearchQuery(q=q, log=False))
-            facet_times.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
-            service.search(SearchQuery(q=q, price_ranges=["0-100", "100-500"], sort="price", log=False))
-            filtered_times.append((time.perf_counter() - t) * 1000)
-        for p in PREFIXES:
-            t = time.perf_counter()
-            service.autocomplete(p)
-            ac_times.append((time.perf_counter() - t) * 1000)
-    print("in-process:")
-    print(line("text query + facets", facet_times))
-    print(line("filtered + sorted + facets", filtered_times))
-    print(line("autocomplete", ac_times))
+    for engine in _engines():
+        _use(engine)
+        facet_times, filtered_times, ac_times, raw_times, raw_ac_times = [], [], [], [], []
+        raw_text = {q: _raw_text(engine, q) for q in QUERIES}
+        raw_ac = {p: _raw_autocomplete(engine, p) for p in PREFIXES}
+        load_before = os.getloadavg()[0]
+        for q in QUERIES:  # warm caches
+            result = service.search(SearchQuery(q=q, log=False))
+            assert result.backend.startswith("database") == (engine == "database"), result.backend
+            raw_text[q]()
+        totals = {}
+        for _ in range(rounds):
+            for q in QUERIES:
+                # The service and the bare engine side by side, query by query.
+                holder = {}
+                facet_times.append(
+                    _timed(
+                        lambda q=q, holder=holder: holder.setdefault("r", service.search(SearchQuery(q=q, log=False)))
+                    )
+                )
+                raw_times.append(_timed(raw_text[q]))
+                result = holder["r"]
+                assert result.total_exact, q
+                totals[q] = result.total
+                filtered_times.append(
+                    _timed(
+                        lambda q=q: service.search(
+                            SearchQuery(q=q, price_ranges=["0-100", "100-500"], sort="price", log=False)
+                        )
+                    )
+                )
+            for p in PREFIXES:
+                ac_times.append(_timed(lambda p=p: service.autocomplete(p)))
+                raw_ac_times.append(_timed(raw_ac[p]))
+        load_after = os.getloadavg()[0]
+        print(f"in-process, {engine} (load average {load_before:.2f} -> {load_after:.2f}):")
+        print("  exact totals: " + ", ".join(f"{q} {n:,}" for q, n in totals.items()))
+        print(line("text query + facets", facet_times))
+        print(line("  raw engine, same query", raw_times))
+        print(f"  {'ratio p95 service / raw':26s} {pct(facet_times, 95) / max(pct(raw_times, 95), 1e-9):.2f}x")
+        took = getattr(next(iter(raw_text.values())), "took", None)
+        if took:
+            print(f"  {'OpenSearch took (own)':26s} p50={statistics.median(took):7.1f} ms  p95={pct(took, 95):7.1f} ms")
+        print(line("filtered + sorted + facets", filtered_times))
+        print(line("autocomplete", ac_times))
+        print(line("  raw engine, same prefix", raw_ac_times))
+        print(f"  {'ratio p95 service / raw':26s} {pct(ac_times, 95) / max(pct(raw_ac_times, 95), 1e-9):.2f}x")
+    _use("opensearch")
 
 
 def _paths() -> dict[str, list[str]]:
@@ -326,8 +446,15 @@ def _load(paths: list[str], clients: int, seconds: int) -> tuple[float, float, f
 
 
 def measure_http(args, version) -> None:
+    for engine in _engines():
+        _measure_http(args, engine)
+
+
+def _measure_http(args, engine: str) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="hub-search-bench-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=_server_settings(tmp), PYTHONPATH=f"{tmp}:{ROOT}")
+    if engine == "database":
+        env.pop("OPENSEARCH_URL", None)  # the served hub answers from the database backend alone
     workers, threads = 2, 8
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "hub.wsgi:application", "--bind", f"127.0.0.1:{PORT}"]
@@ -337,7 +464,7 @@ def measure_http(args, version) -> None:
     )
     try:
         _wait_for(f"http://127.0.0.1:{PORT}/api/v1/autocomplete?q=ko")
-        print(f"HTTP (gunicorn {workers} workers x {threads} threads, loopback):")
+        print(f"HTTP, {engine} (gunicorn {workers} workers x {threads} threads, loopback):")
         for kind, paths in _paths().items():
             for path in paths:  # warm every worker
                 for _ in range(workers):
@@ -352,7 +479,7 @@ def measure_http(args, version) -> None:
             rps, p50, p95, errors = _load(paths, args.clients, args.duration)
             print(
                 f"  {kind + f' {args.clients} clients':26s} p50={p50:7.1f} ms  p95={p95:7.1f} ms  "
-                f"{rps:6.1f} req/s  errors={errors}"
+                f"{rps:6.1f} req/s  errors={errors}  load average {os.getloadavg()[0]:.2f}"
             )
     finally:
         server.terminate()

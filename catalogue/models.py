@@ -356,6 +356,15 @@ class CatalogueItem(index.Indexed, models.Model):
         index.FilterField("version_id"),
         index.FilterField("unspsc"),
         index.FilterField("price"),
+        # What search.service.opensearch filters, counts and sorts on (facets, validity, order).
+        index.FilterField("id"),
+        index.FilterField("name"),
+        index.FilterField("catalogue_supplier_id", type="IntegerField"),
+        index.FilterField("catalogue_agreement_id", type="IntegerField"),
+        index.FilterField("eco_labels"),
+        index.FilterField("valid_from"),
+        index.FilterField("valid_to"),
+        index.FilterField("unit_price", type="FloatField"),
     ]
 
     class Meta:
@@ -374,7 +383,12 @@ class CatalogueItem(index.Indexed, models.Model):
 
     @classmethod
     def get_indexed_objects(cls) -> models.QuerySet:
-        return super().get_indexed_objects().filter(version__status__in=cls.INDEXED_VERSION_STATUSES)
+        return (
+            super()
+            .get_indexed_objects()
+            .filter(version__status__in=cls.INDEXED_VERSION_STATUSES)
+            .select_related("version__catalogue")
+        )
 
     def save(self, *args, **kwargs) -> None:
         # Every save keeps search_text in step with the fields it reads; bulk loaders call fill_search_text.
@@ -384,6 +398,14 @@ class CatalogueItem(index.Indexed, models.Model):
     def title(self) -> str:
         """The Swedish-normalised name (compound parts and stems), indexed for search only."""
         return title_text_for(self)
+
+    @property
+    def catalogue_supplier_id(self) -> int:
+        return self.version.catalogue.supplier_id
+
+    @property
+    def catalogue_agreement_id(self) -> int:
+        return self.version.catalogue.agreement_id
 
     @property
     def unit_price(self) -> Decimal:

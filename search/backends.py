@@ -6,6 +6,7 @@ can keep answering from it when OpenSearch is unavailable.
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -16,7 +17,7 @@ DATABASE_BACKEND = "modelsearch.backends.database"
 OPENSEARCH_BACKEND = "search.engines.opensearch3"
 
 
-def search_backends_for(opensearch_url: str, index_prefix: str = "hub_") -> dict:
+def search_backends_for(opensearch_url: str, index_prefix: str = "hub_", shards: int = 1, replicas: int = 0) -> dict:
     # SEARCH_CONFIG is PostgreSQL's text-search configuration (SQLite FTS5 ignores it).
     backends: dict = {"database": {"BACKEND": DATABASE_BACKEND, "AUTO_UPDATE": True, "SEARCH_CONFIG": "swedish"}}
     if not opensearch_url:
@@ -25,8 +26,6 @@ def search_backends_for(opensearch_url: str, index_prefix: str = "hub_") -> dict
     parts = urlsplit(opensearch_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ImproperlyConfigured(f"OPENSEARCH_URL must look like http://127.0.0.1:9200, not {opensearch_url!r}")
-    from search.analysis import SWEDISH_INDEX_SETTINGS
-
     backends["default"] = {
         "BACKEND": OPENSEARCH_BACKEND,
         "URLS": [opensearch_url],
@@ -34,6 +33,20 @@ def search_backends_for(opensearch_url: str, index_prefix: str = "hub_") -> dict
         "TIMEOUT": 5,
         "ATOMIC_REBUILD": True,
         "AUTO_UPDATE": True,
-        "INDEX_SETTINGS": SWEDISH_INDEX_SETTINGS,
+        "INDEX_SETTINGS": index_settings(shards, replicas),
     }
     return backends
+
+
+def index_settings(shards: int, replicas: int) -> dict:
+    """The hub's Swedish analysis settings, with the number of primary shards and replicas per index."""
+    from search.analysis import SWEDISH_INDEX_SETTINGS
+
+    settings = copy.deepcopy(SWEDISH_INDEX_SETTINGS)
+    settings["settings"]["index"] = {
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
+        # The deepest page the service serves (MAX_PAGE x MAX_PAGE_SIZE); OpenSearch's default is 10,000.
+        "max_result_window": 1_000_000,
+    }
+    return settings

@@ -79,7 +79,8 @@ def _send(batch: list[CatalogueItem]) -> int:
 
 def index_version(version: CatalogueVersion) -> int:
     """Index every item of `version` in every backend. Call after the version is published."""
-    return index_items(in_pk_batches(CatalogueItem.objects.filter(version=version), BATCH))
+    items = CatalogueItem.objects.filter(version=version).select_related("version__catalogue")
+    return index_items(in_pk_batches(items, BATCH))
 
 
 def unindex_version(version: CatalogueVersion) -> int:

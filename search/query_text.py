@@ -1,20 +1,22 @@
-"""What a query asks for, turned into a precise match set (called by search/service.py).
+"""What a query asks for, turned into a precise match set (called by search/service/__init__.py).
 
 - `shape(q)`: the query's words (swedish_text.heads): a compound requires its head, never its modifier
   alone, so "kontorsstol" cannot match on "kontor". The groups go to every backend alike.
-- `narrow(matches, shaped)`: the engines match words, not kinds of goods: "skrivare" (stem "skriv")
+- `narrowing(shaped, visible)`: the engines match words, not kinds of goods: "skrivare" (stem "skriv")
   matches "skrivbord", and "diskmedel" (head "medel") matches "tvättmedel". Items whose name says they are
   what was asked for ("Kontorsstol …", "Diskmedel …") are the kind, and so are items whose name or
   description names the word itself ("Avfallspåsar för papperskorg"). The rest stay only when the catalogue
   classes them as the same goods, the same 8-digit UNSPSC commodity as one of the kind: "Konferensstol"
   stays for "kontorsstol"; "Tvättmedel", "Rullstol", "Kontorsskåp" and "Kontorssax" go. When no name says
   it, items with the word or its head stay, and a modifier alone never does. Names of the kind rank first.
+  The answer is a MatchSetFilter (search/service/filters.py) that every backend applies to its whole match
+  set (SQL on the database backends, a query filter on OpenSearch), so totals and facets count what is shown.
 - `find_by_code(q, visible)`: an article number or GTIN answers with that item, or nothing.
 - English (the English page): English terms are read first ("office chair" -> "kontorsstol",
   swedish_text/data/sv_en_terms.csv), and a query that still finds nothing is matched against the English
   UNSPSC category names (search/categories.py): "furniture" gives the furniture families' items.
 - The catalogue's own words (search/suggestions.py) are never corrected as typos: "rullator" is no "rullar".
-The result's notices are codes (NOTICE_*); `notice_text` words them in the page's language.
+The result's notices are codes (Notice.CODE_FOUND, Notice.CODE_NOT_FOUND); search/views.py words them.
 """
 
 from __future__ import annotations
@@ -25,32 +27,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from catalogue.models import CatalogueItem
 from search import suggestions
 from search.categories import is_family, is_segment, names
+from search.service.filters import MatchSetFilter
 from swedish_text import tokens
 from swedish_text.heads import QueryWord, has_head, head_groups, mentions, name_is_kind, query_words
 from swedish_text.terms import singular
-
-# A name of the kind asked for ranks above a match of the same commodity by this factor.
-KIND_BOOST = 2.0
-
-NOTICE_CODE_NOT_FOUND = "code_not_found"
-NOTICE_CODE_FOUND = "code_found"
-
-
-def notice_text(notice: str, params: dict | None = None) -> str:
-    """A notice code with its parameters in the active language (Swedish msgids, English in locale/en)."""
-    texts = {
-        NOTICE_CODE_NOT_FOUND: _(
-            "Inget artikelnummer eller GTIN %(code)s finns bland de artiklar du kan köpa; kontrollera numret "
-            "eller sök på benämningen"
-        ),
-        NOTICE_CODE_FOUND: _("Visar artikeln med artikelnummer eller GTIN %(code)s"),
-    }
-    return texts[notice] % params if params else texts[notice]
 
 
 @dataclass
@@ -78,58 +62,60 @@ def english_categories(q: str) -> list[str]:
     return families or [code for code in found if is_segment(code)]
 
 
-def category_matches(q: str, visible: QuerySet[CatalogueItem], limit: int) -> list[tuple[int, float]]:
+def english_filter(q: str) -> MatchSetFilter | None:
     """The visible items in the UNSPSC categories the English query names (see `english_categories`)."""
     codes = english_categories(q)
     if not codes:
-        return []
-    in_codes = Q()
-    for code in codes:
-        in_codes |= Q(unspsc__startswith=code[:4] if is_family(code) else code[:2])
-    ids = visible.filter(in_codes).order_by("pk").values_list("pk", flat=True)[:limit]
-    return [(pk, 1.0) for pk in ids]
+        return None
+    return MatchSetFilter(prefixes=tuple(code[:4] if is_family(code) else code[:2] for code in codes))
 
 
-def narrow(matches: list[tuple[int, float]], shaped: ShapedQuery, any_word: bool = False) -> list[tuple[int, float]]:
-    """The matches that are the kind of goods asked for (see the module doc), best first.
+def _carries(word: QueryWord) -> Q:
+    """The items whose indexed forms (search_text) may carry one of the word's required forms (a superset:
+    `has_head` then tests whole forms)."""
+    q = Q()
+    for form in word.required:
+        q |= Q(search_text__contains=form)
+    return q
 
-    `any_word`: the matches are of the relaxed query (any word), so an item is judged by any one word.
+
+def narrowing(shaped: ShapedQuery, visible: QuerySet[CatalogueItem], any_word: bool = False) -> MatchSetFilter | None:
+    """Which of the text's matches are the kind of goods asked for (see the module doc), as a filter on the
+    whole match set: the engines then count, facet and sort only those.
+
+    Every visible item that carries the word or its head (never a modifier alone) is judged here, not just the
+    engine's best matches. `any_word`: the match set is the relaxed query's, so an item is judged by any word.
     """
-    if not matches or not shaped.words:
-        return matches
+    if not shaped.words:
+        return None
     word_sets = [[w] for w in shaped.words] if any_word else [shaped.words]
 
     def by_any(test, value) -> bool:
         return any(test(value, words) for words in word_sets)
 
-    rows = CatalogueItem.objects.filter(pk__in=[pk for pk, _score in matches]).values_list(
-        "pk", "name", "description", "unspsc", "search_text"
-    )
-    kind: set[int] = set()
-    mentioned: set[int] = set()
-    headed: set[int] = set()
-    commodity: dict[int, str] = {}
-    for pk, name, description, unspsc, search_text in rows:
-        commodity[pk] = (unspsc or "").strip()
+    carries = [_carries(w) for w in shaped.words]
+    candidates = Q()
+    for q in carries:
+        candidates = (candidates | q) if any_word else (candidates & q)
+    rows = visible.filter(candidates).values_list("pk", "name", "description", "unspsc", "search_text")
+    kind: list[int] = []
+    mentioned: list[int] = []
+    headed: list[int] = []
+    commodities: set[str] = set()
+    for pk, name, description, unspsc, search_text in rows.iterator(chunk_size=5_000):
         if by_any(name_is_kind, name):
-            kind.add(pk)
+            kind.append(pk)
+            if (unspsc or "").strip():
+                commodities.add(unspsc.strip())
         elif by_any(mentions, f"{name} {description}"):
-            mentioned.add(pk)
+            mentioned.append(pk)
         elif by_any(has_head, set((search_text or "").split())):
-            headed.add(pk)
+            headed.append(pk)
     if kind:
-        commodities = {commodity[pk] for pk in kind if commodity[pk]}
-
-        def wanted(pk: int) -> bool:
-            return pk in kind or pk in mentioned or commodity.get(pk) in commodities
-
-    else:
-        # No name says it: whatever has the word or its head, never a modifier alone.
-        def wanted(pk: int) -> bool:
-            return pk in mentioned or pk in headed
-
-    kept = [(pk, score * KIND_BOOST if pk in kind else score) for pk, score in matches if wanted(pk)]
-    return sorted(kept, key=lambda row: (-row[1], row[0]))
+        # The kind, what names the word itself, and what the catalogue classes as the same goods as the kind.
+        return MatchSetFilter(ids=tuple(kind + mentioned), commodities=tuple(sorted(commodities)), boosted=tuple(kind))
+    # No name says it: whatever has the word or its head, never a modifier alone.
+    return MatchSetFilter(ids=tuple(mentioned + headed))
 
 
 # An article number: one token with a digit, of letters, digits and - . / _ (no spaces); a GTIN: 8-14 digits.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from catalogue.models import Agreement, CatalogueItem
 from hub.organisations.models import Supplier
-from search import query_text, service
+from search import service
 from search.addresses import (
     BACK_PARAMETER,
     clean_back,
@@ -27,7 +27,7 @@ from search.addresses import (
     with_back,
 )
 from search.categories import category_label, category_path, family_of, is_code, is_family, is_segment, segment_of
-from search.service import FacetValue, SearchQuery
+from search.service import FacetValue, Notice, SearchQuery
 
 MAX_COMPARE = 4
 FACETS = (
@@ -131,6 +131,38 @@ def category_groups(values: list[FacetValue]) -> list[CategoryGroup]:
     return [groups[code] for code in sorted(groups)]
 
 
+def notice_text(notice: Notice) -> str:
+    """A service notice worded in the active language (Swedish msgids, English in locale/en)."""
+    words = {
+        Notice.QUERY_SHORTENED: lambda p: _("Sökfrågan kortades till %(n)s tecken") % p,
+        Notice.UNKNOWN_SORT: lambda p: _("Okänd sortering, sorterar på relevans"),
+        Notice.UNKNOWN_FILTER: lambda p: _("Okänt filtervärde ignorerades: %(v)s") % p,
+        Notice.UNKNOWN_CATEGORY: lambda p: _("Okänd kategori ignorerades: %(v)s") % p,
+        Notice.UNKNOWN_PRICE_RANGE: lambda p: _("Okänt prisintervall ignorerades: %(v)s") % p,
+        Notice.NO_SEARCHABLE_WORDS: lambda p: _("Sökfrågan innehöll inga sökbara ord; visar alla artiklar"),
+        Notice.FALLBACK_DOWN: lambda p: _("Sökmotorn svarar inte; resultaten kommer från databasen"),
+        Notice.FALLBACK_INDEX: lambda p: _("Sökindexet är inte uppbyggt; resultaten kommer från databasen"),
+        Notice.RELAXED: lambda p: _("Inga artiklar innehöll alla orden; visar artiklar med något av dem"),
+        Notice.NO_SUCH_PAGE: lambda p: _("Sidan %(page)s finns inte, sista sidan är %(last)s") % p,
+        Notice.CODE_FOUND: lambda p: _("Visar artikeln med artikelnummer eller GTIN %(code)s") % {"code": p["number"]},
+        Notice.CODE_NOT_FOUND: lambda p: (
+            _(
+                "Inget artikelnummer eller GTIN %(code)s finns bland de artiklar du kan köpa; kontrollera numret "
+                "eller sök på benämningen"
+            )
+            % {"code": p["number"]}
+        ),
+        Notice.MORE_THAN: lambda p: (
+            _("Fler än %(n)s träffar; alla kunde inte räknas i tid, förfina sökningen")
+            % {"n": f"{p['n']:,}".replace(",", "\u00a0")}
+        ),
+    }
+    return words[notice.code](notice.params) if notice.code in words else notice.code
+
+
+FALLBACK_CODES = (Notice.FALLBACK_DOWN, Notice.FALLBACK_INDEX)
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     query, notes = query_from_request(request)
@@ -142,8 +174,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     # The page shows why the database answered for OpenSearch as a notice of its own, once.
-    fallback_notice = service.fallback_message() if result.fallback else ""
-    messages = [m for m in result.messages if m != fallback_notice] + _worded_notices(result)
+    fallback_notice = " ".join(notice_text(n) for n in result.notices if n.code in FALLBACK_CODES)
+    messages = [notice_text(n) for n in result.notices if n.code not in FALLBACK_CODES]
     facets = _with_selected_values(result.facets, query)
     return render(
         request,
@@ -178,11 +210,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def _suggestion_url(suggestion: str) -> str:
     """The search page for the "did you mean" query (precision: zero hits)."""
     return f"{search_page_url()}?{urlencode({'q': suggestion})}" if suggestion else ""
-
-
-def _worded_notices(result) -> list[str]:
-    """The service's notice codes (precision: article numbers) in the page's language."""
-    return [query_text.notice_text(code, params) for code, params in result.notices]
 
 
 def _with_selected_values(facets: dict[str, list[FacetValue]], query: SearchQuery) -> dict[str, list[FacetValue]]:
@@ -402,6 +429,8 @@ def _api_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "total": result.total,
+            # False: the count was stopped and `total` is a floor ("more than total").
+            "total_exact": result.total_exact,
             "page": result.page,
             "page_size": result.page_size,
             "num_pages": result.num_pages,
@@ -413,8 +442,8 @@ def _api_search(request: HttpRequest) -> JsonResponse:
             "backend": result.backend,
             "fallback": result.fallback,
             "relaxed": result.relaxed,
-            "messages": notes + result.messages + _worded_notices(result),
-            "notices": [code for code, _params in result.notices],
+            "messages": notes + [notice_text(n) for n in result.notices],
+            "notices": [{"code": n.code, **n.params} for n in result.notices],
             "suggestion": result.suggestion,
         },
         json_dumps_params={"ensure_ascii": False},

@@ -62,7 +62,14 @@ def search_backends_from_env(index_prefix: str = "hub_") -> dict:
     """Return WAGTAILSEARCH_BACKENDS: the database backend, plus OpenSearch when OPENSEARCH_URL is set."""
     from search.backends import search_backends_for
 
-    return search_backends_for(os.environ.get("OPENSEARCH_URL", "").strip(), index_prefix=index_prefix)
+    return search_backends_for(
+        os.environ.get("OPENSEARCH_URL", "").strip(),
+        index_prefix=index_prefix,
+        # Primary shards and replicas of each index the hub creates: 1 and 0 on one node; on a cluster
+        # e.g. 2 and 1 (scripts/opensearch-cluster.sh). Applies when an index is (re)built.
+        shards=whole_number("OPENSEARCH_SHARDS", 1, minimum=1),
+        replicas=whole_number("OPENSEARCH_REPLICAS", 0, minimum=0),
+    )
 
 
 def base_url_from_env(default: str) -> str:

@@ -156,6 +156,33 @@ def test_opensearch_url_chooses_the_backend(monkeypatch: pytest.MonkeyPatch) -> 
     assert backends["database"]["BACKEND"] == DATABASE_BACKEND
 
 
+def test_opensearch_shards_and_replicas_default_to_one_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9200")
+    for name in ("OPENSEARCH_SHARDS", "OPENSEARCH_REPLICAS"):
+        monkeypatch.delenv(name, raising=False)
+    index = search_backends_from_env()["default"]["INDEX_SETTINGS"]["settings"]["index"]
+    assert (index["number_of_shards"], index["number_of_replicas"]) == (1, 0)
+    monkeypatch.setenv("OPENSEARCH_SHARDS", "2")
+    monkeypatch.setenv("OPENSEARCH_REPLICAS", "1")
+    index = search_backends_from_env()["default"]["INDEX_SETTINGS"]["settings"]["index"]
+    assert (index["number_of_shards"], index["number_of_replicas"]) == (2, 1)
+    # The Swedish analysis stays beside them.
+    assert (
+        "swedish_decompounder"
+        in search_backends_from_env()["default"]["INDEX_SETTINGS"]["settings"]["analysis"]["filter"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("OPENSEARCH_SHARDS", "0"), ("OPENSEARCH_REPLICAS", "-1"), ("OPENSEARCH_SHARDS", "två")]
+)
+def test_bad_shards_or_replicas_name_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9200")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        search_backends_from_env()
+
+
 # --- numbers and levels ----------------------------------------------------------------------------
 
 

@@ -268,6 +268,18 @@ class HubOpenSearchBackend(OpenSearch3SearchBackend):
         with _lock:
             _ready_indexes[key] = time.monotonic() + INDEX_READY_SECONDS
 
+    # --- one request for a page, its total and its facets (search.service.opensearch) -----------------
+
+    def query_clause(self, query, queryset) -> dict:
+        """The query JSON modelsearch compiles for `query` (PlainText, And, Or, MATCH_ALL) restricted to
+        `queryset`'s filters, to embed in a larger request (aggregations, post_filter, sorting)."""
+        return self.query_compiler_class(queryset, query).get_query()
+
+    def search_request(self, model, body: dict, timeout: float | None = None) -> dict:
+        """Send one _search request with `body` to `model`'s live index; the answer as OpenSearch gives it."""
+        extra = {"request_timeout": timeout} if timeout else {}
+        return self.es.search(index=self.get_index_for_model(model).name, body=body, **extra)
+
     def search_failed(self, model, exc: Exception) -> bool:
         """After a failed search: forget what we knew; True when the cause is the index, not the cluster."""
         self._forget(self.get_index_for_model(model))

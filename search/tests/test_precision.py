@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from search import query_text
-from search.service import SearchQuery, SearchScope, search
+from search.service import Notice, SearchQuery, SearchScope, search
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_soppasar_finds_bin_bags_and_not_tea_bags(test_catalogue):
 def test_an_article_number_gives_that_item(test_catalogue):
     result = everything("K-1001")
     assert ids(result) == ["K-1001"] and result.total == 1
-    assert [code for code, _params in result.notices] == [query_text.NOTICE_CODE_FOUND]
+    assert [n.code for n in result.notices] == [Notice.CODE_FOUND]
     assert ids(everything("k-1001")) == ["K-1001"]
 
 
@@ -75,7 +75,7 @@ def test_an_unknown_or_removed_code_gives_nothing_and_a_notice(test_catalogue):
     for code in ["X-9001", "K-9999", "7350000000999"]:  # X-9001 is on an expired agreement
         result = everything(code)
         assert result.total == 0 and result.items == [], code
-        assert result.notices == [(query_text.NOTICE_CODE_NOT_FOUND, {"code": code})]
+        assert result.notices == [Notice(Notice.CODE_NOT_FOUND, {"number": code})]
 
 
 def test_a_gtin_gives_that_item(test_catalogue):

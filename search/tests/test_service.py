@@ -118,7 +118,7 @@ def test_paging(test_catalogue):
     second = search(SearchQuery(q="papper", page_size=5, page=2))
     assert len(first.items) == 5 and not set(ids(first)) & set(ids(second))
     past = search(SearchQuery(q="papper", page=999))
-    assert past.items == [] and past.messages
+    assert past.items == [] and [n.code for n in past.notices] == ["no_such_page"]
 
 
 def test_search_log_has_no_personal_data(test_catalogue):
@@ -235,47 +235,6 @@ def test_broad_matches_in_a_large_catalogue_put_the_users_own_word_in_the_name_f
     assert {pk for pk, _ in tiered} <= {pk for pk, _ in ranked_all}
     assert all(by_pk[pk].version_id in versions for pk, _ in tiered)
     assert "Kopieringspapper" in names(search(SearchQuery(q="kopieringspapper")))[0]
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"q": "papper"},
-        {"q": "penna", "price_ranges": ["0-100", "100-500"]},
-        {"q": "stol", "categories": ["56000000"], "sort": "-price"},
-        {"q": "papper", "eco_labels": ["Svanen"], "sort": "unit_price"},
-    ],
-)
-def test_text_query_facets_and_totals_match_the_database_computation(test_catalogue, params):
-    """Text queries filter, count and facet their matches in Python; the database path must agree."""
-    query = SearchQuery(log=False, page_size=100, **params)
-    result = search(query)
-    supplier_ids = [str(s.pk) for s in test_catalogue.suppliers.values()][:1]
-    filtered_query = SearchQuery(log=False, page_size=100, suppliers=supplier_ids, **params)
-    for q, res in ((query, result), (filtered_query, search(filtered_query))):
-        matched = [i.pk for i in search(SearchQuery(q=q.q, log=False, page_size=100)).items]
-        base = service.visible_items(None).filter(pk__in=matched)
-        filters = {
-            "supplier": service.Q(version__catalogue__supplier_id__in=[int(s) for s in q.suppliers])
-            if q.suppliers
-            else None,
-            "agreement": None,
-            "category": service._category_q(q.categories) if q.categories else None,
-            "eco_label": service._eco_q(q.eco_labels),
-            "price": service._price_q(q.price_ranges, []),
-        }
-        expected = base
-        for f in filters.values():
-            if f is not None:
-                expected = expected.filter(f)
-        assert res.total == expected.count()
-        by_db = service._facets(base, filters, q)
-        for name in ("supplier", "agreement", "category", "price"):
-            assert [(f.value, f.count) for f in res.facets[name]] == [(f.value, f.count) for f in by_db[name]], name
-    if result.query.sort in ("-price", "unit_price") and len(result.items) > 1:
-        key = (lambda i: i.price) if result.query.sort == "-price" else (lambda i: i.unit_price)
-        values = [key(i) for i in result.items]
-        assert values == sorted(values, reverse=result.query.sort == "-price")
 
 
 def test_upgrade_migration_fills_the_autocomplete_table(test_catalogue):

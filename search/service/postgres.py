@@ -1,0 +1,56 @@
+"""PostgreSQL only: the whole match set on the tsvector index, and typo-tolerant matching on names (pg_trgm)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from modelsearch.utils import get_content_type_pk
+
+import swedish_text as text
+from catalogue.models import CatalogueItem
+from search import dbsearch
+
+logger = logging.getLogger("search.service")
+
+
+def trigram_matches(q: str, versions: list[int], limit: int = 50) -> list[tuple[int, float]]:
+    """Items whose name is similar to q by trigrams, best first, one per distinct name and version.
+
+    PostgreSQL only (elsewhere: []).
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not q or not versions:
+        return []
+    query = " ".join(text.tokens(q))[: text.MAX_QUERY_CHARS]
+    if not query:
+        return []
+    sql = (
+        # The autocomplete table has one row per distinct name per version: far fewer rows to recheck
+        # than the items when names repeat (migration search/0004 indexes its names by trigrams).
+        f"SELECT item_id, word_similarity(%s, name) AS score FROM {dbsearch.AUTOCOMPLETE_TABLE} "  # noqa: S608
+        "WHERE version_id = ANY(%s) AND %s <%% name ORDER BY score DESC, item_id LIMIT %s"
+    )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The default threshold (0.6) misses a word with two typos; 0.45 still keeps noise out.
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.45")
+            cursor.execute(sql, [query, versions, query, limit])
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+    except Exception:  # pg_trgm missing (migration not run): no typo fallback, never an error
+        logger.warning("pg_trgm is not available; no trigram fallback", exc_info=True)
+        return []
+
+
+def match_set_sql(groups: list[list[str]], any_word: bool) -> tuple[str, list]:
+    """SQL selecting the id of every item the text matches (the whole match set, for counts and sorting).
+
+    The same tsquery and columns as search.dbsearch's ranked match, without ranking or a limit.
+    """
+    entry, _fts = dbsearch._index_tables()
+    sql = (
+        f"SELECT e.object_id::bigint FROM {entry} e, to_tsquery(%s::regconfig, %s) AS q "  # noqa: S608
+        "WHERE e.content_type_id = %s AND (e.title @@ q OR e.body @@ q)"
+    )
+    return sql, ["swedish", dbsearch._tsquery(groups, any_word), get_content_type_pk(CatalogueItem)]

@@ -29,7 +29,7 @@ def dcg(grades: list[int]) -> float:
 def measure(ranked: list[str], judgements: dict[str, int]) -> tuple[float, float]:
     top = ranked[:K]
     relevant = [k for k, g in judgements.items() if g > 0]
-    recall = len([k for k in top if k in judgements]) / min(len(relevant), K)
+    recall = len([k for k in top if judgements.get(k, 0) > 0]) / min(len(relevant), K)
     ideal = dcg(sorted(judgements.values(), reverse=True)[:K])
     return recall, dcg([judgements.get(k, 0) for k in top]) / ideal
 
@@ -45,6 +45,17 @@ def test_the_set_is_big_enough():
     assert all(q["judgements"] for q in QUERIES)
     # Every item judged relevant is acceptable; acceptable may name more (any chair for "kontorsstol").
     assert all({k for k, g in q["judgements"].items() if g > 0} <= set(q["acceptable"]) for q in QUERIES)
+    # An item judged not relevant (grade 0) is no acceptable either, and the entry says why it was re-graded.
+    for q in QUERIES:
+        not_relevant = {k for k, g in q["judgements"].items() if g == 0}
+        assert not not_relevant & set(q["acceptable"]), q["q"]
+        assert not not_relevant or q.get("regraded"), q["q"]
+
+
+def test_an_item_judged_not_relevant_counts_for_neither_recall_nor_ndcg():
+    recall, ndcg = measure(["b", "a"], {"a": 2, "b": 0})
+    assert recall == 1.0 and ndcg < 1.0
+    assert measure(["b"], {"a": 2, "b": 0}) == (0.0, 0.0)
 
 
 def test_precision_counts_the_cheapest_five_only():

@@ -17,8 +17,9 @@ from search.service import SearchQuery, search
 QUERIES = json.loads((Path(__file__).parent / "relevance" / "queries.json").read_text(encoding="utf-8"))["queries"]
 K = 10
 PRECISION_K = 5
-RECALL_FLOOR = 0.80
-NDCG_FLOOR = 0.82
+# Below the re-graded set's figures (0.906 / 0.958-0.963) with room for Debian's word lists in .ci/run.
+RECALL_FLOOR = 0.85
+NDCG_FLOOR = 0.90
 PRECISION_FLOOR = 0.90
 
 

@@ -21,6 +21,7 @@ from search.service.filters import (
     AgreementFilter,
     CategoryFilter,
     EcoLabelFilter,
+    MatchSetFilter,
     PriceFilter,
     SupplierFilter,
     item_row,
@@ -224,6 +225,23 @@ def test_each_filter_selects_the_same_items_in_sql_and_in_python(test_catalogue)
         by_python = {i.pk for i in everything if f.matches(item_row(i))}
         assert by_sql == by_python, f
     assert not visible.filter(EcoLabelFilter("eco_label", ("svanen",)).q()).exists()
+
+
+def test_the_match_set_filter_selects_the_same_items_in_sql_and_in_python(test_catalogue):
+    visible = service.visible_items(None)
+    rows = list(visible.values_list("pk", "unspsc"))
+    some = tuple(pk for pk, _unspsc in rows[:3])
+    for f in [
+        MatchSetFilter(),
+        MatchSetFilter(ids=some),
+        MatchSetFilter(commodities=("56101504",)),
+        MatchSetFilter(ids=some, commodities=("56101504", "44122107")),
+        MatchSetFilter(prefixes=("5610", "44")),
+    ]:
+        by_sql = set(visible.filter(f.q()).values_list("pk", flat=True))
+        assert by_sql == {pk for pk, unspsc in rows if f.matches(pk, unspsc)}, f
+    assert not visible.filter(MatchSetFilter().q()).exists()
+    assert visible.filter(MatchSetFilter(commodities=("56101504",)).q()).count() >= 3
 
 
 def test_a_count_that_takes_too_long_says_more_than_n(test_catalogue, monkeypatch, client):

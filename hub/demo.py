@@ -47,11 +47,35 @@ class DemoAgreement:
 
 
 AGREEMENTS = (
-    DemoAgreement("RA-2026-001", "Kontorsmaterial och papper", "5566778899", 300, 700, catalogue_lines=1500),
+    # Each supplier sells its own kind of goods (catalogue.generator categories).
     DemoAgreement(
-        "RA-2026-002", "IT-tillbehör", "5561234567", 200, 500, buyer_orgnrs=("2120000142",), catalogue_lines=800
+        "RA-2026-001",
+        "Kontorsmaterial och papper",
+        "5566778899",
+        300,
+        700,
+        catalogue_lines=1500,
+        categories=("kontorsmaterial",),
     ),
-    DemoAgreement("RA-2026-003", "Städ, hygien och förbrukning", "5590123450", 100, 900, catalogue_lines=1200),
+    DemoAgreement(
+        "RA-2026-002",
+        "IT-tillbehör",
+        "5561234567",
+        200,
+        500,
+        buyer_orgnrs=("2120000142",),
+        catalogue_lines=800,
+        categories=("it",),
+    ),
+    DemoAgreement(
+        "RA-2026-003",
+        "Städ, hygien och förbrukning",
+        "5590123450",
+        100,
+        900,
+        catalogue_lines=1200,
+        categories=("städ", "vård"),
+    ),
     DemoAgreement("RA-2023-009", "Möbler (utgånget avtal)", "5566778899", 1200, -30, preferred_rank=2),
 )
 
@@ -159,7 +183,9 @@ def seed_catalogues(stdout=None) -> dict[str, int]:
             path = Path(tmp) / f"{demo.reference}.xml"
             # No image addresses: the generator's are made up, and fetching them would only fill the
             # demo's reports with broken-image notes (and wait on DNS on an offline machine).
-            items = [replace(item, image_url="") for item in generate_items(demo.catalogue_lines, seed=seed)]
+            items = [
+                replace(item, image_url="") for item in generate_items(demo.catalogue_lines, seed, demo.categories)
+            ]
             write_peppol(
                 path,
                 items,

@@ -24,6 +24,13 @@ SWEDISH_INDEX_SETTINGS: dict = {
                     "tokenizer": "standard",
                     "filter": ["lowercase", "swedish_stop", "swedish_decompounder", "swedish_light_stemmer"],
                 },
+                # Queries are not decompounded here: swedish_text already sends a compound's head (and never
+                # its modifier alone, search/query_text.py); splitting "kontorsstol" again would match "kontor".
+                "default_search": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "swedish_stop", "swedish_light_stemmer"],
+                },
                 "edgengram_analyzer": {
                     "type": "custom",
                     "tokenizer": "standard",

@@ -12,8 +12,10 @@ All answers go through search.service; a bad parameter is ignored with a message
 from __future__ import annotations
 
 import datetime
+from contextlib import nullcontext
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import override
 from ninja import Query, Router, Schema
 
 from catalogue.api import ErrorOut, error
@@ -64,6 +66,7 @@ class SearchOut(Schema):
     messages: list[str]
     # The same notes as codes with their parameters, e.g. {"code": "more_than", "n": 5000}.
     notices: list[dict[str, str | int]]
+    suggestion: str
 
 
 class SuggestionOut(Schema):
@@ -139,6 +142,8 @@ def search_json(request: HttpRequest, result: service.SearchResult, notes: list[
         "relaxed": result.relaxed,
         "messages": notes + [notice_text(n) for n in result.notices],
         "notices": [{"code": n.code, **n.params} for n in result.notices],
+        # "Menade du / did you mean": a query that gives hits, offered when this one gave none ("" otherwise).
+        "suggestion": result.suggestion,
     }
 
 
@@ -161,13 +166,16 @@ def search(
     sort: str = Query("relevance", description="relevance, price, -price or unit_price"),
     page: str = Query("1", description="Page number from 1; a bad one is ignored with a message"),
     page_size: str = Query("20", description="1 to 100; a larger one is clamped"),
+    lang: str | None = Query(None, description="sv or en: how the words are read and the messages' language"),
 ) -> HttpResponse:
     """The search page's answer as JSON. A parameter it cannot use is ignored and named in "messages"
-    (in the language of Accept-Language, Swedish by default)."""
-    # The declared parameters document the query; query_from_request reads them as the search page does.
-    query, notes = query_from_request(request)
-    result = service.search(query, request.user)
-    return JsonResponse(search_json(request, result, notes), json_dumps_params=JSON_OPTIONS)
+    (in the language of lang, else Accept-Language, Swedish by default)."""
+    # lang=en: English words are read as English terms, and messages come in English.
+    with override(lang) if lang in ("sv", "en") else nullcontext():
+        # The declared parameters document the query; query_from_request reads them as the search page does.
+        query, notes = query_from_request(request)
+        result = service.search(query, request.user)
+        return JsonResponse(search_json(request, result, notes), json_dumps_params=JSON_OPTIONS)
 
 
 @router.get(

@@ -143,6 +143,14 @@ def notice_text(notice: Notice) -> str:
         Notice.FALLBACK_INDEX: lambda p: _("Sökindexet är inte uppbyggt; resultaten kommer från databasen"),
         Notice.RELAXED: lambda p: _("Inga artiklar innehöll alla orden; visar artiklar med något av dem"),
         Notice.NO_SUCH_PAGE: lambda p: _("Sidan %(page)s finns inte, sista sidan är %(last)s") % p,
+        Notice.CODE_FOUND: lambda p: _("Visar artikeln med artikelnummer eller GTIN %(code)s") % {"code": p["number"]},
+        Notice.CODE_NOT_FOUND: lambda p: (
+            _(
+                "Inget artikelnummer eller GTIN %(code)s finns bland de artiklar du kan köpa; kontrollera numret "
+                "eller sök på benämningen"
+            )
+            % {"code": p["number"]}
+        ),
         Notice.MORE_THAN: lambda p: (
             _("Fler än %(n)s träffar; alla kunde inte räknas i tid, förfina sökningen")
             % {"n": f"{p['n']:,}".replace(",", "\u00a0")}
@@ -193,8 +201,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "max_compare": MAX_COMPARE,
             "back": back,
             "language_switch": _language_switch(_with_query(search_page_url(_other_lang()), request)),
+            "suggestion_url": _suggestion_url(result.suggestion),
         },
     )
+
+
+def _suggestion_url(suggestion: str) -> str:
+    """The search page for the "did you mean" query (precision: zero hits)."""
+    return f"{search_page_url()}?{urlencode({'q': suggestion})}" if suggestion else ""
 
 
 def _with_selected_values(facets: dict[str, list[FacetValue]], query: SearchQuery) -> dict[str, list[FacetValue]]:

@@ -359,9 +359,14 @@ def query_groups(query: str) -> list[list[str]]:
 
 
 def search_text_for(item) -> str:
-    """The normalised text stored in CatalogueItem.search_text (name, keywords, maker, description)."""
+    """The normalised text stored in CatalogueItem.search_text (name, keywords, maker, description, eco-labels).
+
+    The eco-labels make "svanen" find the Nordic Swan labelled items.
+    """
     keywords = item.keywords if isinstance(item.keywords, list) else []
+    labels = item.eco_labels if isinstance(getattr(item, "eco_labels", None), list) else []
     parts = [item.name or "", " ".join(str(k) for k in keywords), item.manufacturer or "", item.description or ""]
+    parts.append(" ".join(str(label) for label in labels))
     return normalise(" ".join(parts))
 
 

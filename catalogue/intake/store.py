@@ -21,12 +21,18 @@ BATCH_SIZE = 2000
 
 def _search_text_key(item) -> tuple:
     """What swedish_text.search_text_for reads (a test holds this to it)."""
-    keywords = item.keywords
-    return (item.name, item.description, item.manufacturer, tuple(keywords) if isinstance(keywords, list) else ())
+    keywords, labels = item.keywords, getattr(item, "eco_labels", None)
+    return (
+        item.name,
+        item.description,
+        item.manufacturer,
+        tuple(keywords) if isinstance(keywords, list) else (),
+        tuple(str(label) for label in labels) if isinstance(labels, list) else (),
+    )
 
 
 class SearchTextCache:
-    """search_text once per distinct name, description, maker and keywords: catalogues repeat them a lot."""
+    """search_text once per distinct name, description, maker, keywords and eco-labels: catalogues repeat them."""
 
     MAX_ENTRIES = 50_000
 

@@ -55,3 +55,18 @@ def test_cli_writes_the_same_file_twice(tmp_path):
     )
     sheet = load_workbook(tmp_path / "c.xlsx", read_only=True).active
     assert sum(1 for _ in sheet.iter_rows()) == 31
+
+
+def test_a_supplier_sells_its_own_kind_of_goods():
+    items = generate_items(500, seed=2, categories=("it",))
+    assert {i.category for i in items} == {"it"}
+    assert generate_items(50, seed=2, categories=("it",)) == items[:50]  # deterministic per categories
+    cleaning = generate_items(500, seed=2, categories=("städ", "vård"))
+    assert {i.category for i in cleaning} == {"städ", "vård"}
+
+
+def test_names_are_varied():
+    items = generate_items(5000, seed=1)
+    assert len({i.name for i in items}) > 2000  # was 80 distinct names before
+    assert len({i.name.split(",")[0].split()[0] for i in items}) >= 80  # base names
+    assert len({i.description for i in items}) > 2000

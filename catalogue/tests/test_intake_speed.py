@@ -115,7 +115,7 @@ def test_search_text_key_holds_everything_search_text_for_reads():
     )
     text = search_text_for(item)
     key = _search_text_key(item)
-    changed = {"name", "description", "manufacturer", "keywords"}
+    changed = {"name", "description", "manufacturer", "keywords", "eco_labels"}
     for field in CatalogueItem._meta.concrete_fields:
         if field.attname in changed or field.primary_key or field.attname == "search_text":
             continue
@@ -129,7 +129,7 @@ def test_search_text_key_holds_everything_search_text_for_reads():
         assert search_text_for(other) == text, f"search_text now reads {field.attname}: add it to the key"
     for name in changed:
         other = copy.copy(item)
-        setattr(other, name, ["annat"] if name == "keywords" else "annat ord")
+        setattr(other, name, ["annat"] if name in ("keywords", "eco_labels") else "annat ord")
         assert _search_text_key(other) != key
 
 

@@ -28,13 +28,20 @@ import swedish_text as text
 from catalogue.models import Agreement, CatalogueItem
 from hub.db import is_lock_timeout, lock_wait_at_most
 from hub.organisations.models import Supplier
-from search import dbsearch
+from search import dbsearch, query_text, suggestions
 from search.addresses import item_key
 from search.models import SearchLog
 from search.service.database import Page, search_database
 from search.service.facets import facet_values
 from search.service.failover import BACKEND_RETRY_SECONDS, FAILOVER, backend_label, backend_names
-from search.service.filters import ECO_LABEL_MAX_CHARS, PRICE_RANGE_KEYS, PRICE_RANGES, selected_filters
+from search.service.filters import (
+    ECO_LABEL_MAX_CHARS,
+    PRICE_RANGE_KEYS,
+    PRICE_RANGES,
+    MatchSetFilter,
+    Narrowing,
+    selected_filters,
+)
 from search.service.opensearch import search_opensearch
 from search.service.postgres import trigram_matches
 from search.service.query import (
@@ -181,6 +188,29 @@ def _log(query: str, total: int, backend: str, started: float) -> None:
             logger.exception("Could not write the search log")
 
 
+def _sort_and_page(query: SearchQuery, notices: list[Notice]) -> tuple[str, int, int]:
+    sort = query.sort if query.sort in SORTS else "relevance"
+    if query.sort and query.sort not in SORTS:
+        notices.append(Notice(Notice.UNKNOWN_SORT))
+    page_size = max(1, min(int(query.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
+    page = max(1, min(int(query.page or 1), MAX_PAGE))
+    return sort, page, page_size
+
+
+def _answer_notices(answer: Page, fallback: bool, page: int, num_pages: int) -> list[Notice]:
+    """What the searcher should know about how the answer was reached."""
+    notices = []
+    if fallback:
+        notices.append(Notice(FAILOVER.fallback_code()))
+    if answer.relaxed:
+        notices.append(Notice(Notice.RELAXED))
+    if not answer.counts.exact:
+        notices.append(Notice(Notice.MORE_THAN, {"n": answer.counts.total}))
+    if page > num_pages and answer.counts.total:
+        notices.append(Notice(Notice.NO_SUCH_PAGE, {"page": page, "last": num_pages}))
+    return notices
+
+
 def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> SearchResult:
     """Run a catalogue search for `user` (None or anonymous: the public catalogue), or within `scope`."""
     started = time.perf_counter()
@@ -191,11 +221,7 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
     if len(q) > text.MAX_QUERY_CHARS:
         notices.append(Notice(Notice.QUERY_SHORTENED, {"n": text.MAX_QUERY_CHARS}))
         q = q[: text.MAX_QUERY_CHARS]
-    sort = query.sort if query.sort in SORTS else "relevance"
-    if query.sort and query.sort not in SORTS:
-        notices.append(Notice(Notice.UNKNOWN_SORT))
-    page_size = max(1, min(int(query.page_size or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
-    page = max(1, min(int(query.page or 1), MAX_PAGE))
+    sort, page, page_size = _sort_and_page(query, notices)
     start = (page - 1) * page_size
 
     filters = selected_filters(
@@ -205,32 +231,37 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         query.eco_labels,
         _clean_price_ranges(query.price_ranges, notices),
     )
-    groups = text.query_groups(q)
-    if q and not groups:
-        notices.append(Notice(Notice.NO_SEARCHABLE_WORDS))
     visible = scope.items() if scope is not None else visible_items(user)
     versions = scope.versions() if scope is not None else visible_versions(user)
+    # A compound requires its head, never its modifier alone; the match set keeps only the kind of goods asked
+    # for (search.query_text); an article number or GTIN answers with that item, or nothing.
+    shaped = query_text.shape(q, lambda: versions)
+    groups = shaped.groups
+    code = query_text.find_by_code(q, visible)
+    if code is not None:
+        groups = []
+        narrowing = Narrowing(browse=MatchSetFilter(ids=tuple(code.ids)))
+    else:
+        narrowing = Narrowing(
+            lambda any_word: query_text.narrowing(shaped, visible, any_word),
+            unmatched=query_text.english_filter(q) if shaped.english else None,
+        )
+    if q and not groups and code is None:
+        notices.append(Notice(Notice.NO_SEARCHABLE_WORDS))
 
     def run(backend) -> Page:
         if _is_database_backend(backend):
-            return search_database(groups, q, visible, versions, filters, sort, start, page_size)
+            return search_database(groups, q, visible, versions, filters, sort, start, page_size, narrowing)
         _require_ready(backend)
         text_queries = [_text_query(groups, any_word=False)] if groups else []
         if len(groups) > 1:
             text_queries.append(_text_query(groups, any_word=True))
-        return search_opensearch(backend, text_queries, versions, filters, sort, start, page_size)
+        return search_opensearch(backend, text_queries, versions, filters, sort, start, page_size, narrowing)
 
     answer, backend_name, fallback = FAILOVER.run(run)
-    if fallback:
-        notices.append(Notice(FAILOVER.fallback_code()))
-    if answer.relaxed:
-        notices.append(Notice(Notice.RELAXED))
     total = answer.counts.total
-    if not answer.counts.exact:
-        notices.append(Notice(Notice.MORE_THAN, {"n": total}))
     num_pages = max(1, math.ceil(total / page_size))
-    if page > num_pages and total:
-        notices.append(Notice(Notice.NO_SUCH_PAGE, {"page": page, "last": num_pages}))
+    notices += _answer_notices(answer, fallback, page, num_pages)
     objects = CatalogueItem.objects.select_related(
         "version__catalogue__supplier", "version__catalogue__agreement"
     ).in_bulk(answer.ids)
@@ -250,6 +281,12 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         notices=notices,
         total_exact=answer.counts.exact,
     )
+    if code is not None:  # the query was read as an article number or GTIN, found or not
+        notices.append(Notice(Notice.CODE_FOUND if code.ids else Notice.CODE_NOT_FOUND, {"number": code.code[:40]}))
+    elif not total and groups and not answer.counts.matched:  # "did you mean", from the catalogue's own words
+        result.suggestion = suggestions.suggestion(
+            q, versions, lambda s: search(SearchQuery(q=s, page_size=1, log=False), user, scope).total > 0
+        )
     result.duration_ms = int((time.perf_counter() - started) * 1000)
     if q and query.log:
         _log(q, total, result.backend, started)

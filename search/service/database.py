@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from search import dbsearch
 from search.service import postgres, sqlite
 from search.service.facets import FacetCounts, database_counts
-from search.service.filters import Filter
+from search.service.filters import Filter, MatchSetFilter, Narrowing
 from search.service.query import MAX_MATCHES
 
 logger = logging.getLogger("search.service")
@@ -71,19 +71,27 @@ def search_database(
     sort: str,
     start: int,
     size: int,
+    narrowing: Narrowing | None = None,
 ) -> Page:
+    """`narrowing`: which items of the text's match set are the goods asked for, what browsing is limited to,
+    and what an unmatched query falls back on (search.query_text; None: the match set as the engine gives it)."""
+    narrowing = narrowing or Narrowing()
     relaxed = False
     scores: dict[int, float] | None = None
     if groups:
         any_word = False
-        base = visible.filter(pk__in=match_set(groups, any_word))
+        base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), narrowing.of_text(any_word))
         counts = _counted(base, filters)
         if not counts.matched and len(groups) > 1:
             any_word = True
-            base = visible.filter(pk__in=match_set(groups, any_word))
+            base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), narrowing.of_text(any_word))
             counts = _counted(base, filters)
             relaxed = bool(counts.matched)
-        if not counts.matched:
+        if not counts.matched and narrowing.unmatched is not None:
+            # English words through the UNSPSC category names ("furniture").
+            base = visible.filter(narrowing.unmatched.q())
+            counts = _counted(base, filters)
+        elif not counts.matched:
             # PostgreSQL: pg_trgm similarity on the names catches typos the dictionary cannot correct.
             similar = postgres.trigram_matches(q, versions)
             if similar:
@@ -93,8 +101,12 @@ def search_database(
                 relaxed = bool(counts.matched)
         elif sort == "relevance":
             scores = dict(dbsearch.match(groups, versions, any_word, MAX_MATCHES))
+            boosted = narrowing.of_text(any_word)
+            if boosted is not None and boosted.boosted:
+                kind = set(boosted.boosted)
+                scores = {pk: score * boosted.BOOST if pk in kind else score for pk, score in scores.items()}
     else:
-        base = visible
+        base = _narrowed(visible, narrowing.browse)
         counts = _counted(base, filters)
     filtered = base.filter(*[f.q() for f in filters.values()])
     if scores is not None and sort == "relevance":
@@ -102,6 +114,10 @@ def search_database(
     else:
         ids = _sorted_page(filtered, sort, start, size)
     return Page(ids, counts, relaxed)
+
+
+def _narrowed(base: QuerySet, match_filter: MatchSetFilter | None) -> QuerySet:
+    return base if match_filter is None else base.filter(match_filter.q())
 
 
 def _sorted_page(filtered: QuerySet, sort: str, start: int, size: int) -> list[int]:

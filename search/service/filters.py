@@ -37,6 +37,7 @@ AGREEMENT_FIELD = "catalogue_agreement_id_filter"
 UNSPSC_FIELD = "unspsc_filter"
 ECO_LABEL_FIELD = "eco_labels_filter"
 PRICE_FIELD = "price_filter"
+ID_FIELD = "id_filter"
 
 
 class FacetRow(NamedTuple):
@@ -205,6 +206,66 @@ class PriceFilter(Filter):
 
     def matches(self, row: FacetRow) -> bool:
         return row.price_range in self.values
+
+
+@dataclass(frozen=True)
+class MatchSetFilter:
+    """Which of the text's matches are the goods asked for (search.query_text.narrowing), or what an article
+    number or an English category name selects: items by id, by 8-digit UNSPSC commodity or by UNSPSC prefix.
+
+    Not a facet: it narrows the match set itself, before the total, the facets and the sorting, so they count
+    exactly the items the pages show. `boosted` (the items whose name says they are the kind) rank first.
+    """
+
+    ids: tuple[int, ...] = ()
+    commodities: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    boosted: tuple[int, ...] = ()
+
+    # A boosted item's relevance score is multiplied by this.
+    BOOST = 2.0
+
+    def q(self) -> Q:
+        q = Q(pk__in=[])  # nothing, unless one of the parts selects something
+        if self.ids:
+            q |= Q(pk__in=self.ids)
+        if self.commodities:
+            q |= Q(unspsc__in=self.commodities)
+        for prefix in self.prefixes:
+            q |= Q(unspsc__startswith=prefix)
+        return q
+
+    def clause(self) -> dict:
+        clauses = []
+        if self.ids:
+            clauses.append({"terms": {ID_FIELD: list(self.ids)}})
+        if self.commodities:
+            clauses.append({"terms": {UNSPSC_FIELD: list(self.commodities)}})
+        clauses += [{"prefix": {UNSPSC_FIELD: prefix}} for prefix in self.prefixes]
+        return {"bool": {"should": clauses, "minimum_should_match": 1}} if clauses else {"match_none": {}}
+
+    def matches(self, pk: int, unspsc: str) -> bool:
+        unspsc = unspsc or ""
+        return pk in self.ids or unspsc in self.commodities or any(unspsc.startswith(p) for p in self.prefixes)
+
+
+class Narrowing:
+    """What search.query_text makes of the query, for the engines: `of_text(any_word)` narrows the text's match
+    set (strict, or relaxed to any word), computed once each; `browse` limits a search without text (an article
+    number's items); `unmatched` is searched when the text matched nothing (English category names)."""
+
+    def __init__(self, of_text=None, browse: MatchSetFilter | None = None, unmatched: MatchSetFilter | None = None):
+        self._of_text = of_text
+        self._computed: dict[bool, MatchSetFilter | None] = {}
+        self.browse = browse
+        self.unmatched = unmatched
+
+    def of_text(self, any_word: bool) -> MatchSetFilter | None:
+        if self._of_text is None:
+            return None
+        if any_word not in self._computed:
+            self._computed[any_word] = self._of_text(any_word)
+        return self._computed[any_word]
 
 
 FACET_NAMES = ("supplier", "agreement", "category", "eco_label", "price")

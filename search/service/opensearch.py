@@ -20,11 +20,14 @@ from search.service.filters import (
     AGREEMENT_FIELD,
     ECO_LABEL_FIELD,
     FACET_NAMES,
+    ID_FIELD,
     PRICE_FIELD,
     PRICE_RANGES,
     SUPPLIER_FIELD,
     UNSPSC_FIELD,
     Filter,
+    MatchSetFilter,
+    Narrowing,
 )
 
 # OpenSearch's default index.max_result_window (from + size of one request).
@@ -32,13 +35,18 @@ DEFAULT_RESULT_WINDOW = 10_000
 # Terms per facet in one answer; more distinct values than this makes the counts inexact (and says so).
 MAX_FACET_TERMS = 10_000
 NAME_FIELD = "name_filter"
-ID_FIELD = "id_filter"
 UNIT_PRICE_FIELD = "unit_price_filter"
 # The agreement's preferred rank, from params (rank per agreement id) so a changed rank needs no reindex.
 RANK_SCRIPT = (
     "def r = params.ranks.get(String.valueOf(doc['" + AGREEMENT_FIELD + "'].value)); double rank = r == null ? 1 : r;"
 )
-BOOSTED_SCORE = RANK_SCRIPT + " return _score / (1 + params.penalty * Math.max(0, rank - 1));"
+BOOSTED_SCORE = (
+    RANK_SCRIPT
+    + " double kind = params.kind.containsKey(String.valueOf(doc['"
+    + ID_FIELD
+    + "'].value)) ? params.kind_boost : 1;"
+    + " return kind * _score / (1 + params.penalty * Math.max(0, rank - 1));"
+)
 RANK_VALUE = RANK_SCRIPT + " return rank;"
 SORTS = {
     "price": [{PRICE_FIELD: "asc"}],
@@ -55,34 +63,51 @@ def search_opensearch(
     sort: str,
     start: int,
     size: int,
+    narrowing: Narrowing | None = None,
 ) -> Page:
-    """`text_queries`: the strict query, then its relaxed form (any word) when there is one; [] browses."""
+    """`text_queries`: the strict query, then its relaxed form (any word) when there is one; [] browses.
+    `narrowing`: as in search.service.database.search_database, applied as a filter of the query itself."""
+    narrowing = narrowing or Narrowing()
     ranks = {
         str(agreement): rank or 1
         for agreement, rank in CatalogueVersion.objects.filter(pk__in=versions).values_list(
             "catalogue__agreement_id", "catalogue__agreement__preferred_rank"
         )
     }
-    queries = text_queries or [None]
-    for i, text_query in enumerate(queries):
+    attempts = [(text_query, narrowing.of_text(i > 0), True) for i, text_query in enumerate(text_queries)]
+    if not text_queries:
+        attempts = [(None, narrowing.browse, False)]
+    elif narrowing.unmatched is not None:
+        attempts.append((None, narrowing.unmatched, False))
+    for i, (text_query, restriction, relaxable) in enumerate(attempts):
         deep = start + size > DEFAULT_RESULT_WINDOW
         # A deep page is asked for only when it exists: an index built before max_result_window was
         # raised (search.backends.index_settings) refuses from + size above 10,000.
         body = request_body(
-            backend, text_query, versions, filters, sort, 0 if deep else start, 0 if deep else size, ranks
+            backend,
+            text_query,
+            versions,
+            filters,
+            sort,
+            0 if deep else start,
+            0 if deep else size,
+            ranks,
+            restriction=restriction,
         )
         answer = backend.search_request(CatalogueItem, body)
         counts = counts_from_answer(answer, filters)
-        if counts.matched or i == len(queries) - 1:
+        if counts.matched or i == len(attempts) - 1:
             if deep and start < counts.total:
                 body |= {"from": start, "size": size}
                 answer = backend.search_request(CatalogueItem, body)
             ids = [int(hit["fields"]["pk"][0]) for hit in answer["hits"]["hits"]]
-            return Page(ids, counts, relaxed=i > 0 and bool(counts.matched))
+            return Page(ids, counts, relaxed=i > 0 and relaxable and bool(counts.matched))
     raise AssertionError("unreachable")
 
 
-def request_body(backend, text_query, versions, filters, sort, start, size, ranks) -> dict:
+def request_body(backend, text_query, versions, filters, sort, start, size, ranks, restriction=None) -> dict:
+    """`restriction`: a MatchSetFilter on the match set itself (counted by the total and every facet);
+    its `boosted` items' scores are multiplied by its BOOST."""
     day = timezone.localdate()
     scope = (
         CatalogueItem.objects.filter(version_id__in=versions)
@@ -90,7 +115,15 @@ def request_body(backend, text_query, versions, filters, sort, start, size, rank
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
     )
     query = backend.query_clause(text_query if text_query is not None else MATCH_ALL, scope)
-    params = {"ranks": ranks, "penalty": RANK_PENALTY}
+    if restriction is not None:
+        query = {"bool": {"must": [query], "filter": [restriction.clause()]}}
+    boosted = restriction.boosted if restriction is not None else ()
+    params = {
+        "ranks": ranks,
+        "penalty": RANK_PENALTY,
+        "kind": dict.fromkeys(map(str, boosted), 1),
+        "kind_boost": MatchSetFilter.BOOST,
+    }
     tie_break = [{NAME_FIELD: "asc"}, {ID_FIELD: "asc"}]
     if sort == "relevance" and text_query is not None:
         query = {"script_score": {"query": query, "script": {"source": BOOSTED_SCORE, "params": params}}}

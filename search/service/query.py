@@ -53,6 +53,8 @@ class Notice:
     RELAXED = "relaxed"  # no item had every word; items with any of them are shown
     NO_SUCH_PAGE = "no_such_page"  # params: page, last
     MORE_THAN = "more_than"  # the count was stopped; params: n (the total is a floor)
+    CODE_FOUND = "code_found"  # the query was read as an article number or GTIN and found; params: number
+    CODE_NOT_FOUND = "code_not_found"  # read as an article number or GTIN, not found; params: number
 
     code: str
     params: dict = field(default_factory=dict)
@@ -74,6 +76,8 @@ class SearchResult:
     duration_ms: int = 0
     # False when the engine could not count everything in time: `total` is then a floor ("more than").
     total_exact: bool = True
+    # "Did you mean": a query from the catalogue's own words that finds something (only when nothing was found).
+    suggestion: str = ""
 
 
 @dataclass

@@ -21,6 +21,7 @@ from search.service.filters import (
     AgreementFilter,
     CategoryFilter,
     EcoLabelFilter,
+    MatchSetFilter,
     PriceFilter,
     SupplierFilter,
     item_row,
@@ -124,6 +125,10 @@ def assert_exact(result, items: list[CatalogueItem], query: SearchQuery) -> None
         {"q": "stol", "categories": ["56000000"], "sort": "-price"},
         {"q": "papper", "eco_labels": ["Svanen"], "sort": "unit_price"},
         {"q": "papper", "eco_labels": ["Svanen"], "categories": ["14110000"], "price_ranges": ["0-100"]},
+        # Compounds: the match set is narrowed to the kind of goods asked for (search.query_text.narrowing).
+        {"q": "kontorsstol"},
+        {"q": "köksstol", "sort": "-price"},
+        {"q": "diskmedel", "price_ranges": ["0-100"]},
     ],
 )
 def test_totals_and_facets_equal_a_brute_force_count_over_the_match_set(test_catalogue, params):
@@ -138,6 +143,20 @@ def test_totals_and_facets_equal_a_brute_force_count_over_the_match_set(test_cat
         tests = brute_force_tests(query).values()
         expected_ids = {i.pk for i in items if all(t(i) for t in tests)}
         assert set(all_pages(SearchQuery(log=False, **params, **extra))) == expected_ids
+
+
+def test_the_narrowed_match_set_is_counted_whole_not_from_the_best_matches(test_catalogue, monkeypatch):
+    """The kind of goods is chosen over every match, not a capped list: with the ranked list cut to one id,
+    "kontorsstol" still counts, facets and pages every chair and nothing that has only "kontor"."""
+    full = search(SearchQuery(q="kontorsstol", page_size=100, log=False))
+    monkeypatch.setattr(database_search, "MAX_MATCHES", 1)
+    items = match_set("kontorsstol")
+    assert {i.pk for i in items} == {i.pk for i in full.items}
+    assert len(items) >= 3 and all(i.unspsc == "56101504" for i in items)  # chairs only
+    query = SearchQuery(q="kontorsstol", page_size=100, log=False)
+    assert_exact(search(query), items, query)
+    by_price = search(SearchQuery(q="kontorsstol", sort="price", page_size=100, log=False))
+    assert [i.pk for i in by_price.items] == [i.pk for i in sorted(items, key=lambda i: (i.price, i.name, i.pk))]
 
 
 @pytest.mark.parametrize(
@@ -206,6 +225,23 @@ def test_each_filter_selects_the_same_items_in_sql_and_in_python(test_catalogue)
         by_python = {i.pk for i in everything if f.matches(item_row(i))}
         assert by_sql == by_python, f
     assert not visible.filter(EcoLabelFilter("eco_label", ("svanen",)).q()).exists()
+
+
+def test_the_match_set_filter_selects_the_same_items_in_sql_and_in_python(test_catalogue):
+    visible = service.visible_items(None)
+    rows = list(visible.values_list("pk", "unspsc"))
+    some = tuple(pk for pk, _unspsc in rows[:3])
+    for f in [
+        MatchSetFilter(),
+        MatchSetFilter(ids=some),
+        MatchSetFilter(commodities=("56101504",)),
+        MatchSetFilter(ids=some, commodities=("56101504", "44122107")),
+        MatchSetFilter(prefixes=("5610", "44")),
+    ]:
+        by_sql = set(visible.filter(f.q()).values_list("pk", flat=True))
+        assert by_sql == {pk for pk, unspsc in rows if f.matches(pk, unspsc)}, f
+    assert not visible.filter(MatchSetFilter().q()).exists()
+    assert visible.filter(MatchSetFilter(commodities=("56101504",)).q()).count() >= 3
 
 
 def test_a_count_that_takes_too_long_says_more_than_n(test_catalogue, monkeypatch, client):

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from swedish_text import (
+    LINKING,
     MAX_QUERY_CHARS,
     MAX_QUERY_WORDS,
     STOP_WORDS,
+    _known,
     correct_typo,
     split_compound,
     stem,
@@ -141,6 +143,18 @@ def _text_forms(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(written), frozenset(stems)
 
 
+def _leads(word: str, first: str) -> bool:
+    """True when the compound `word` starts with the whole word `first`: "skrivbord|s|lampa" leads with
+    "skrivbord" even where the splitter chose "skriv|bordslampa" (a longer head in a bigger word list)."""
+    if len(word) <= len(first) or not word.startswith(first):
+        return False
+    rest = word[len(first) :]
+    return any(
+        rest.startswith(link) and (_known(rest[len(link) :], last=True) or split_compound(rest[len(link) :]))
+        for link in ("", *LINKING)
+    )
+
+
 def mentions(text: str, words: list[QueryWord]) -> bool:
     """True when the text names every query word itself: as a word or a compound part as written, or by the
     stem of a word or compound head ("pennor" in "Kulspetspenna", "skrivbord" in "Skrivbordslampa"). A stem
@@ -148,6 +162,8 @@ def mentions(text: str, words: list[QueryWord]) -> bool:
     written, stems = _text_forms(text or "")
     for w in words:
         if any(f in written for f in w.spellings) or any(stem(f) in stems for f in w.spellings):
+            continue
+        if any(_leads(word, f) for word in written for f in w.spellings):
             continue
         if w.head and any(f in written for f in w.head) and any(m in written for m in w.modifiers):
             continue

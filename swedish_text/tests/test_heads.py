@@ -2,6 +2,7 @@
 
 import pytest
 
+from swedish_text import dictionary
 from swedish_text.heads import has_head, head_groups, mentions, name_is_kind, query_word, query_words
 from swedish_text.suggest import Vocabulary, did_you_mean
 from swedish_text.terms import english_phrases, singular, swedish_synonyms
@@ -55,7 +56,8 @@ def test_has_head_tells_a_modifier_alone_from_the_head():
 
 
 def test_a_catalogue_word_is_no_typo():
-    assert "rullar" in query_word("rullator").required  # the dictionary alone reads it as a typo
+    if "rullator" not in dictionary():  # the shipped list alone reads it as a typo of "rullar"
+        assert "rullar" in query_word("rullator").required
     assert "rullar" not in query_word("rullator", known=True).required
     assert "rullar" not in query_words("rullator", known_words={"rullator"})[0].required
 

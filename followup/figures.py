@@ -30,6 +30,7 @@ from search.models import SearchLog
 DIMENSIONS = ("agreement", "supplier", "category", "organisation")  # what spend is shown per
 LOW_HIT_MAX = 3  # a search with 1 to 3 results is a low-hit search
 EXPIRING_WITHIN_DAYS = 90
+CENT = Decimal("0.01")
 
 
 def add_months(month: datetime.date, count: int) -> datetime.date:
@@ -75,6 +76,11 @@ class SpendRow:
     label: str
     total: Decimal
     on_agreement: Decimal
+
+    def __post_init__(self) -> None:
+        # Whole öre: SQLite sums decimals as floats, so SUM() comes back as e.g. 92065.8700000000.
+        for name in ("total", "on_agreement"):
+            object.__setattr__(self, name, Decimal(getattr(self, name)).quantize(CENT))
 
     @property
     def share(self) -> Decimal | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 from wagtail.users.models import UserProfile
 
@@ -37,6 +38,15 @@ def test_katalogansvarig_and_administrator_get_the_page_and_the_menu_item(client
     assert "Testa punchout" in text and oci_buyer_system.name in text
     assert 'value="oci"' in text and 'value="cxml"' in text and 'value="peppol"' in text
     assert PAGE in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_header_names_the_page(client, reviewer_user):
+    # The slim header shows the breadcrumbs: the last one is the page's visible name, not "Hem".
+    client.force_login(reviewer_user)
+    page = lxml.html.fromstring(client.get(PAGE).content)
+    crumbs = [" ".join(item.text_content().split()) for item in page.xpath("//header//nav//ol/li")]
+    assert crumbs[-1] == "Testa punchout" and len(crumbs) == 2
 
 
 @pytest.mark.django_db

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -79,13 +79,25 @@ def review_reasons(version: CatalogueVersion, diff: CatalogueDiff) -> list[dict]
     return reasons
 
 
+def percent_text(value) -> str:
+    """A stored percentage (e.g. "10.02") as numbers are shown (hub.formats): 10,02."""
+    try:
+        return formats.number_format(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
 def review_reason_text(reason) -> str:
     """A stored review reason in the active language (a code with parameters, or an old stored text)."""
     if isinstance(reason, dict):
         wording = REVIEW_REASONS.get(reason.get("code"))
         if wording is not None:
+            params = dict(reason.get("params") or {})
+            for name in ("percent", "limit"):
+                if name in params:
+                    params[name] = percent_text(params[name])
             try:
-                return str(wording) % (reason.get("params") or {})
+                return str(wording) % params
             except (KeyError, TypeError, ValueError):
                 pass
         return str(reason.get("code") or "")

@@ -13,7 +13,9 @@ from decimal import Decimal
 
 _ids = itertools.count(1)
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 22, 8, 240, 320, 130
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 22, 8, 280, 320, 130
+# At font-size 13 a label averages about 8 units a character: 32 fit in LABEL_WIDTH (34 in 240 did not).
+LABEL_CHARS = 32
 LINE_WIDTH, LINE_HEIGHT, LINE_LEFT, LINE_BOTTOM = 560, 200, 44, 36
 
 
@@ -35,7 +37,7 @@ def bar_chart(title: str, rows: list[tuple[str, Decimal | float | None, str]], *
         y = index * (BAR_HEIGHT + BAR_GAP)
         bars.append(
             Bar(
-                label=label if len(label) <= 34 else label[:33] + "…",
+                label=label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…",
                 value_text=text,
                 y=y,
                 width=round(max(value, 0) / top * BAR_WIDTH, 1) if top else 0,

@@ -45,6 +45,9 @@ def parse_month(value: str | None) -> datetime.date | None:
     return datetime.date(int(value[:4]), int(value[5:7]), 1)
 
 
+CENT = Decimal("0.01")
+
+
 def add_months(month: datetime.date, count: int) -> datetime.date:
     index = month.year * 12 + month.month - 1 + count
     return datetime.date(index // 12, index % 12 + 1, 1)
@@ -91,6 +94,11 @@ class SpendRow:
     label: str
     total: Decimal
     on_agreement: Decimal
+
+    def __post_init__(self) -> None:
+        # Whole öre: SQLite sums decimals as floats, so SUM() comes back as e.g. 92065.8700000000.
+        for name in ("total", "on_agreement"):
+            object.__setattr__(self, name, Decimal(getattr(self, name)).quantize(CENT))
 
     @property
     def share(self) -> Decimal | None:

@@ -311,6 +311,10 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
                 day = today - datetime.timedelta(days=days_ago)
                 if day.weekday() >= 5 or rng.random() > 0.55 * scale:
                     continue
+                # Punchout offers only agreements in force: no basket before an agreement began.
+                offered = [item for item in items if item.version.catalogue.agreement.is_valid_on(day)]
+                if not offered:
+                    continue
                 when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9 + rng.randrange(8))))
                 session = PunchoutSession.objects.create(
                     buyer_system=system,
@@ -327,7 +331,7 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
                 )
                 lines = [
                     BasketLine.from_item(session, item, Decimal(rng.choice((1, 2, 3, 5, 10, 20))))
-                    for item in rng.sample(items, k=min(len(items), rng.randint(1, 6)))
+                    for item in rng.sample(offered, k=min(len(offered), rng.randint(1, 6)))
                 ]
                 for line in lines:
                     line.added_at = when

@@ -98,6 +98,10 @@ class PunchoutTestView(WagtailAdminTemplateMixin, FormView):
     page_title = gettext_lazy("Testa punchout")
     header_icon = "link-external"
 
+    def get_breadcrumbs_items(self):
+        # Without its own item the slim header shows only "Hem" where the page's name belongs.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def dispatch(self, request, *args, **kwargs):
         # A plain 403 page: Wagtail would turn PermissionDenied into a redirect to the admin's start page.
         if not request.user.has_perm(TEST_PERMISSION):

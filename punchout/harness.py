@@ -35,6 +35,7 @@ from lxml import etree
 
 from catalogue import safe_xml
 from catalogue.validation.standards import StandardsMissing
+from hub.money import format_amount
 from punchout.models import BuyerSystem, Protocol
 from punchout.protocols import cxml, oci, peppol
 
@@ -70,6 +71,14 @@ class BasketRow:
     unit: str
     unit_price: str
     currency: str
+
+    @property
+    def unit_price_text(self) -> str:
+        """The price as the hub writes amounts (1 234,50 kr); as received when it is not a number."""
+        try:
+            return format_amount(self.unit_price, self.currency or "SEK")
+        except (InvalidOperation, ValueError):
+            return " ".join(part for part in (self.unit_price, self.currency) if part)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django import template
 
 from catalogue.error_codes import issue_detail as _issue_detail
 from catalogue.error_codes import issue_text
-from catalogue.review import review_comment_text, review_reason_text
+from catalogue.review import percent_text, review_comment_text, review_reason_text
 
 register = template.Library()
 
@@ -24,6 +24,11 @@ def issue_detail(issue) -> str:
 @register.filter
 def review_reason(reason) -> str:
     return review_reason_text(reason)
+
+
+@register.filter
+def percent(value) -> str:
+    return percent_text(value)
 
 
 @register.filter

@@ -207,3 +207,21 @@ def test_version_page_counts_changes_once_and_names_price_cuts_too(client, revie
     assert page.count('id="change-counts"') == 1
     assert "Nya artiklar" not in page and "Ändrade artiklar" not in page
     assert "1 prishöjning" in page and "1 prissänkning" in page
+
+
+def test_version_page_writes_percentages_with_a_decimal_comma(client, review_pending_version, supplier_user):
+    """Found on make run: "högst +10.02 %" and "Prishöjning upp till 10.02 %" on a Swedish page."""
+    from django.utils import translation
+
+    from catalogue.review import review_reason_text
+
+    client.force_login(supplier_user)
+    page = client.get(reverse("catalogue:version", args=[review_pending_version.pk])).content.decode()
+    stored = review_pending_version.diff_summary["max_increase_percent"]
+    assert "." in stored  # a stored decimal, e.g. "10.00"
+    assert f"+{stored.replace('.', ',')} %" in page and f"+{stored} %" not in page
+    reason = next(r for r in review_pending_version.diff_summary["review_reasons"] if r["code"] == "PRICE-INCREASE")
+    with translation.override("sv"):
+        assert f"upp till {stored.replace('.', ',')} %" in review_reason_text(reason)
+    with translation.override("en"):  # hub.formats: English pages keep the decimal comma too
+        assert f"up to {stored.replace('.', ',')} %" in review_reason_text(reason)

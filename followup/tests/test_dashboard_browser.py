@@ -65,3 +65,23 @@ def test_the_dashboard_reads_in_one_language_without_axe_violations(
     assert "kontorsstol" in table.inner_text()
     assert "80,0 %" in browser_page.content()
     axe(browser_page)
+
+
+def test_bar_labels_stay_inside_their_chart(browser_page, live_server, activity, own_reviewer):
+    """Found on make run: "RA-2026-001 Kontorsmaterial och p…" started left of the chart, its first letter cut."""
+    agreement = activity.agreement
+    agreement.title = "Kontorsmaterial, papper och förbrukningsmaterial för skolor"
+    agreement.save()
+    signed_in(browser_page, live_server, own_reviewer)
+
+    browser_page.goto("/admin/uppfoljning/")
+
+    outside = browser_page.evaluate(
+        """() => [...document.querySelectorAll('svg.followup-chart text')]
+            .filter(text => text.getBBox().x < 0).map(text => text.textContent)"""
+    )
+    labels = browser_page.evaluate(
+        "() => [...document.querySelectorAll('svg.followup-chart text')].map(text => text.textContent)"
+    )
+    assert any(label.startswith(agreement.reference) and label.endswith("…") for label in labels), labels
+    assert outside == []

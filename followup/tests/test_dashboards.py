@@ -209,3 +209,18 @@ def test_a_month_outside_the_calendar_falls_back_instead_of_failing(client, spen
     response = client.get(reverse(DASHBOARD), {"fran": "0000-01", "till": "9999-12"})
     assert response.status_code == 200 and "Ange månader som ÅÅÅÅ-MM" in response.content.decode()
     assert response.context["period"] == Period.last_months(12)
+
+
+def test_spend_export_writes_amounts_in_whole_ore(client, spend, followup_admin, supplier):
+    # 0.10 + 0.20 is 0.30000000000000004 as floats (SQLite sums decimals as floats); 1234.50 has one
+    # significant decimal. The CSV must read 1234,50 and 0,30 as a spreadsheet expects.
+    today = timezone.localdate().isoformat()
+    rows = [[supplier.orgnr, "0,10", today, "", ""], [supplier.orgnr, "0,20", today, "", ""]]
+    assert import_purchases(csv_file(rows), "ore.csv", spend.organisation).ok
+    client.force_login(followup_admin)
+
+    text = client.get(reverse("followup:export", args=["spend", "csv"])).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    suppliers = {row[2]: row[3:5] for row in rows[1:] if row[1] == "Leverantör"}
+    assert suppliers["Kontorsleverantören AB"] == ["1000,30", "1000,30"]
+    assert suppliers["Städgrossisten AB"] == ["8027,00", "7777,00"]  # 250 kr here, 7 777 kr in the other region

@@ -77,3 +77,11 @@ def test_the_seeded_year_shows_on_the_dashboard(demo_hub, client):
     page = client.get(reverse("followup:dashboard")).content.decode()
     assert "Exempelstads kommun" in page and "Region Exempelland" not in page
     assert "kontorsstol" in page
+
+
+def test_seeded_baskets_are_all_on_an_agreement_in_force(demo_hub):
+    """Found on make run: baskets on RA-2026-001 months before it began made January 30 % compliant."""
+    demo.seed_activity()
+    lines = TransferredLine.objects.filter(agreement__isnull=False)
+    assert lines.exists()
+    assert not lines.filter(on_agreement=False).exists()

@@ -132,3 +132,17 @@ def test_seed_hub_refuses_production_settings_unless_forced(settings):
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="leverantor").exists()
+
+
+def test_seed_hub_prints_a_punchout_test_command_for_the_hub_it_seeded(settings, tmp_path):
+    """`make run PORT=8010`: the printed command must test that hub, not the default port 8000."""
+    import io
+
+    from hub.management.commands.seed_hub import Command
+
+    settings.VAR_DIR = tmp_path
+    settings.HUB_BASE_URL = "http://127.0.0.1:8010"
+    out = io.StringIO()
+    Command(stdout=out)._print_logins()
+    hint = next(line for line in out.getvalue().splitlines() if "punchout_test" in line)
+    assert "--hub-url http://127.0.0.1:8010 " in hint and "--receiver-port 8765" in hint

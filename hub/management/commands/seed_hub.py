@@ -50,8 +50,9 @@ class Command(BaseCommand):
         for username, group, _membership in demo.DEMO_USERS:
             self.stdout.write(f"    {username:<16} {group or 'superuser'}")
         if not getattr(settings, "HUB_PRODUCTION", False):
+            # --hub-url: run in another terminal, the command would test HUB_BASE_URL's default (port 8000).
             self.stdout.write(
                 f"  Punchout: PUNCHOUT_TEST_SHARED_SECRET={demo.DEMO_PUNCHOUT_SECRET} python manage.py punchout_test "
-                f'--buyer-system "{demo.DEMO_BUYER_SYSTEM}" --protocol peppol '
+                f'--hub-url {base} --buyer-system "{demo.DEMO_BUYER_SYSTEM}" --protocol peppol '
                 f"--receiver-port {demo.DEMO_PUNCHOUT_PORT} --add ARTIKELNUMMER:1  (README.md)"
             )

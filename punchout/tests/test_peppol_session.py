@@ -22,6 +22,14 @@ pytestmark = pytest.mark.django_db
 NS = {"cac": peppol.NS_CAC, "cbc": peppol.NS_CBC}
 
 
+class SecondsFromNow(int):
+    """A claim's time relative to the moment the test signs: parameters are built when pytest collects, which on a
+    long run is minutes before the test runs (a token 'not valid for 200 s' was valid by then)."""
+
+    def at(self, now: float) -> int:
+        return int(now) + int(self)
+
+
 def start(client, token: str):
     return client.post("/punchout/peppol/start/", {"token": token})
 
@@ -60,16 +68,17 @@ def test_a_signed_token_opens_the_shop_once_without_cookies(client, peppol_syste
     [
         ({"secret": "fel-hemlighet"}, 401, "signature"),
         ({"iss": "Okänt system"}, 401, "signature"),
-        ({"iat": int(time.time()) - 400, "exp": int(time.time()) - 100}, 410, "expired"),
-        ({"iat": int(time.time()) + 200, "exp": int(time.time()) + 290}, 410, "expired"),  # not valid yet
+        ({"iat": SecondsFromNow(-400), "exp": SecondsFromNow(-100)}, 410, "expired"),
+        ({"iat": SecondsFromNow(200), "exp": SecondsFromNow(290)}, 410, "expired"),  # not valid yet
         ({"iat": "1700000000"}, 400, "malformed"),
-        ({"exp": int(time.time()) + 3600}, 400, "malformed"),
+        ({"exp": SecondsFromNow(3600)}, 400, "malformed"),
         ({"return_url": "https://proceedo.example.se.evil.example/punchout/"}, 403, "return_url"),
         ({"jti": "kort"}, 400, "malformed"),
         ({"jti": None}, 400, "malformed"),
     ],
 )
 def test_bad_start_tokens_are_refused_and_open_nothing(client, peppol_system, change, status, reason):
+    change = {name: value.at(time.time()) if isinstance(value, SecondsFromNow) else value for name, value in change.items()}
     secret = change.pop("secret", SHARED_SECRET)
 
     response = start(client, peppol_token(peppol_system, secret=secret, **change))

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Protocol
 from xml.sax.saxutils import escape
 
 from stdnum import ean
@@ -220,6 +221,16 @@ CUSTOMIZATION_ID = "urn:fdc:peppol.eu:poacc:trns:catalogue:3"
 PROFILE_ID = "urn:fdc:peppol.eu:poacc:bis:catalogue_only:3"
 
 
+class NamedOrganisation(Protocol):
+    """Anything with an organisation number and a name: a Party, a Supplier, a BuyerOrganisation."""
+
+    @property
+    def orgnr(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 @dataclass
 class Party:
     orgnr: str
@@ -400,8 +411,8 @@ def _line(number: int, item: GeneratedItem, action: str | None = None) -> str:
 def write_peppol(
     path: str | Path,
     items: Iterable[GeneratedItem],
-    supplier: Party | object,
-    receiver: Party | object,
+    supplier: NamedOrganisation,
+    receiver: NamedOrganisation,
     agreement_ref: str,
     *,
     catalogue_id: str = "1",

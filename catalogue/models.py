@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelsearch import index
 
@@ -122,6 +123,49 @@ class CatalogueVersion(models.Model):
         SUPERSEDED = "superseded", _("Ersatt")
         WITHDRAWN = "withdrawn", _("Återkallad av leverantören")
         FAILED = "failed", _("Behandlingen misslyckades")
+
+        # Named status sets, the one place that says which statuses belong together. Class properties,
+        # not plain attributes: an attribute would become an enum member (and a choice).
+        @classproperty
+        def IN_PROGRESS(cls) -> frozenset[CatalogueVersion.Status]:
+            return frozenset({cls.RECEIVED, cls.CHECKING})
+
+        @classproperty
+        def DECIDABLE(cls) -> frozenset[CatalogueVersion.Status]:
+            """A reviewer (or auto-approval) may decide: the official rules have finished and nothing is decided yet."""
+            return frozenset({cls.VALIDATED, cls.PENDING_REVIEW})
+
+        @classproperty
+        def WAITING(cls) -> frozenset[CatalogueVersion.Status]:
+            """Waiting for a decision, the reviewer's or the supplier's confirmation: at most one per catalogue
+            (catalogue.lifecycle.supersede_waiting)."""
+            return cls.DECIDABLE | {cls.AWAITING_CONFIRM}
+
+        @classproperty
+        def ACCEPTED(cls) -> frozenset[CatalogueVersion.Status]:
+            """Approved: a T58 "accepted" was or will be sent."""
+            return frozenset({cls.PUBLISHED, cls.SCHEDULED, cls.SUPERSEDED})
+
+        @classproperty
+        def ANSWERED(cls) -> frozenset[CatalogueVersion.Status]:
+            """Answered with a T58 (accepted or rejected). A superseded version that never went live has a
+            superseded_by and no T58 of its own: see catalogue.catalogue_response."""
+            return frozenset({cls.PUBLISHED, cls.SCHEDULED, cls.SUPERSEDED, cls.REJECTED, cls.INVALID})
+
+        @classproperty
+        def PUBLISHABLE(cls) -> frozenset[CatalogueVersion.Status]:
+            """Publication may start from these."""
+            return frozenset({cls.VALIDATED, cls.PENDING_REVIEW, cls.SCHEDULED})
+
+        @classproperty
+        def INDEXED(cls) -> frozenset[CatalogueVersion.Status]:
+            """Items sent to the search backends: live ones and those on their way to publication."""
+            return frozenset({cls.VALIDATED, cls.PENDING_REVIEW, cls.SCHEDULED, cls.PUBLISHED})
+
+        @classproperty
+        def WITHDRAWABLE(cls) -> frozenset[CatalogueVersion.Status]:
+            """The supplier may take these back."""
+            return frozenset({cls.VALIDATED, cls.AWAITING_CONFIRM, cls.PENDING_REVIEW})
 
     class UploadMode(models.TextChoices):
         # The file is the whole catalogue: items not in it are removed.
@@ -260,27 +304,6 @@ class CatalogueVersion(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         return self
-
-
-Status = CatalogueVersion.Status
-# Named status sets, the one place that says which statuses belong together.
-Status.IN_PROGRESS = frozenset({Status.RECEIVED, Status.CHECKING})
-# A reviewer (or auto-approval) may decide: the official rules have finished and nothing is decided yet.
-Status.DECIDABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW})
-# Waiting for a decision, the reviewer's or the supplier's confirmation: at most one per catalogue
-# (catalogue.lifecycle.supersede_waiting).
-Status.WAITING = Status.DECIDABLE | {Status.AWAITING_CONFIRM}
-# Approved: a T58 "accepted" was or will be sent.
-Status.ACCEPTED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED})
-# Answered with a T58 (accepted or rejected). A superseded version that never went live has a
-# superseded_by and no T58 of its own: see catalogue.catalogue_response.
-Status.ANSWERED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.REJECTED, Status.INVALID})
-# Publication may start from these.
-Status.PUBLISHABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED})
-# Items sent to the search backends: live ones and those on their way to publication.
-Status.INDEXED = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED, Status.PUBLISHED})
-# The supplier may take these back.
-Status.WITHDRAWABLE = frozenset({Status.VALIDATED, Status.AWAITING_CONFIRM, Status.PENDING_REVIEW})
 
 
 class CatalogueItemQuerySet(models.QuerySet):

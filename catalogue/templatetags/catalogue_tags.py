@@ -1,6 +1,8 @@
 """Stored reports, review reasons and comments worded in the page's language (catalogue.error_codes, review)."""
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from catalogue.error_codes import issue_detail as _issue_detail
 from catalogue.error_codes import issue_text
@@ -44,9 +46,11 @@ def item_field_labels(names) -> str:
     labels = []
     for name in names or []:
         try:
-            labels.append(str(CatalogueItem._meta.get_field(name).verbose_name))
-        except Exception:  # noqa: BLE001 - a field no longer on the model is still named
+            field = CatalogueItem._meta.get_field(name)
+        except FieldDoesNotExist:  # a field no longer on the model is still named
             labels.append(name)
+            continue
+        labels.append(str(field.verbose_name) if isinstance(field, models.Field) else name)
     return ", ".join(labels)
 
 

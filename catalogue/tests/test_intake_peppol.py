@@ -11,6 +11,7 @@ from lxml import etree
 
 from catalogue import safe_xml
 from catalogue.error_codes import issue_detail, issue_texts
+from catalogue.formats.base import Chunk
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS, PeppolReader
 from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
@@ -250,7 +251,7 @@ def _failing_catalogue(peppol_file, n: int = 30) -> Path:
 def test_chunked_run_reports_the_same_failed_asserts_as_one_piece(tmp_path, peppol_file):
     path = _failing_catalogue(peppol_file)
 
-    def run(chunk_lines: int, processes: int) -> list[official.FailedAssert]:
+    def run(chunk_lines: int, processes: int) -> tuple[list[Chunk], list[official.FailedAssert]]:
         reader = PeppolReader(path, Report(), chunk_lines=chunk_lines, chunk_dir=tmp_path / f"c{chunk_lines}")
         (tmp_path / f"c{chunk_lines}").mkdir()
         list(reader.lines())

@@ -234,7 +234,7 @@ def run_chunks(
                 progress(index + 1, total)
         return merge(results)
     own_pool = pool is None
-    if own_pool:
+    if pool is None:
         pool = RulePool(min(processes, total), transaction, standards_dir)
     done = 0
     try:

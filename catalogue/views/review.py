@@ -111,9 +111,8 @@ def _render_detail(request: HttpRequest, version: CatalogueVersion, comment: str
     }
     if version.status in Status.DECIDABLE:
         diff = diff_versions(version)
-        old = (
-            CatalogueVersion.objects.filter(pk=diff.base_version_id).first() if diff.base_version_id is not None else None
-        )
+        base_id = diff.base_version_id
+        old = CatalogueVersion.objects.filter(pk=base_id).first() if base_id is not None else None
         changes = sorted(diff.changes, key=_sort_key)
         context.update(
             diff=diff,

@@ -26,7 +26,7 @@ import logging
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from django.conf import settings
 from django.core.files import File
@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.intake import import_file
@@ -78,7 +79,7 @@ class ErrorText(Schema):
 class ErrorOut(Schema):
     """Every refusal of the API: the reason in Swedish and English (some add fields, e.g. 413's "limit")."""
 
-    model_config = {"extra": "allow"}
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow")
     error: ErrorText
 
 

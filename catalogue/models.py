@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -22,6 +23,9 @@ from catalogue.signals import versions_superseded
 from catalogue.storage import catalogue_file_path, catalogue_files_storage
 from hub.organisations.models import BuyerOrganisation, Supplier
 from swedish_text import search_text_for, title_text_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -67,7 +71,7 @@ class Agreement(models.Model):
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        ordering = ["reference"]
+        ordering: ClassVar[list[str]] = ["reference"]
         verbose_name = _("ramavtal")
         verbose_name_plural = _("ramavtal")
 
@@ -96,8 +100,12 @@ class Catalogue(models.Model):
     class Meta:
         verbose_name = _("katalog")
         verbose_name_plural = _("kataloger")
-        constraints = [models.UniqueConstraint(fields=["supplier", "agreement"], name="one_catalogue_per_agreement")]
-        permissions = [("upload_catalogue", "Kan ladda upp kataloger / Can upload catalogues")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["supplier", "agreement"], name="one_catalogue_per_agreement")
+        ]
+        permissions: ClassVar[list[tuple[str, str | StrPromise]]] = [
+            ("upload_catalogue", "Kan ladda upp kataloger / Can upload catalogues")
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier.name} – {self.agreement.reference}"
@@ -234,7 +242,7 @@ class CatalogueVersion(models.Model):
     import_task_id = models.CharField(max_length=64, blank=True)
 
     # The lifecycle, declared once: every status write goes through transition(), which refuses other moves.
-    TRANSITIONS: dict[str, frozenset[str]] = {
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.RECEIVED: frozenset({Status.CHECKING, Status.INVALID, Status.FAILED}),
         Status.CHECKING: frozenset({Status.VALIDATED, Status.INVALID, Status.FAILED}),
         Status.VALIDATED: frozenset(
@@ -264,11 +272,15 @@ class CatalogueVersion(models.Model):
     }
 
     class Meta:
-        ordering = ["-number"]
+        ordering: ClassVar[list[str]] = ["-number"]
         verbose_name = _("katalogversion")
         verbose_name_plural = _("katalogversioner")
-        constraints = [models.UniqueConstraint(fields=["catalogue", "number"], name="unique_version_number")]
-        permissions = [("review_catalogueversion", "Kan granska katalogversioner / Can review catalogue versions")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["catalogue", "number"], name="unique_version_number")
+        ]
+        permissions: ClassVar[list[tuple[str, str | StrPromise]]] = [
+            ("review_catalogueversion", "Kan granska katalogversioner / Can review catalogue versions")
+        ]
 
     def __str__(self) -> str:
         return f"{self.catalogue} v{self.number} ({self.get_status_display()})"
@@ -367,7 +379,7 @@ class CatalogueItem(index.Indexed, models.Model):
 
     objects = CatalogueItemQuerySet.as_manager()
 
-    search_fields = [
+    search_fields: ClassVar[list[index.BaseField]] = [
         # "title" is the normalised name (swedish_text); SQLite FTS ranks only a field of that name higher.
         index.SearchField("title", boost=4),
         index.SearchField("name", boost=3),
@@ -391,11 +403,15 @@ class CatalogueItem(index.Indexed, models.Model):
     ]
 
     class Meta:
-        ordering = ["version", "line_number"]
+        ordering: ClassVar[list[str]] = ["version", "line_number"]
         verbose_name = _("artikel")
         verbose_name_plural = _("artiklar")
-        constraints = [models.UniqueConstraint(fields=["version", "seller_item_id"], name="unique_item_per_version")]
-        permissions = [("view_entitled_items", "Kan se avtalsvaror / Can view agreement items")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "seller_item_id"], name="unique_item_per_version")
+        ]
+        permissions: ClassVar[list[tuple[str, str | StrPromise]]] = [
+            ("view_entitled_items", "Kan se avtalsvaror / Can view agreement items")
+        ]
 
     def __str__(self) -> str:
         return f"{self.seller_item_id} {self.name}"
@@ -449,7 +465,7 @@ class UploadedImage(models.Model):
     class Meta:
         verbose_name = _("uppladdad bild")
         verbose_name_plural = _("uppladdade bilder")
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["catalogue", "seller_item_id"], name="one_uploaded_image_per_item")
         ]
 

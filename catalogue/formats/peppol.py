@@ -10,6 +10,7 @@ bounded whatever the file size. The reader itself checks nothing.
 from __future__ import annotations
 
 import copy
+import datetime
 import re
 import tempfile
 from collections.abc import Callable, Iterator
@@ -40,7 +41,7 @@ PROFILE_IDS = (
 )
 GTIN_SCHEME = "0160"
 # Run on each chunk document in the chunk thread: the pipeline passes catalogue.validation.schema.XsdCheck.
-ChunkCheck = Callable[[etree._Element], list[Issue]]
+ChunkCheck = Callable[[etree._Element], list[Issue]]  # noqa: SLF001 (lxml's element type has no public name)
 DEFAULT_CHUNK_LINES = 500
 
 # Item field -> path under cac:CatalogueLine (first match).
@@ -338,7 +339,7 @@ class PeppolReader(CatalogueReader):
             xmlerrors.report_encoding_error(self.report, exc)
         elif ("entity" in lowered or "doctype" in lowered) and not xmlerrors.is_bare_ampersand(exc):
             self.report.error("XML-DOCTYPE", source=SOURCE_FILE, line=line)
-        elif "document is empty" in lowered or "start tag expected" in lowered and self.bytes_total == 0:
+        elif "document is empty" in lowered or ("start tag expected" in lowered and self.bytes_total == 0):
             self.report.error("FILE-EMPTY", source=SOURCE_FILE)
         else:
             xmlerrors.report_syntax_error(self.report, exc)
@@ -486,9 +487,7 @@ def _clark(prefixed: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-def _date(value: str):
-    import datetime
-
+def _date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:

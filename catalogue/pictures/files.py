@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image as PILImage
 from PIL import ImageOps
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from catalogue.error_codes import in_page_language
 
@@ -128,9 +129,7 @@ def verify(data: bytes, content_type: str, config: FetchSettings) -> None:
         raise ImageProblem("TYPE-MISMATCH", found=probe_format, declared=content_type)
 
 
-def _collection():
-    from wagtail.models import Collection
-
+def _collection() -> Collection:
     root = Collection.get_first_root_node()
     existing = root.get_children().filter(name=COLLECTION_NAME).first()
     return existing or root.add_child(name=COLLECTION_NAME)

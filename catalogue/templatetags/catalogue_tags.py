@@ -6,6 +6,8 @@ from django.db import models
 
 from catalogue.error_codes import issue_detail as _issue_detail
 from catalogue.error_codes import issue_text
+from catalogue.models import CatalogueItem
+from catalogue.pictures.files import image_problem_text
 from catalogue.review import percent_text, review_comment_text, review_reason_text
 
 register = template.Library()
@@ -41,8 +43,6 @@ def review_comment(version) -> str:
 @register.filter
 def item_field_labels(names) -> str:
     """Changed item fields by their names in the page's language ("pris, enhet"), not the code's ("price, unit")."""
-    from catalogue.models import CatalogueItem
-
     labels = []
     for name in names or []:
         try:
@@ -57,6 +57,4 @@ def item_field_labels(names) -> str:
 @register.filter
 def image_problem(problem) -> str:
     """A stored image problem (code + parameters) in the active language."""
-    from catalogue.pictures.files import image_problem_text
-
     return image_problem_text(problem)

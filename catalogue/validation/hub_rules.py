@@ -17,6 +17,7 @@ from stdnum.se import orgnr as se_orgnr
 from catalogue.formats.base import HEADER_ACTIONS, LINE_ACTIONS, Header, RawLine
 from catalogue.formats.columns import ACTION_WORDS_DISPLAY
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS
+from catalogue.models import CatalogueItem
 from catalogue.report import ERROR, Report
 from catalogue.validation import codelists
 
@@ -85,8 +86,6 @@ def parse_date(value: object) -> datetime.date:
 
 
 def _field_limits() -> dict[str, int]:
-    from catalogue.models import CatalogueItem
-
     return {f.name: f.max_length for f in CatalogueItem._meta.get_fields() if isinstance(f, Field) and f.max_length}
 
 

@@ -366,6 +366,12 @@ def test_make_bench_runs_every_bench_script_there_is() -> None:
     listed = [script for script, _full, _quick in run_all.BENCHES]
     on_disk = sorted(path.name for path in (REPO_ROOT / "bench").glob("*_bench.py"))
     assert sorted(listed) == on_disk
+    # Every other script there (old/new comparisons) is at least checked by --quick.
+    compared = [script for script, _quick in run_all.COMPARISONS]
+    others = sorted(
+        path.name for path in (REPO_ROOT / "bench").glob("*.py") if path.name not in {*on_disk, "run_all.py"}
+    )
+    assert sorted(compared) == others
     assert "bench/run_all.py" in (REPO_ROOT / "Makefile").read_text()
 
 

@@ -21,6 +21,7 @@ BENCHES: list[tuple[str, list[str], list[str]]] = [
     ("catalogue_diff_bench.py", [], ["--items", "2000"]),
     ("search_bench.py", [], ["--items", "2000", "--rounds", "2"]),
     ("punchout_documents_bench.py", [], ["--lines", "20", "--repeat", "3"]),
+    ("punchout_setup_bench.py", [], ["--requests", "20"]),
     ("followup_bench.py", [], ["--lines", "20000", "--purchases", "5000", "--searches", "5000", "--repeat", "2"]),
 ]
 

@@ -38,21 +38,21 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.test")
 os.environ.setdefault("HUB_PEPPOL_ID", "0007:5567321707")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import global_settings, settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.conf import global_settings, settings
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import setup_test_environment
 
-from hub.organisations.models import BuyerOrganisation  # noqa: E402
-from punchout import harness  # noqa: E402
-from punchout.models import BuyerSystem  # noqa: E402
-from punchout.protocols import peppol  # noqa: E402
+from hub.organisations.models import BuyerOrganisation
+from punchout import harness
+from punchout.models import BuyerSystem
+from punchout.protocols import peppol
 
-SECRET = "bench-hemlighet-2026"  # noqa: S105 - a bench value
+SECRET = "bench-hemlighet-2026"
 SYSTEM = "Bench beställningssystem"
 RETURN_URL = "http://127.0.0.1:8765/retur"
 MINIMAL_PATH = "/bench/minimal/"
@@ -66,7 +66,7 @@ def free_port() -> int:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def register_buyer_system() -> BuyerSystem:
@@ -118,7 +118,7 @@ def server_settings(tmp: Path) -> str:
 def timed(request: urllib.request.Request, expect: int) -> float:
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=60) as response:  # loopback only
             response.read()
             status = response.status
     except urllib.error.HTTPError as redirect:  # the Peppol start answers 303, which is not followed
@@ -169,7 +169,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=5).read()  # noqa: S310 - loopback only
+            urllib.request.urlopen(url, timeout=5).read()  # loopback only
             return
         except OSError:
             time.sleep(0.3)
@@ -182,7 +182,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_test_environment()
     if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / f"hub-po-bench-{os.getpid()}.sqlite3")
+        test_file = Path(tempfile.gettempdir()) / f"hub-po-bench-{os.getpid()}.sqlite3"
+        connection.settings_dict["TEST"]["NAME"] = str(test_file)
     else:
         connection.settings_dict["TEST"]["NAME"] = f"test_hub_punchout_bench_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -193,8 +194,14 @@ def main() -> None:
         system = register_buyer_system()
         env = dict(os.environ, DJANGO_SETTINGS_MODULE=server_settings(tmp), PYTHONPATH=f"{tmp}:{ROOT}")
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "hub.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", "1", "--threads", "1", "--log-level", "warning"],
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "hub.wsgi:application",
+                f"--bind=127.0.0.1:{port}",
+                "--workers=1",
+                "--threads=1",
+                "--log-level=warning",
+            ],
             cwd=ROOT,
             env=env,
         )

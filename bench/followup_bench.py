@@ -47,10 +47,15 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()
+    # A database of its own per run: another bench or test run on the same machine or cluster keeps its own.
     if connection.vendor == "sqlite":
         import tempfile
 
-        connection.settings_dict["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "hub-followup-bench.sqlite3")
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.gettempdir()) / f"hub-followup-bench-{os.getpid()}.sqlite3"
+        )
+    else:
+        connection.settings_dict["TEST"]["NAME"] = f"test_followup_bench_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run(args)

@@ -3,10 +3,10 @@
 
     GET /api/v1/followup/spend?from=YYYY-MM&to=YYYY-MM&by=agreement|supplier|category|month
     GET /api/v1/followup/compliance?from=&to=        avtalstrohet: the share on valid agreements, total and per month
-    GET /api/v1/followup/unmet-demand?from=&to=&kind=zero|low&limit=   top zero-hit / low-hit searches, hub-wide
+    GET /api/v1/followup/unmet-demand?from=&to=&kind=zero|low&limit=   top zero-hit / low-hit searches
 
 Authenticated with the organisation's token (`create_organisation_token ORGNR`, `Authorization: Bearer …`);
-spend and compliance answer for `request.auth.organisation` only. The figures are followup.figures.Figures,
+every call answers for `request.auth.organisation` only. The figures are followup.figures.Figures,
 the same computation the dashboards, exports and the public page read. Amounts are strings with two decimals
 ("1234.50") and a currency; shares are percent with one decimal ("80.0"), null when nothing was spent.
 
@@ -100,6 +100,7 @@ class UnmetSearchOut(Schema):
 
 
 class UnmetDemandOut(Schema):
+    organisation: OrganisationOut
     period: PeriodOut
     kind: SearchKind
     low_hit_max: int = Field(description="A low-hit search found 1 to this many items")
@@ -240,14 +241,14 @@ def unmet_demand(
     kind: SearchKind = Query("zero", description=f"zero: no results; low: 1 to {LOW_HIT_MAX} results"),
     limit: int = Query(20, ge=1, le=MAX_SEARCHES),
 ):
-    """The most frequent searches that found nothing (or little), hub-wide: the search log keeps no organisation
-    and no person, so these are the same for every organisation."""
+    """The most frequent searches made for the organisation (by its signed-in staff, or in its punchout
+    sessions) that found nothing, or little. The search log keeps the organisation, never the person."""
     period = period_or_error(first, last)
     if isinstance(period, JsonResponse):
         return period
-    rows = Figures(period).searches(zero_hit=kind == "zero", limit=limit)
+    rows = Figures(period, request.auth.organisation).searches(zero_hit=kind == "zero", limit=limit)
     return {
-        "period": _period_json(period),
+        **_head(request, period),
         "kind": kind,
         "low_hit_max": LOW_HIT_MAX,
         "results": [

@@ -143,10 +143,15 @@ class MonthlySpend(models.Model):
 
 class SearchMonth(models.Model):
     """A closed month of the search log counted once: how often each query (lower-cased) had no result,
-    or only a few. Search log rows are written with the time of the search, so a month that is over does
-    not change; the month in progress is always counted from the log itself (followup.figures)."""
+    or only a few, per organisation searched for (none: anonymous visitors, and searches logged before the
+    log kept the organisation). Search log rows are written with the time of the search, so a month that is
+    over does not change; the month in progress is always counted from the log itself (followup.figures)."""
 
     month = models.DateField()
+    # SET_NULL as on the log: a deleted organisation's searches still count hub-wide.
+    organisation = models.ForeignKey(
+        BuyerOrganisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     zero_hit = models.BooleanField()  # False: a low-hit search (1–3 results)
     text = models.CharField(max_length=200)
     count = models.PositiveIntegerField()

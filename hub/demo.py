@@ -344,9 +344,11 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
         if not result.ok:
             raise RuntimeError(f"Demo finance file did not import: {[e.message for e in result.errors]}")
         counts["purchases"] += result.row_count
-    if not SearchLog.objects.filter(backend=DEMO_SEARCH_BACKEND).exists():
+    demo_searches = SearchLog.objects.filter(backend=DEMO_SEARCH_BACKEND)
+    if not demo_searches.filter(organisation__isnull=False).exists():
         from followup.figures import forget_search_months
 
+        demo_searches.delete()  # seeded before the log kept the organisation: seed them again with it
         counts["searches"] = _seed_searches(rng, today)
         forget_search_months()  # the demo wrote into months that may have been counted already
     return counts
@@ -390,6 +392,11 @@ def _seed_searches(rng, today: datetime.date) -> int:
     from search.models import SearchLog
 
     queries = [(query, results) for query, results, weight in DEMO_SEARCHES for _ in range(weight)]
+    # Searches are made for an organisation (its staff or its punchout sessions), a few by anonymous visitors.
+    searchers = [
+        *BuyerOrganisation.objects.filter(orgnr__in=[orgnr for orgnr, _name in BUYERS]).order_by("orgnr"),
+        None,
+    ]
     created = 0
     for days_ago in range(364, -1, -1):
         day = today - datetime.timedelta(days=days_ago)
@@ -403,6 +410,7 @@ def _seed_searches(rng, today: datetime.date) -> int:
                 zero_hit=results == 0,
                 backend=DEMO_SEARCH_BACKEND,
                 duration_ms=rng.randint(8, 60),
+                organisation=rng.choice(searchers),
             )
             for query, results in picked
         )

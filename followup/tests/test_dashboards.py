@@ -4,12 +4,14 @@ the computed figures, and exports that a spreadsheet opens without running anyth
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from followup.figures import Figures, Period
@@ -101,6 +103,69 @@ def test_a_reviewer_without_an_organisation_sees_nothing(client, spend, reviewer
 def test_anonymous_visitors_are_sent_to_sign_in(client, spend):
     response = client.get(reverse(DASHBOARD))
     assert response.status_code == 302 and "next=/admin/uppfoljning/" in response["Location"]
+
+
+def _searched(query: str, times: int, organisation=None, results: int = 0, days_ago: int = 0) -> None:
+    when = timezone.now() - datetime.timedelta(days=days_ago)
+    for _ in range(times):
+        entry = SearchLog.objects.create(
+            query=query,
+            result_count=results,
+            zero_hit=results == 0,
+            backend="db",
+            duration_ms=1,
+            organisation=organisation,
+        )
+        SearchLog.objects.filter(pk=entry.pk).update(created_at=when)
+
+
+@pytest.fixture
+def searches(spend, other_buyer_organisation):
+    """Zero-hit searches for each organisation and an anonymous visitor's, this month and two months ago
+    (a closed month, read from the counted months)."""
+    own = spend.organisation
+    _searched("kontorsstol", 2, own)
+    _searched("kontorsstol", 1, own, days_ago=62)
+    _searched("skrivbordslampa", 3, other_buyer_organisation, days_ago=62)
+    _searched("hörselskydd", 1, other_buyer_organisation)
+    _searched("kaffebryggare", 4)  # anonymous: counts hub-wide only
+    return spend
+
+
+def _zero_hit_table(page: str) -> list[tuple[str, str]]:
+    tree = lxml_html.fromstring(page)
+    (table,) = tree.xpath("//table[caption[contains(., 'utan träffar')]]")
+    return [(row.xpath("string(th)"), row.xpath("string(td[1])")) for row in table.xpath("tbody/tr[th]")]
+
+
+def test_a_catalogue_reviewer_sees_only_their_organisations_unmet_demand(client, searches, own_reviewer):
+    client.force_login(own_reviewer)
+
+    page = client.get(reverse(DASHBOARD)).content.decode()
+
+    assert _zero_hit_table(page) == [("kontorsstol", "3")]
+    exported = client.get(reverse("followup:export", args=["searches", "csv"])).content.decode("utf-8-sig")
+    assert "kontorsstol;3" in exported
+    assert not [query for query in ("skrivbordslampa", "hörselskydd", "kaffebryggare") if query in exported]
+
+
+def test_an_administrator_sees_all_unmet_demand_or_one_organisations(
+    client, searches, followup_admin, other_buyer_organisation
+):
+    client.force_login(followup_admin)
+
+    everyone = client.get(reverse(DASHBOARD)).content.decode()
+    other = client.get(reverse(DASHBOARD), {"organisation": other_buyer_organisation.pk}).content.decode()
+    own = client.get(reverse(DASHBOARD), {"organisation": searches.organisation.pk}).content.decode()
+
+    assert _zero_hit_table(everyone) == [
+        ("kaffebryggare", "4"),
+        ("kontorsstol", "3"),
+        ("skrivbordslampa", "3"),
+        ("hörselskydd", "1"),
+    ]
+    assert _zero_hit_table(other) == [("skrivbordslampa", "3"), ("hörselskydd", "1")]
+    assert _zero_hit_table(own) == [("kontorsstol", "3")]
 
 
 def test_exports_neutralise_formulas(client, spend, followup_admin):

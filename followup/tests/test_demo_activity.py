@@ -48,6 +48,9 @@ def test_a_year_of_activity_is_seeded_once(demo_hub):
         SearchLog.objects.count(),
     )
     assert sizes[0] == sizes[1] == first["basket_lines"]
+    # Searches are made for the demo organisations, and some by anonymous visitors.
+    searchers = set(SearchLog.objects.values_list("organisation__orgnr", flat=True))
+    assert searchers == {*(orgnr for orgnr, _name in demo.BUYERS), None}
 
     again = demo.seed_activity()
 
@@ -58,6 +61,18 @@ def test_a_year_of_activity_is_seeded_once(demo_hub):
         Purchase.objects.count(),
         SearchLog.objects.count(),
     ) == sizes
+
+
+def test_demo_searches_seeded_before_the_log_kept_organisations_are_seeded_again(demo_hub):
+    SearchLog.objects.create(
+        query="kontorsstol", result_count=0, zero_hit=True, backend=demo.DEMO_SEARCH_BACKEND, duration_ms=5
+    )
+
+    counts = demo.seed_activity()
+
+    assert counts["searches"] == SearchLog.objects.count() > 500
+    assert SearchLog.objects.filter(organisation__isnull=False).exists()
+    assert demo.seed_activity()["searches"] == 0
 
 
 def test_the_seeded_year_shows_on_the_dashboard(demo_hub, client):

@@ -42,7 +42,11 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
-        "--profile", action="store_true", help="print where one administrator dashboard spends its time"
+        "--profile",
+        nargs="?",
+        const="dashboard",
+        choices=("dashboard", "export"),
+        help="print where one administrator dashboard (or spend export) spends its time",
     )
     args = parser.parse_args()
 
@@ -310,13 +314,15 @@ def run(args) -> None:
         import cProfile
         import pstats
 
+        profiled = dashboard if args.profile == "dashboard" else export
+        page(admin_client, profiled)()
         profiler = cProfile.Profile()
-        profiler.runcall(page(admin_client, dashboard))
+        profiler.runcall(page(admin_client, profiled))
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as captured:
-            page(admin_client, dashboard)()
+            page(admin_client, profiled)()
         for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:8]:
             print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:300]}")
     results = [

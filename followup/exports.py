@@ -43,8 +43,8 @@ def table(section: str, figures: Figures) -> tuple[list[str], list[list[object]]
         headings = [_("Typ"), _("Sökning"), _("Antal"), _("Trolig kategori"), _("Avtal för kategorin")]
         rows = []
         for zero_hit, kind in ((True, _("Noll träffar")), (False, _("Få träffar"))):
-            for row in figures.searches(zero_hit=zero_hit, limit=100):
-                rows.append([kind, row.query, row.count, row.category, row.agreements])
+            for search in figures.searches(zero_hit=zero_hit, limit=100):
+                rows.append([kind, search.query, search.count, search.category, search.agreements])
         return headings, rows
     if section == "health":
         headings = [_("Avtal"), _("Artiklar"), _("Utan bild"), _("Utan klassificering"), _("Utan miljömärkning")]

@@ -82,7 +82,7 @@ class Period:
         return out
 
     def label(self) -> str:
-        return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
+        return f"{self.first:%Y-%m} \N{EN DASH} {self.last:%Y-%m}"
 
     def month_count(self) -> int:
         return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
@@ -207,7 +207,7 @@ class Figures:
     # -------------------------------------------------------------------------------- unmet demand
 
     def searches(self, *, zero_hit: bool, limit: int = 20) -> list[SearchRow]:
-        """The most frequent zero-hit (or low-hit: 1–3 results) searches of the period: the organisation's
+        """The most frequent zero-hit (or low-hit: 1 to 3 results) searches of the period: the organisation's
         own (searches made for it: by its signed-in staff or in its punchout sessions), or hub-wide with
         anonymous visitors' when no organisation is chosen. The log knows no person. Closed months are read
         from SearchMonth, the month in progress from the log."""
@@ -316,7 +316,8 @@ class Figures:
         )
         out = []
         for catalogue in catalogues:
-            ends = [d for d in (catalogue.agreement.valid_to, catalogue.live_version.valid_to) if d]
+            live = catalogue.live_version  # never None here (filtered above)
+            ends = [d for d in (catalogue.agreement.valid_to, live.valid_to if live else None) if d]
             out.append(
                 {
                     "supplier": catalogue.supplier.name,

@@ -14,8 +14,10 @@ from django.utils import timezone
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
-from followup.figures import Figures, Period
+from followup.figures import Figures, Period, add_months
+from followup.models import Purchase, SearchMonth, SearchMonthCounted
 from followup.purchases import import_purchases
+from followup.spend import month_of
 from followup.tests.fixtures import csv_file
 from hub.organisations import roles
 from hub.organisations.tests.fixtures import make_user
@@ -219,8 +221,6 @@ def test_the_upload_page_imports_and_shows_row_errors(client, spend, own_reviewe
 
 
 def test_the_override_is_refused_for_another_organisations_purchase(client, spend, own_reviewer):
-    from followup.models import Purchase
-
     other = Purchase.objects.exclude(organisation=spend.organisation).get()
     client.force_login(own_reviewer)
     response = client.post(reverse("followup:purchase-agreement", args=[other.pk]), {"agreement": ""})
@@ -234,12 +234,6 @@ def test_the_override_is_refused_for_another_organisations_purchase(client, spen
 
 
 def test_closed_months_of_searches_are_counted_once_and_agree_with_the_log(db):
-    import datetime
-
-    from followup.figures import add_months
-    from followup.models import SearchMonth, SearchMonthCounted
-    from followup.spend import month_of
-
     current = month_of(timezone.localdate())
     earlier = add_months(current, -2)
     for query, hits, month in (

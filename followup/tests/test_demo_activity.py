@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from catalogue.models import Agreement, Catalogue
@@ -85,8 +86,6 @@ def test_the_seeded_year_shows_on_the_dashboard(demo_hub, client):
     assert MonthlySpend.objects.filter(on_agreement=False).exists()
     zero = Figures(Period.last_months(12)).searches(zero_hit=True)
     assert zero[0].query == "kontorsstol"
-
-    from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="katalogansvarig"))
     page = client.get(reverse("followup:dashboard")).content.decode()

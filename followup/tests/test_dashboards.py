@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -283,3 +284,24 @@ def test_spend_export_writes_amounts_in_whole_ore(client, spend, followup_admin,
     suppliers = {row[2]: row[3:5] for row in rows[1:] if row[1] == "Leverantör"}
     assert suppliers["Kontorsleverantören AB"] == ["1000,30", "1000,30"]
     assert suppliers["Städgrossisten AB"] == ["8027,00", "7777,00"]  # 250 kr here, 7 777 kr in the other region
+
+
+def test_the_spend_workbook_holds_no_formula_and_numbers_as_numbers(client, spend, followup_admin, supplier):
+    spend.agreement.title = '=HYPERLINK("http://evil.example","x")'
+    spend.agreement.save()
+    supplier.name = "+46 Kontor AB"
+    supplier.save()
+    client.force_login(followup_admin)
+
+    body = client.get(reverse("followup:export", args=["spend", "xlsx"])).content
+
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+    labels = {row[2] for row in rows[1:]}
+    assert f"'{spend.agreement.reference} {spend.agreement.title}" not in labels  # the label starts with RA-…
+    assert "'+46 Kontor AB" in labels
+    assert any(label.endswith('=HYPERLINK("http://evil.example","x")') for label in labels)
+    amounts = [row[3] for row in rows[1:]]
+    assert amounts and all(isinstance(amount, (int, float)) for amount in amounts)  # numbers, not text

@@ -77,11 +77,12 @@ def to_csv(headings: list[str], rows: list[list[object]]) -> bytes:
 
 
 def to_xlsx(headings: list[str], rows: list[list[object]], title: str) -> bytes:
-    """One sheet, numbers as numbers. Written with XlsxWriter row by row (constant memory), about twice as fast
-    as openpyxl's write-only mode for the spend export (docs/benchmarks.md). Every text goes in with
-    write_string, never as a formula, and is neutralised as in CSV; an empty value is no cell at all."""
+    """One sheet, numbers as numbers. Written with XlsxWriter in constant-memory mode: each row goes to a
+    temporary file as it is written (in_memory would keep every cell, which was slower in a large process);
+    for the spend export somewhat faster than openpyxl's write-only mode (docs/benchmarks.md). Every text
+    goes in with write_string, never as a formula, and is neutralised as in CSV; an empty value is no cell."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     sheet = workbook.add_worksheet(title[:31])
     for column, heading in enumerate(headings):
         sheet.write_string(0, column, neutralise(heading))

@@ -42,15 +42,24 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
-        "--profile", action="store_true", help="print where one administrator dashboard spends its time"
+        "--profile",
+        nargs="?",
+        const="dashboard",
+        choices=("dashboard", "export"),
+        help="print where one administrator dashboard (or spend export) spends its time",
     )
     args = parser.parse_args()
 
     setup_test_environment()
+    # A database of its own per run: another bench or test run on the same machine or cluster keeps its own.
     if connection.vendor == "sqlite":
         import tempfile
 
-        connection.settings_dict["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "hub-followup-bench.sqlite3")
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.gettempdir()) / f"hub-followup-bench-{os.getpid()}.sqlite3"
+        )
+    else:
+        connection.settings_dict["TEST"]["NAME"] = f"test_followup_bench_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run(args)
@@ -252,6 +261,47 @@ def median_seconds(action, repeat: int) -> float:
     return statistics.median(times)
 
 
+def openpyxl_xlsx(headings: list[str], rows: list[list[object]], title: str) -> bytes:
+    """The spend export's workbook as written before XlsxWriter: openpyxl's write-only mode, no styles."""
+    import io
+
+    from openpyxl import Workbook
+
+    from catalogue.export import neutralise
+    from followup.exports import cell_value
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([neutralise(h) for h in headings])
+    for row in rows:
+        sheet.append([cell_value(value, as_text=False) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def compare_writers(repeat: int) -> list[tuple[str, float]]:
+    """The spend export's rows written by each library, taking turns so both see the same load."""
+    from django.utils import translation
+
+    from followup import exports
+    from followup.figures import Figures, Period
+
+    with translation.override("sv"):
+        headings, rows = exports.table("spend", Figures(Period.last_months(12)))
+    writers = {"XlsxWriter (now)": exports.to_xlsx, "openpyxl write-only (before)": openpyxl_xlsx}
+    times: dict[str, list[float]] = {name: [] for name in writers}
+    for _ in range(max(repeat, 5) * 2):
+        for name, write in writers.items():
+            started = time.perf_counter()
+            write(headings, rows, "spend")
+            times[name].append(time.perf_counter() - started)
+    return [
+        (f"spend workbook alone ({len(rows):,} rows), {name}", statistics.median(seconds))
+        for name, seconds in times.items()
+    ]
+
+
 def run(args) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -305,13 +355,15 @@ def run(args) -> None:
         import cProfile
         import pstats
 
+        profiled = dashboard if args.profile == "dashboard" else export
+        page(admin_client, profiled)()
         profiler = cProfile.Profile()
-        profiler.runcall(page(admin_client, dashboard))
+        profiler.runcall(page(admin_client, profiled))
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as captured:
-            page(admin_client, dashboard)()
+            page(admin_client, profiled)()
         for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:8]:
             print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:300]}")
     results = [
@@ -327,6 +379,7 @@ def run(args) -> None:
             median_seconds(page(admin_client, reverse("followup:export", args=["searches", "csv"])), args.repeat),
         ),
     ]
+    results += compare_writers(args.repeat)
     base = results[0][1]
     print(
         f"\nfollowup bench: {args.lines:,} lines, {args.purchases:,} purchases, {args.searches:,} searches, "

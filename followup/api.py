@@ -3,10 +3,10 @@
 
     GET /api/v1/followup/spend?from=YYYY-MM&to=YYYY-MM&by=agreement|supplier|category|month
     GET /api/v1/followup/compliance?from=&to=        avtalstrohet: the share on valid agreements, total and per month
-    GET /api/v1/followup/unmet-demand?from=&to=&kind=zero|low&limit=   top zero-hit / low-hit searches, hub-wide
+    GET /api/v1/followup/unmet-demand?from=&to=&kind=zero|low&limit=   top zero-hit / low-hit searches
 
 Authenticated with the organisation's token (`create_organisation_token ORGNR`, `Authorization: Bearer …`);
-spend and compliance answer for `request.auth.organisation` only. The figures are followup.figures.Figures,
+every call answers for `request.auth.organisation` only. The figures are followup.figures.Figures,
 the same computation the dashboards, exports and the public page read. Amounts are strings with two decimals
 ("1234.50") and a currency; shares are percent with one decimal ("80.0"), null when nothing was spent.
 
@@ -27,6 +27,7 @@ from catalogue.api import ErrorOut, error
 from catalogue.models import Agreement
 from followup.figures import LOW_HIT_MAX, MAX_PERIOD_MONTHS, MONTH_PATTERN, Figures, Period, SpendRow, parse_month
 from hub.organisations.api_tokens import OrganisationToken
+from hub.organisations.models import OrganisationApiToken
 from search.categories import category_label
 
 CURRENCY = "SEK"  # what the basket lines and the finance files are kept in
@@ -35,6 +36,13 @@ MAX_SEARCHES = 100
 AMOUNT_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 
 router = Router(auth=OrganisationToken(), tags=["Uppföljning / Follow-up"])
+
+
+class TokenRequest(HttpRequest):
+    """A request ninja let through OrganisationToken (for type checking: ninja sets `auth`)."""
+
+    auth: OrganisationApiToken
+
 
 Dimension = Literal["agreement", "supplier", "category", "month"]
 SearchKind = Literal["zero", "low"]
@@ -100,6 +108,7 @@ class UnmetSearchOut(Schema):
 
 
 class UnmetDemandOut(Schema):
+    organisation: OrganisationOut
     period: PeriodOut
     kind: SearchKind
     low_hit_max: int = Field(description="A low-hit search found 1 to this many items")
@@ -110,7 +119,7 @@ def period_or_error(first: str | None, last: str | None) -> Period | JsonRespons
     """The period asked for; the last twelve months for what is missing, as the dashboard does."""
     default = Period.last_months(12)
     first_month, last_month = parse_month(first), parse_month(last)
-    if first and first_month is None or last and last_month is None:  # the schema's pattern lets none through
+    if (first and first_month is None) or (last and last_month is None):  # the schema's pattern lets none through
         return error(422, "Ange månader som ÅÅÅÅ-MM", "Give months as YYYY-MM", code="month_format")
     period = Period(first_month or default.first, last_month or default.last)
     if period.first > period.last:
@@ -142,7 +151,7 @@ def amounts(row: SpendRow) -> dict:
     }
 
 
-def _head(request: HttpRequest, period: Period) -> dict:
+def _head(request: TokenRequest, period: Period) -> dict:
     organisation = request.auth.organisation
     return {
         "organisation": {"name": organisation.name, "orgnr": organisation.orgnr},
@@ -164,10 +173,10 @@ def _keys(by: str, rows: list[SpendRow]) -> dict:
     if by == "month":
         return {row.key: f"{row.key:%Y-%m}" for row in rows}
     if by == "agreement":
-        ids = [int(row.key) for row in rows if row.key]
+        ids = [int(str(row.key)) for row in rows if row.key]
         references = dict(Agreement.objects.filter(pk__in=ids).values_list("pk", "reference"))
         # An agreement deleted since keeps its row id (its label says the same).
-        return {row.key: references.get(int(row.key), row.label) if row.key else "" for row in rows}
+        return {row.key: references.get(int(str(row.key)), row.label) if row.key else "" for row in rows}
     return {row.key: str(row.key) for row in rows}
 
 
@@ -179,7 +188,7 @@ def _keys(by: str, rows: list[SpendRow]) -> dict:
     by_alias=True,
 )
 def spend(
-    request: HttpRequest,
+    request: TokenRequest,
     first: str | None = FROM,
     last: str | None = TO,
     by: Dimension = Query("agreement", description="What the spend is shown per"),
@@ -211,7 +220,7 @@ def spend(
     response={200: ComplianceOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     by_alias=True,
 )
-def compliance(request: HttpRequest, first: str | None = FROM, last: str | None = TO):
+def compliance(request: TokenRequest, first: str | None = FROM, last: str | None = TO):
     """The share of the organisation's spend on valid agreements (agreement in force that day, supplier party
     to it), for the period and for each month of it."""
     period = period_or_error(first, last)
@@ -234,20 +243,20 @@ def compliance(request: HttpRequest, first: str | None = FROM, last: str | None 
     by_alias=True,
 )
 def unmet_demand(
-    request: HttpRequest,
+    request: TokenRequest,
     first: str | None = FROM,
     last: str | None = TO,
     kind: SearchKind = Query("zero", description=f"zero: no results; low: 1 to {LOW_HIT_MAX} results"),
     limit: int = Query(20, ge=1, le=MAX_SEARCHES),
 ):
-    """The most frequent searches that found nothing (or little), hub-wide: the search log keeps no organisation
-    and no person, so these are the same for every organisation."""
+    """The most frequent searches made for the organisation (by its signed-in staff, or in its punchout
+    sessions) that found nothing, or little. The search log keeps the organisation, never the person."""
     period = period_or_error(first, last)
     if isinstance(period, JsonResponse):
         return period
-    rows = Figures(period).searches(zero_hit=kind == "zero", limit=limit)
+    rows = Figures(period, request.auth.organisation).searches(zero_hit=kind == "zero", limit=limit)
     return {
-        "period": _period_json(period),
+        **_head(request, period),
         "kind": kind,
         "low_hit_max": LOW_HIT_MAX,
         "results": [

@@ -9,6 +9,6 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Uppföljning")
 
     def ready(self) -> None:
-        from followup.receivers import connect
+        from followup.receivers import connect  # noqa: PLC0415 (imports models: only once the apps are loaded)
 
         connect()

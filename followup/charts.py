@@ -8,6 +8,7 @@ has no role/aria wiring to a title and description. Two chart kinds are needed; 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ class Bar:
     text_y: float
 
 
-def bar_chart(title: str, rows: list[tuple[str, Decimal | float | None, str]], *, maximum=None) -> dict:
+def bar_chart(title: str, rows: Sequence[tuple[str, Decimal | float | None, str]], *, maximum=None) -> dict:
     """Horizontal bars: rows are (label, value, value as shown). `maximum` fixes the scale (100 for shares)."""
     values = [float(value or 0) for _label, value, _text in rows]
     top = float(maximum) if maximum else max([v for v in values if v > 0], default=1.0)
@@ -59,13 +60,15 @@ def bar_chart(title: str, rows: list[tuple[str, Decimal | float | None, str]], *
     }
 
 
-def line_chart(title: str, points: list[tuple[str, Decimal | None, str]], *, maximum=100) -> dict:
+def line_chart(title: str, points: Sequence[tuple[str, Decimal | None, str]], *, maximum=100) -> dict:
     """A line over months (a share in percent by default); a month without data breaks the line."""
     count = max(len(points), 1)
     step = (LINE_WIDTH - LINE_LEFT - 10) / max(count - 1, 1)
     plot_height = LINE_HEIGHT - LINE_BOTTOM - 10
     top = float(maximum) or 1.0
-    marks, segments, current = [], [], []
+    marks: list[dict] = []
+    segments: list[list[str]] = []  # each a run of months with data: "x,y" points
+    current: list[str] = []
     for index, (label, value, text) in enumerate(points):
         x = round(LINE_LEFT + index * step, 1)
         if value is None:

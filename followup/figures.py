@@ -82,7 +82,7 @@ class Period:
         return out
 
     def label(self) -> str:
-        return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
+        return f"{self.first:%Y-%m} \N{EN DASH} {self.last:%Y-%m}"
 
     def month_count(self) -> int:
         return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
@@ -207,23 +207,21 @@ class Figures:
     # -------------------------------------------------------------------------------- unmet demand
 
     def searches(self, *, zero_hit: bool, limit: int = 20) -> list[SearchRow]:
-        """The most frequent zero-hit (or low-hit: 1–3 results) searches of the period, hub-wide: the search
-        log knows no organisation and no person. Closed months are read from SearchMonth, the month in
-        progress from the log."""
+        """The most frequent zero-hit (or low-hit: 1 to 3 results) searches of the period: the organisation's
+        own (searches made for it: by its signed-in staff or in its punchout sessions), or hub-wide with
+        anonymous visitors' when no organisation is chosen. The log knows no person. Closed months are read
+        from SearchMonth, the month in progress from the log."""
         current = month_of(timezone.localdate())
         closed = [month for month in self.period.months() if month < current]
         count_search_months(closed)
         counts: dict[str, int] = defaultdict(int)
-        kept = (
-            SearchMonth.objects.filter(zero_hit=zero_hit, month__in=closed)
-            .values("text")
-            .annotate(n=Sum("count"))
-            .order_by()
-        )
-        for row in kept:
+        kept = SearchMonth.objects.filter(zero_hit=zero_hit, month__in=closed)
+        if self.organisation is not None:
+            kept = kept.filter(organisation=self.organisation)
+        for row in kept.values("text").annotate(n=Sum("count")).order_by():
             counts[row["text"]] += row["n"]
         if self.period.last >= current:
-            for text, n in _counted_from_log(current, self.period.end, zero_hit):
+            for text, n in _counted_from_log(current, self.period.end, zero_hit, self.organisation):
                 counts[text] += n
         top = sorted(counts.items(), key=lambda entry: (-entry[1], entry[0]))[:limit]
         inferrer = self._inferrer
@@ -318,7 +316,8 @@ class Figures:
         )
         out = []
         for catalogue in catalogues:
-            ends = [d for d in (catalogue.agreement.valid_to, catalogue.live_version.valid_to) if d]
+            live = catalogue.live_version  # never None here (filtered above)
+            ends = [d for d in (catalogue.agreement.valid_to, live.valid_to if live else None) if d]
             out.append(
                 {
                     "supplier": catalogue.supplier.name,
@@ -369,10 +368,21 @@ class CategoryInferrer:
         return sorted(self.covering.get(segment_of(code), ()))
 
 
-def _counted_from_log(first: datetime.date, end: datetime.date, zero_hit: bool) -> list[tuple[str, int]]:
+def _logged(first: datetime.date, end: datetime.date, zero_hit: bool):
+    """The log's zero-hit (or low-hit) searches made from `first` up to `end`, with their lower-cased text."""
     logs = SearchLog.objects.filter(created_at__gte=_aware(first), created_at__lt=_aware(end))
     logs = logs.filter(zero_hit=True) if zero_hit else logs.filter(result_count__gte=1, result_count__lte=LOW_HIT_MAX)
-    rows = logs.annotate(text=Lower("query")).values("text").annotate(n=Count("pk")).order_by()
+    return logs.annotate(text=Lower("query"))
+
+
+def _counted_from_log(
+    first: datetime.date, end: datetime.date, zero_hit: bool, organisation: BuyerOrganisation | None = None
+) -> list[tuple[str, int]]:
+    """How often each text was searched: for one organisation, or for everyone (None)."""
+    logs = _logged(first, end, zero_hit)
+    if organisation is not None:
+        logs = logs.filter(organisation=organisation)
+    rows = logs.values("text").annotate(n=Count("pk")).order_by()
     return [(row["text"], row["n"]) for row in rows]
 
 
@@ -387,9 +397,18 @@ def count_search_months(months: list[datetime.date]) -> None:
                 continue  # another request counted it meanwhile
             SearchMonth.objects.bulk_create(
                 [
-                    SearchMonth(month=month, zero_hit=zero_hit, text=text[:200], count=n)
+                    SearchMonth(
+                        month=month,
+                        organisation_id=row["organisation_id"],
+                        zero_hit=zero_hit,
+                        text=row["text"][:200],
+                        count=row["n"],
+                    )
                     for zero_hit in (True, False)
-                    for text, n in _counted_from_log(month, end, zero_hit)
+                    for row in _logged(month, end, zero_hit)
+                    .values("organisation_id", "text")
+                    .annotate(n=Count("pk"))
+                    .order_by()
                 ],
                 batch_size=2000,
             )

@@ -40,7 +40,7 @@ class TransferredLine(models.Model):
     class Meta:
         verbose_name = _("överförd varukorgsrad")
         verbose_name_plural = _("överförda varukorgsrader")
-        indexes = [models.Index(fields=["organisation", "transferred_on"], name="followup_line_org_day")]
+        indexes = (models.Index(fields=["organisation", "transferred_on"], name="followup_line_org_day"),)
 
     def __str__(self) -> str:
         return f"{self.transferred_on} {self.seller_item_id} {self.amount}"
@@ -59,13 +59,13 @@ class PurchaseImport(models.Model):
     total_amount = models.DecimalField(_("summa"), max_digits=20, decimal_places=2, default=0)
 
     class Meta:
-        ordering = ["-imported_at"]
+        ordering = ("-imported_at",)
         verbose_name = _("import av inköp")
         verbose_name_plural = _("importer av inköp")
-        permissions = [
+        permissions = (
             ("view_followup", "Kan se uppföljning / Can view follow-up"),
             ("import_purchases", "Kan importera inköp / Can import purchases"),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.original_filename} ({self.imported_at:%Y-%m-%d})"
@@ -97,10 +97,10 @@ class Purchase(models.Model):
     on_agreement = models.BooleanField(_("på giltigt avtal"), default=False)
 
     class Meta:
-        ordering = ["purchased_on", "pk"]
+        ordering = ("purchased_on", "pk")
         verbose_name = _("inköp")
         verbose_name_plural = _("inköp")
-        indexes = [models.Index(fields=["organisation", "purchased_on"], name="followup_purchase_org_day")]
+        indexes = (models.Index(fields=["organisation", "purchased_on"], name="followup_purchase_org_day"),)
 
     def __str__(self) -> str:
         return f"{self.purchased_on} {self.supplier_orgnr} {self.amount}"
@@ -132,10 +132,10 @@ class MonthlySpend(models.Model):
     line_count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [
+        indexes = (
             models.Index(fields=["dimension", "month", "organisation"], name="followup_spend_dim_month_org"),
             models.Index(fields=["organisation", "month"], name="followup_spend_org_month"),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.dimension} {self.key} {self.amount}"
@@ -143,16 +143,21 @@ class MonthlySpend(models.Model):
 
 class SearchMonth(models.Model):
     """A closed month of the search log counted once: how often each query (lower-cased) had no result,
-    or only a few. Search log rows are written with the time of the search, so a month that is over does
-    not change; the month in progress is always counted from the log itself (followup.figures)."""
+    or only a few, per organisation searched for (none: anonymous visitors, and searches logged before the
+    log kept the organisation). Search log rows are written with the time of the search, so a month that is
+    over does not change; the month in progress is always counted from the log itself (followup.figures)."""
 
     month = models.DateField()
-    zero_hit = models.BooleanField()  # False: a low-hit search (1–3 results)
+    # SET_NULL as on the log: a deleted organisation's searches still count hub-wide.
+    organisation = models.ForeignKey(
+        BuyerOrganisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    zero_hit = models.BooleanField()  # False: a low-hit search (1 to 3 results)
     text = models.CharField(max_length=200)
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["zero_hit", "month"], name="followup_searchmonth_kind")]
+        indexes = (models.Index(fields=["zero_hit", "month"], name="followup_searchmonth_kind"),)
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.text!r} {self.count}"

@@ -11,13 +11,16 @@ import csv
 import datetime
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.se import orgnr as se_orgnr
 
@@ -26,6 +29,7 @@ from followup.models import Purchase, PurchaseImport
 from followup.spend import month_of, rebuild_monthly_spend
 from hub.organisations.models import BuyerOrganisation, Supplier
 
+T = TypeVar("T")
 CENT = Decimal("0.01")
 MAX_ROWS = 500_000
 MAX_AMOUNT = Decimal("999999999999")
@@ -113,8 +117,6 @@ def _key(heading: object) -> str:
 
 def _read_rows(data: bytes, filename: str) -> list[list[object]]:
     if data[:2] == b"PK" or filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
@@ -127,7 +129,7 @@ def _read_rows(data: bytes, filename: str) -> list[list[object]]:
         text = data.decode("cp1252")  # Excel's "CSV" on a Swedish Windows
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return [list[object](row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _text(value: object) -> str:
@@ -213,44 +215,39 @@ def _bounded_amount(value: object) -> Decimal:
     return amount
 
 
-# column: (parser, error code when it fails; OverflowError means out of range)
-ROW_PARSERS = {
-    "supplier_orgnr": (_supplier_orgnr, "orgnr"),
-    "amount": (_bounded_amount, "amount"),
-    "date": (_date, "date"),
-}
 TEXT_LIMITS = {"agreement_reference": 60, "account": 20}
+
+
+def _parsed(
+    number: int, cells: dict[str, object], column: str, parse: Callable[[object], T], code: str, errors: list[RowError]
+) -> T | None:
+    """The cell parsed; None when it is empty or wrong (then the error, coded `code`, is added)."""
+    raw = _text(cells.get(column))
+    if not raw:
+        return None
+    try:
+        return parse(cells[column])
+    except OverflowError:  # the parser's way of saying out of range
+        errors.append(RowError(number, column, f"{code}_range", {"value": raw}))
+    except (InvalidOperation, TypeError, ValueError):
+        errors.append(RowError(number, column, code, {"value": raw}))
+    return None
 
 
 def _check_row(number: int, cells: dict[str, object]) -> tuple[_Row | None, list[RowError]]:
     errors = [RowError(number, column, "required") for column in REQUIRED if not _text(cells.get(column))]
-    parsed: dict[str, object] = {}
-    for column, (parse, code) in ROW_PARSERS.items():
-        raw = _text(cells.get(column))
-        if not raw:
-            continue
-        try:
-            parsed[column] = parse(cells[column])
-        except OverflowError:
-            errors.append(RowError(number, column, f"{code}_range", {"value": raw}))
-        except (InvalidOperation, TypeError, ValueError):
-            errors.append(RowError(number, column, code, {"value": raw}))
+    supplier_orgnr = _parsed(number, cells, "supplier_orgnr", _supplier_orgnr, "orgnr", errors)
+    amount = _parsed(number, cells, "amount", _bounded_amount, "amount", errors)
+    day = _parsed(number, cells, "date", _date, "date", errors)
     texts = {column: _text(cells.get(column)) for column in TEXT_LIMITS}
     errors += [
         RowError(number, column, "too_long", {"limit": limit})
         for column, limit in TEXT_LIMITS.items()
         if len(texts[column]) > limit
     ]
-    if errors:
+    if errors or supplier_orgnr is None or amount is None or day is None:
         return None, errors
-    row = _Row(
-        number,
-        parsed["supplier_orgnr"],
-        parsed["amount"],
-        parsed["date"],
-        texts["agreement_reference"],
-        texts["account"],
-    )
+    row = _Row(number, supplier_orgnr, amount, day, texts["agreement_reference"], texts["account"])
     return row, []
 
 

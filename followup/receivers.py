@@ -7,6 +7,7 @@ import logging
 from django.db.models.signals import pre_save
 
 from followup.privacy import redact_search_log
+from followup.spend import record_transfer
 from punchout.models import PunchoutSession
 from punchout.signals import basket_transferred
 from search.models import SearchLog
@@ -15,8 +16,6 @@ logger = logging.getLogger(__name__)
 
 
 def keep_transferred_lines(sender, session, lines, **kwargs) -> None:
-    from followup.spend import record_transfer
-
     try:
         record_transfer(session, lines)
     except Exception:  # the shopper's basket still goes to the ordering system; the failure is logged

@@ -29,7 +29,7 @@ def _period(request: HttpRequest) -> tuple[Period, list[str]]:
     default = Period.last_months(12)
     problems = []
     first, last = parse_month(request.GET.get("fran")), parse_month(request.GET.get("till"))
-    if request.GET.get("fran") and first is None or request.GET.get("till") and last is None:
+    if (request.GET.get("fran") and first is None) or (request.GET.get("till") and last is None):
         problems.append(_("Ange månader som ÅÅÅÅ-MM; visar de senaste tolv månaderna"))
     first, last = first or default.first, last or default.last
     if first > last:
@@ -155,7 +155,7 @@ def purchases(request: HttpRequest) -> HttpResponse:
         elif upload is None:
             messages.error(request, _("Välj en fil (CSV eller .xlsx)"))
         else:
-            result = import_purchases(upload.read(), upload.name, organisation, user=request.user)
+            result = import_purchases(upload.read(), upload.name or "", organisation, user=request.user)
             if result.ok:
                 messages.success(
                     request,

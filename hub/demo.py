@@ -339,7 +339,9 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
         if not result.ok:
             raise RuntimeError(f"Demo finance file did not import: {[e.message for e in result.errors]}")
         counts["purchases"] += result.row_count
-    if not SearchLog.objects.filter(backend=DEMO_SEARCH_BACKEND).exists():
+    demo_searches = SearchLog.objects.filter(backend=DEMO_SEARCH_BACKEND)
+    if not demo_searches.filter(organisation__isnull=False).exists():
+        demo_searches.delete()  # seeded before the log kept the organisation: seed them again with it
         counts["searches"] = _seed_searches(rng, today)
         forget_search_months()  # the demo wrote into months that may have been counted already
     return counts
@@ -379,6 +381,11 @@ def _demo_finance_file(rng, organisation, today: datetime.date, scale: float) ->
 
 def _seed_searches(rng, today: datetime.date) -> int:
     queries = [(query, results) for query, results, weight in DEMO_SEARCHES for _ in range(weight)]
+    # Searches are made for an organisation (its staff or its punchout sessions), a few by anonymous visitors.
+    searchers = [
+        *BuyerOrganisation.objects.filter(orgnr__in=[orgnr for orgnr, _name in BUYERS]).order_by("orgnr"),
+        None,
+    ]
     created = 0
     for days_ago in range(364, -1, -1):
         day = today - datetime.timedelta(days=days_ago)
@@ -392,6 +399,7 @@ def _seed_searches(rng, today: datetime.date) -> int:
                 zero_hit=results == 0,
                 backend=DEMO_SEARCH_BACKEND,
                 duration_ms=rng.randint(8, 60),
+                organisation=rng.choice(searchers),
             )
             for query, results in picked
         )

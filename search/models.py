@@ -1,9 +1,13 @@
-"""The search log: what was searched and how it went, for follow-up. No user, no IP address."""
+"""The search log: what was searched and how it went, for follow-up. No user, no IP address, no session:
+the organisation the search was made for is kept (an organisation is not a person), so each organisation
+can see its own unmet demand."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hub.organisations.models import BuyerOrganisation
 
 
 class SearchLog(models.Model):
@@ -13,6 +17,15 @@ class SearchLog(models.Model):
     backend = models.CharField(_("sökmotor"), max_length=40)
     duration_ms = models.PositiveIntegerField(_("tid (ms)"))
     created_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    # The signed-in searcher's organisation, or the punchout session's; blank for anonymous visitors.
+    organisation = models.ForeignKey(
+        BuyerOrganisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]

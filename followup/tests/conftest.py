@@ -1,4 +1,4 @@
 """Follow-up tests use the punchout fixtures (a catalogue, a buyer system) to make real transfers."""
 
-from followup.tests.fixtures import *  # noqa: F403
-from punchout.tests.fixtures import *  # noqa: F403
+from followup.tests.fixtures import *
+from punchout.tests.fixtures import *

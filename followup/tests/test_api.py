@@ -225,17 +225,25 @@ def test_five_years_exactly_is_allowed(client, own_token):
 # ------------------------------------------------------------------------------------------------ unmet demand
 
 
-def _searched(query: str, times: int, results: int = 0) -> None:
+def _searched(query: str, times: int, organisation, results: int = 0) -> None:
     for _ in range(times):
-        SearchLog.objects.create(query=query, result_count=results, zero_hit=results == 0, backend="db", duration_ms=1)
+        SearchLog.objects.create(
+            query=query,
+            result_count=results,
+            zero_hit=results == 0,
+            backend="db",
+            duration_ms=1,
+            organisation=organisation,
+        )
 
 
 def test_unmet_demand_lists_the_dashboards_searches_without_personal_data(client, own_token):
-    _token, secret = own_token
-    _searched("kopieringspapper", 3)
-    _searched("anna.svensson@example.se toner", 2)
-    _searched("19811218-9876 kontakt", 1)  # a valid personnummer
-    _searched("pennor", 4, results=2)
+    token, secret = own_token
+    own = token.organisation
+    _searched("kopieringspapper", 3, own)
+    _searched("anna.svensson@example.se toner", 2, own)
+    _searched("19811218-9876 kontakt", 1, own)  # a valid personnummer
+    _searched("pennor", 4, own, results=2)
 
     body = client.get(reverse(UNMET), **bearer(secret)).json()
     text = str(body)
@@ -250,9 +258,24 @@ def test_unmet_demand_lists_the_dashboards_searches_without_personal_data(client
     assert paper["category_en"] and paper["category_en"] != paper["category"]
     assert set(body["results"][0]) == {"query", "count", "category", "category_en", "category_code", "agreements"}
 
-    dashboard = Figures(Period.last_months(12)).searches(zero_hit=True)
+    dashboard = Figures(Period.last_months(12), own).searches(zero_hit=True)
     assert [(r["query"], r["count"]) for r in body["results"]] == [(r.query, r.count) for r in dashboard]
 
     low = client.get(reverse(UNMET), {"kind": "low", "limit": 1}, **bearer(secret)).json()
     assert [(r["query"], r["count"]) for r in low["results"]] == [("pennor", 4)] and low["low_hit_max"] == 3
     assert client.get(reverse(UNMET), {"limit": 0}, **bearer(secret)).status_code == 422
+
+
+def test_unmet_demand_is_the_tokens_organisations_own(client, own_token, other_buyer_organisation):
+    token, secret = own_token
+    _searched("kontorsstol", 2, token.organisation)
+    _searched("skrivbordslampa", 5, other_buyer_organisation)
+    _searched("kaffebryggare", 7, None)  # an anonymous visitor's
+
+    body = client.get(reverse(UNMET), **bearer(secret)).json()
+    _other_token, other_secret = create_organisation_token(other_buyer_organisation, "ekonomi")
+    other = client.get(reverse(UNMET), **bearer(other_secret)).json()
+
+    assert body["organisation"] == {"name": token.organisation.name, "orgnr": token.organisation.orgnr}
+    assert [(r["query"], r["count"]) for r in body["results"]] == [("kontorsstol", 2)]
+    assert [(r["query"], r["count"]) for r in other["results"]] == [("skrivbordslampa", 5)]

@@ -21,7 +21,14 @@ def activity(punchout_catalogue, supplier, other_supplier):
     rows = [[supplier.orgnr, "1000", today, "", "5460"], [other_supplier.orgnr, "250", today, "", "5460"]]
     assert import_purchases(csv_file(rows), "ekonomi.csv", punchout_catalogue.organisation).ok
     for query, hits in (("kontorsstol", 0), ("kontorsstol", 0), ("whiteboardpennor", 2)):
-        SearchLog.objects.create(query=query, result_count=hits, zero_hit=hits == 0, backend="db", duration_ms=5)
+        SearchLog.objects.create(
+            query=query,
+            result_count=hits,
+            zero_hit=hits == 0,
+            backend="db",
+            duration_ms=5,
+            organisation=punchout_catalogue.organisation,
+        )
     return punchout_catalogue
 
 

@@ -4,16 +4,21 @@ the computed figures, and exports that a spreadsheet opens without running anyth
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from lxml import html as lxml_html
 from openpyxl import load_workbook
 
-from followup.figures import Figures, Period
+from followup.figures import Figures, Period, add_months
+from followup.models import Purchase, SearchMonth, SearchMonthCounted
 from followup.purchases import import_purchases
+from followup.spend import month_of
 from followup.tests.fixtures import csv_file
 from hub.organisations import roles
 from hub.organisations.tests.fixtures import make_user
@@ -103,6 +108,69 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, spend):
     assert response.status_code == 302 and "next=/admin/uppfoljning/" in response["Location"]
 
 
+def _searched(query: str, times: int, organisation=None, results: int = 0, days_ago: int = 0) -> None:
+    when = timezone.now() - datetime.timedelta(days=days_ago)
+    for _ in range(times):
+        entry = SearchLog.objects.create(
+            query=query,
+            result_count=results,
+            zero_hit=results == 0,
+            backend="db",
+            duration_ms=1,
+            organisation=organisation,
+        )
+        SearchLog.objects.filter(pk=entry.pk).update(created_at=when)
+
+
+@pytest.fixture
+def searches(spend, other_buyer_organisation):
+    """Zero-hit searches for each organisation and an anonymous visitor's, this month and two months ago
+    (a closed month, read from the counted months)."""
+    own = spend.organisation
+    _searched("kontorsstol", 2, own)
+    _searched("kontorsstol", 1, own, days_ago=62)
+    _searched("skrivbordslampa", 3, other_buyer_organisation, days_ago=62)
+    _searched("hörselskydd", 1, other_buyer_organisation)
+    _searched("kaffebryggare", 4)  # anonymous: counts hub-wide only
+    return spend
+
+
+def _zero_hit_table(page: str) -> list[tuple[str, str]]:
+    tree = lxml_html.fromstring(page)
+    (table,) = tree.xpath("//table[caption[contains(., 'utan träffar')]]")
+    return [(row.xpath("string(th)"), row.xpath("string(td[1])")) for row in table.xpath("tbody/tr[th]")]
+
+
+def test_a_catalogue_reviewer_sees_only_their_organisations_unmet_demand(client, searches, own_reviewer):
+    client.force_login(own_reviewer)
+
+    page = client.get(reverse(DASHBOARD)).content.decode()
+
+    assert _zero_hit_table(page) == [("kontorsstol", "3")]
+    exported = client.get(reverse("followup:export", args=["searches", "csv"])).content.decode("utf-8-sig")
+    assert "kontorsstol;3" in exported
+    assert not [query for query in ("skrivbordslampa", "hörselskydd", "kaffebryggare") if query in exported]
+
+
+def test_an_administrator_sees_all_unmet_demand_or_one_organisations(
+    client, searches, followup_admin, other_buyer_organisation
+):
+    client.force_login(followup_admin)
+
+    everyone = client.get(reverse(DASHBOARD)).content.decode()
+    other = client.get(reverse(DASHBOARD), {"organisation": other_buyer_organisation.pk}).content.decode()
+    own = client.get(reverse(DASHBOARD), {"organisation": searches.organisation.pk}).content.decode()
+
+    assert _zero_hit_table(everyone) == [
+        ("kaffebryggare", "4"),
+        ("kontorsstol", "3"),
+        ("skrivbordslampa", "3"),
+        ("hörselskydd", "1"),
+    ]
+    assert _zero_hit_table(other) == [("skrivbordslampa", "3"), ("hörselskydd", "1")]
+    assert _zero_hit_table(own) == [("kontorsstol", "3")]
+
+
 def test_exports_neutralise_formulas(client, spend, followup_admin):
     for _ in range(3):
         SearchLog.objects.create(
@@ -154,8 +222,6 @@ def test_the_upload_page_imports_and_shows_row_errors(client, spend, own_reviewe
 
 
 def test_the_override_is_refused_for_another_organisations_purchase(client, spend, own_reviewer):
-    from followup.models import Purchase
-
     other = Purchase.objects.exclude(organisation=spend.organisation).get()
     client.force_login(own_reviewer)
     response = client.post(reverse("followup:purchase-agreement", args=[other.pk]), {"agreement": ""})
@@ -169,12 +235,6 @@ def test_the_override_is_refused_for_another_organisations_purchase(client, spen
 
 
 def test_closed_months_of_searches_are_counted_once_and_agree_with_the_log(db):
-    import datetime
-
-    from followup.figures import add_months
-    from followup.models import SearchMonth, SearchMonthCounted
-    from followup.spend import month_of
-
     current = month_of(timezone.localdate())
     earlier = add_months(current, -2)
     for query, hits, month in (
@@ -224,3 +284,24 @@ def test_spend_export_writes_amounts_in_whole_ore(client, spend, followup_admin,
     suppliers = {row[2]: row[3:5] for row in rows[1:] if row[1] == "Leverantör"}
     assert suppliers["Kontorsleverantören AB"] == ["1000,30", "1000,30"]
     assert suppliers["Städgrossisten AB"] == ["8027,00", "7777,00"]  # 250 kr here, 7 777 kr in the other region
+
+
+def test_the_spend_workbook_holds_no_formula_and_numbers_as_numbers(client, spend, followup_admin, supplier):
+    spend.agreement.title = '=HYPERLINK("http://evil.example","x")'
+    spend.agreement.save()
+    supplier.name = "+46 Kontor AB"
+    supplier.save()
+    client.force_login(followup_admin)
+
+    body = client.get(reverse("followup:export", args=["spend", "xlsx"])).content
+
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+    labels = {row[2] for row in rows[1:]}
+    assert f"'{spend.agreement.reference} {spend.agreement.title}" not in labels  # the label starts with RA-…
+    assert "'+46 Kontor AB" in labels
+    assert any(label.endswith('=HYPERLINK("http://evil.example","x")') for label in labels)
+    amounts = [row[3] for row in rows[1:]]
+    assert amounts and all(isinstance(amount, (int, float)) for amount in amounts)  # numbers, not text

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone, translation
 
 from followup.models import MonthlySpend, Purchase, PurchaseImport, TransferredLine
@@ -17,9 +18,13 @@ from followup.privacy import redact
 from followup.purchases import import_purchases, override_agreement
 from followup.spend import month_of, rebuild_monthly_spend
 from followup.tests.fixtures import csv_file, xlsx_file
+from hub.organisations import roles
+from hub.organisations.tests.fixtures import make_user
 from punchout.tests.helpers import start_shopping
 from search.models import SearchLog
-from search.service import SearchQuery, search
+from search.service import SearchQuery, SearchScope, search
+
+LOG_TABLE = "search_searchlog"
 
 
 def _add(client, shop, item, quantity):
@@ -214,7 +219,12 @@ def test_the_search_log_keeps_no_personal_data(db):
     search(SearchQuery(q="kontakta anna.svensson@exempel.se 19811228-9874"))
     entry = SearchLog.objects.get()
     assert entry.query == "kontakta [e-post] [personnummer]"
-    assert {f.name for f in SearchLog._meta.get_fields()} == {
+    assert entry.organisation is None  # an anonymous visitor
+    # The table as the database has it: these columns, and the one relation points at an organisation.
+    with connection.cursor() as cursor:
+        columns = {column.name for column in connection.introspection.get_table_description(cursor, LOG_TABLE)}
+        relations = connection.introspection.get_relations(cursor, LOG_TABLE)
+    assert columns == {
         "id",
         "query",
         "result_count",
@@ -222,4 +232,29 @@ def test_the_search_log_keeps_no_personal_data(db):
         "backend",
         "duration_ms",
         "created_at",
+        "organisation_id",
     }
+    assert {column: table for column, (_other, table) in relations.items()} == {
+        "organisation_id": "organisations_buyerorganisation"
+    }
+
+
+@pytest.mark.django_db
+def test_a_signed_in_search_logs_the_organisation_and_nothing_of_the_person(django_user_model, buyer_organisation):
+    user = make_user(django_user_model, "anna-svensson", roles.BUYER, organisation=buyer_organisation)
+    user.email = "anna.svensson@exempel.se"
+    user.save()
+
+    search(SearchQuery(q="kontorsstol"), user)
+
+    entry = SearchLog.objects.get()
+    assert entry.organisation == buyer_organisation
+    stored = " ".join(str(value) for value in SearchLog.objects.values().get().values())
+    assert "anna" not in stored.lower() and "exempel.se" not in stored
+
+
+@pytest.mark.django_db
+def test_a_scoped_search_logs_the_scopes_organisation(punchout_catalogue, other_buyer_organisation):
+    """A search within a fixed scope (the punchout shop's) is made for that scope's organisation."""
+    search(SearchQuery(q="kopieringspapper"), scope=SearchScope(other_buyer_organisation))
+    assert SearchLog.objects.get().organisation == other_buyer_organisation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from catalogue.models import Agreement, Catalogue
@@ -48,6 +49,9 @@ def test_a_year_of_activity_is_seeded_once(demo_hub):
         SearchLog.objects.count(),
     )
     assert sizes[0] == sizes[1] == first["basket_lines"]
+    # Searches are made for the demo organisations, and some by anonymous visitors.
+    searchers = set(SearchLog.objects.values_list("organisation__orgnr", flat=True))
+    assert searchers == {*(orgnr for orgnr, _name in demo.BUYERS), None}
 
     again = demo.seed_activity()
 
@@ -60,6 +64,18 @@ def test_a_year_of_activity_is_seeded_once(demo_hub):
     ) == sizes
 
 
+def test_demo_searches_seeded_before_the_log_kept_organisations_are_seeded_again(demo_hub):
+    SearchLog.objects.create(
+        query="kontorsstol", result_count=0, zero_hit=True, backend=demo.DEMO_SEARCH_BACKEND, duration_ms=5
+    )
+
+    counts = demo.seed_activity()
+
+    assert counts["searches"] == SearchLog.objects.count() > 500
+    assert SearchLog.objects.filter(organisation__isnull=False).exists()
+    assert demo.seed_activity()["searches"] == 0
+
+
 def test_the_seeded_year_shows_on_the_dashboard(demo_hub, client):
     demo.seed_activity()
     months = Figures(Period.last_months(12)).by_month()
@@ -70,8 +86,6 @@ def test_the_seeded_year_shows_on_the_dashboard(demo_hub, client):
     assert MonthlySpend.objects.filter(on_agreement=False).exists()
     zero = Figures(Period.last_months(12)).searches(zero_hit=True)
     assert zero[0].query == "kontorsstol"
-
-    from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="katalogansvarig"))
     page = client.get(reverse("followup:dashboard")).content.decode()

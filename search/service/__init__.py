@@ -28,6 +28,7 @@ import swedish_text as text
 from catalogue.models import Agreement, CatalogueItem
 from hub.db import is_lock_timeout, lock_wait_at_most
 from hub.organisations.models import Supplier
+from hub.organisations.roles import organisation_for
 from search import dbsearch, query_text, suggestions
 from search.addresses import item_key
 from search.models import SearchLog
@@ -169,7 +170,7 @@ def _clean_text(value: str, limit: int = 10_000) -> str:
 SEARCH_LOG_LOCK_WAIT_SECONDS = 0.5
 
 
-def _log(query: str, total: int, backend: str, started: float) -> None:
+def _log(query: str, total: int, backend: str, started: float, organisation=None) -> None:
     try:
         # A savepoint, so a failed write cannot break the caller's transaction; a short lock wait, so
         # a search never waits behind the task worker (SQLite has one writer) to write its log line.
@@ -180,6 +181,7 @@ def _log(query: str, total: int, backend: str, started: float) -> None:
                 zero_hit=total == 0,
                 backend=backend[:40],
                 duration_ms=int((time.perf_counter() - started) * 1000),
+                organisation=organisation,
             )
     except Exception as exc:  # the log must never break a search
         if is_lock_timeout(exc):
@@ -289,7 +291,9 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         )
     result.duration_ms = int((time.perf_counter() - started) * 1000)
     if q and query.log:
-        _log(q, total, result.backend, started)
+        # The organisation searched for (not the person): each organisation follows up its own unmet demand.
+        organisation = scope.organisation if scope is not None else organisation_for(user)
+        _log(q, total, result.backend, started, organisation)
     return result
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hub import demo
+from hub.guidance import followup_page
 from hub.guidance.seeding import seed_guidance
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         if not no_catalogues:
             steps.append(("Kataloger / catalogues", lambda: demo.seed_catalogues(stdout=self.stdout)))
         steps.append(("Ett års aktivitet / a year of activity", demo.seed_activity))
+        steps.append(("Uppföljningssida / follow-up page", followup_page.seed_follow_up_page))
         for label, step in steps:
             self.stdout.write(f"{label}: {step()}")
         self.print_logins()

@@ -33,8 +33,12 @@ class _Framed:
 
 def _start_refused(request: HttpRequest, error: peppol.StartRefused | None, status: int, reason: str) -> HttpResponse:
     system = error.system if error is not None else None
-    context = {"reason": reason, "detail": error.detail if error is not None else ""}
-    response = render(request, "punchout/peppol_refused.html", context, status=status)
+    context = {
+        "reason_template": "punchout/_peppol_refused_reason.html",
+        "reason": reason,
+        "technical_detail": error.detail if error is not None else "",
+    }
+    response = render(request, "punchout/refused.html", context, status=status)
     return _outside_locale_redirects(_frame_policy(response, _Framed(system) if system else None), request)
 
 

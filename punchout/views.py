@@ -119,9 +119,8 @@ def _charset(request: HttpRequest) -> str | None:
 
 def _oci_refused(request: HttpRequest, error: oci.OciError) -> HttpResponse:
     """The page the shopper sees (Swedish and English, as the language is not known yet)."""
-    response = render(
-        request, "punchout/oci_refused.html", {"reason": error.reason, "detail": error.detail}, status=error.status
-    )
+    context = {"reason_template": "punchout/_oci_refused_reason.html", "reason": error.reason, "detail": error.detail}
+    response = render(request, "punchout/refused.html", context, status=error.status)
     response["Cache-Control"] = "no-store"
     if error.frame_origins:
         response._csp_replace = {"frame-ancestors": list(error.frame_origins)}

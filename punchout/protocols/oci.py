@@ -68,7 +68,7 @@ TOKEN_SALT = "punchout.oci.start-token"  # noqa: S105 - a signing namespace, not
 
 
 class OciError(Exception):
-    """A catalogue call the hub refuses; `reason` picks the message the shopper sees (punchout/oci_refused.html)."""
+    """A catalogue call the hub refuses; `reason` picks the message the shopper sees (punchout/refused.html)."""
 
     def __init__(self, status: int, reason: str, detail: str = "") -> None:
         super().__init__(reason)
@@ -80,7 +80,7 @@ class OciError(Exception):
         self.frame_origins: list[str] = []
 
 
-# What each refusal says to a program (the token endpoint answers JSON); people see oci_refused.html.
+# What each refusal says to a program (the token endpoint answers JSON); people see refused.html.
 ENGLISH = {
     "password_in_url": "Never send PASSWORD in the URL: post it in the form body, or use a start token",
     "function": "This catalogue does not support OCI FUNCTION calls",

@@ -191,7 +191,8 @@ def test_a_system_not_registered_for_oci_is_refused(client, oci_buyer_system):
 def test_an_oci_function_call_is_refused_with_its_name(client, oci_buyer_system):
     response = post_call(client, FUNCTION="VALIDATE")
     assert response.status_code == 400
-    assert "OCI-funktionen VALIDATE" in response.content.decode()
+    text = response.content.decode()
+    assert "OCI-funktionen VALIDATE" in text and "does not support the OCI function VALIDATE" in text
 
 
 def test_refused_logins_are_throttled(client, oci_buyer_system, settings):

@@ -102,7 +102,11 @@ def test_an_unsigned_or_tampered_token_is_refused(client, peppol_system):
     assert start(client, f"{header}.{other_payload}.{signature}").status_code == 401
     assert start(client, "inte en token").status_code == 400
     other_algorithm = jwt.encode({**claims, "return_url": RETURN_URL}, SHARED_SECRET, algorithm="HS512")
-    assert start(client, other_algorithm).status_code == 400
+    refused = start(client, other_algorithm)
+    assert refused.status_code == 400
+    # The page says why in both languages, and gives the sender the hub's technical reason (in English).
+    text = refused.content.decode()
+    assert "Startbiljetten är felaktig" in text and "<code>The start token must be signed with HS256</code>" in text
     # JSON allows NaN and Infinity; a signed token with them is malformed, not a server error.
     nan_token = peppol.sign_start_token(SHARED_SECRET, {**claims, "return_url": RETURN_URL, "exp": float("nan")})
     assert start(client, nan_token).status_code == 400

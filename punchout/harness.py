@@ -282,27 +282,49 @@ def transfer_form(shop_url: str) -> lxml.html.FormElement:
 # ------------------------------------------------------------------------------------------ the receiver
 
 
+RECEIVED_PAGE = b'<!doctype html><html lang="sv"><title>Mottaget</title><h1>Varukorgen mottagen</h1></html>'
+EMPTY_PAGE = b"<!doctype html><title>ok</title><p>ok</p>"
+
+
 @dataclass
 class Receiver:
-    """The ordering system's BrowserFormPost endpoint on 127.0.0.1: keeps every form posted to it."""
+    """The ordering system's side on 127.0.0.1: keeps every form posted to it (the returned basket) and every
+    path asked for, and serves `pages` by path on GET (an ordering system's own page, e.g. one framing the shop)."""
 
     port: int
     posts: list[dict[str, list[str]]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    pages: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
 
     @property
     def return_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/{RETURN_PATH}"
+        return self.url + RETURN_PATH
+
+    def cxml(self, index: int = -1) -> bytes:
+        """The cXML document of a posted return form (cxml-urlencoded or cxml-base64)."""
+        return decode_returned(self.posts[index])
 
 
 @contextmanager
 def receiving(port: int = 0) -> Iterator[Receiver]:
-    """Serve the return endpoint on 127.0.0.1:port (0: a free port) while the block runs."""
+    """Serve the ordering system's side on 127.0.0.1:port (0: a free port) while the block runs."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
+            receiver.paths.append(self.path)
+            self._answer(receiver.pages.get(self.path, EMPTY_PAGE))
+
+        def do_POST(self) -> None:
             length = min(int(self.headers.get("Content-Length") or 0), settings.PUNCHOUT_MAX_REQUEST_BYTES)
+            receiver.paths.append(self.path)
             receiver.posts.append(parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True))
-            body = b'<!doctype html><html lang="sv"><title>Mottaget</title><h1>Varukorgen mottagen</h1></html>'
+            self._answer(RECEIVED_PAGE)
+
+        def _answer(self, body: bytes) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -335,7 +357,7 @@ def post_return_form(action: str, fields: dict[str, str], receiver: Receiver) ->
     response = _http("POST", action, data=fields)
     if response.status_code != 200 or not receiver.posts:
         raise HarnessError(_("Returadressen tog inte emot varukorgen."))
-    return decode_returned(receiver.posts[-1])
+    return receiver.cxml()
 
 
 def decode_returned(form: dict[str, list[str]]) -> bytes:

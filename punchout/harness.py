@@ -19,7 +19,7 @@ import http.server
 import json
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -42,6 +42,7 @@ from punchout.protocols import cxml, oci, peppol
 TIMEOUT_SECONDS = 30
 MAX_BROWSE_PAGES = 50  # when the search does not find an item id, look through this many pages of the scope
 RETURN_PATH = "punchout-test/retur"
+Progress = Callable[[str], None]  # gets one line per step
 
 
 class HarnessError(Exception):
@@ -257,6 +258,13 @@ def add_item(shop_url: str, wanted: WantedItem) -> None:
         )
 
 
+def fill_basket(shop_url: str, wanted: list[WantedItem], say: Progress) -> None:
+    """Add each wanted item through the shop's own forms, saying so for each."""
+    for item in wanted:
+        add_item(shop_url, item)
+        say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+
+
 def transfer(shop_url: str) -> tuple[str, dict[str, str]]:
     """Press "Överför varukorgen"; returns the auto-posting form's action and fields (what the browser posts)."""
     form = transfer_form(shop_url)
@@ -350,6 +358,14 @@ def receiving(port: int = 0) -> Iterator[Receiver]:
         server.server_close()
 
 
+@contextmanager
+def receiving_for(system: BuyerSystem, port: int = 0) -> Iterator[Receiver]:
+    """Receive as `receiving` does, once the system's allow-list is seen to take the receiver's return URL."""
+    with receiving(port) as receiver:
+        check_return_url(system, receiver.return_url)
+        yield receiver
+
+
 def post_return_form(action: str, fields: dict[str, str], receiver: Receiver) -> bytes:
     """Post the return form as the browser would, and decode the cXML the receiver got."""
     if action != receiver.return_url:
@@ -437,21 +453,24 @@ def _describe(quantities: dict[str, Decimal]) -> str:
 
 
 def run_cxml(
-    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
+    system: BuyerSystem,
+    secret: str,
+    wanted: list[WantedItem],
+    *,
+    hub_url: str,
+    receiver_port: int = 0,
+    progress: Progress | None = None,
 ) -> Outcome:
     """One whole round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
     say = progress or (lambda text: None)
     hub_url = hub_url.rstrip("/")
     buyer_cookie = "punchout-test-" + secrets.token_hex(6)
-    with receiving(receiver_port) as receiver:
-        check_return_url(system, receiver.return_url)
+    with receiving_for(system, receiver_port) as receiver:
         start_url = send_setup(hub_url, setup_request(system, secret, receiver.return_url, buyer_cookie, hub_url))
         say(_("Setup godkänd, StartPage mottagen."))
         shop_url = follow_start_page(start_url)
         say(_("Butiken öppnad utan kakor."))
-        for item in wanted:
-            add_item(shop_url, item)
-            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        fill_basket(shop_url, wanted, say)
         action, fields = transfer(shop_url)
         document = post_return_form(action, fields, receiver)
         say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
@@ -542,18 +561,21 @@ def check_oci_basket(received: dict[str, str], target: str | None, wanted: list[
 
 
 def run_oci(
-    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
+    system: BuyerSystem,
+    secret: str,
+    wanted: list[WantedItem],
+    *,
+    hub_url: str,
+    receiver_port: int = 0,
+    progress: Progress | None = None,
 ) -> Outcome:
     """One whole OCI round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
     say = progress or (lambda text: None)
     hub_url = hub_url.rstrip("/")
-    with receiving(receiver_port) as receiver:
-        check_return_url(system, receiver.return_url)
+    with receiving_for(system, receiver_port) as receiver:
         shop_url = start_oci(hub_url, oci_call(system, secret, receiver.return_url))
         say(_("OCI-anropet godkänt (inloggning i formuläret), butiken öppnad utan kakor."))
-        for item in wanted:
-            add_item(shop_url, item)
-            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        fill_basket(shop_url, wanted, say)
         form = transfer_form(shop_url)
         received = post_oci_form(form, receiver)
         say(
@@ -667,20 +689,23 @@ def check_peppol_basket(document: bytes, wanted: list[WantedItem]) -> Outcome:
 
 
 def run_peppol(
-    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
+    system: BuyerSystem,
+    secret: str,
+    wanted: list[WantedItem],
+    *,
+    hub_url: str,
+    receiver_port: int = 0,
+    progress: Progress | None = None,
 ) -> Outcome:
     """One whole Peppol Punch Out 3 round trip: sign a start token, shop, transfer, receive, fetch, validate."""
     say = progress or (lambda text: None)
     hub_url = hub_url.rstrip("/")
     state = "punchout-test-" + secrets.token_hex(6)
-    with receiving(receiver_port) as receiver:
-        check_return_url(system, receiver.return_url)
+    with receiving_for(system, receiver_port) as receiver:
         claims = peppol.start_claims(system, receiver.return_url, state=state, buyer_reference="punchout_test")
         shop_url = open_peppol_shop(hub_url, peppol.sign_start_token(secret, claims))
         say(_("Startbiljetten godkänd; butiken öppnad utan kakor."))
-        for item in wanted:
-            add_item(shop_url, item)
-            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        fill_basket(shop_url, wanted, say)
         action, fields = transfer(shop_url)
         document, basket_id = post_peppol_return(action, fields, receiver, state)
         say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})

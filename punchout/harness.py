@@ -146,7 +146,7 @@ def _credential(parent: etree._Element, domain: str, identity: str, secret: str 
 
 def setup_request(system: BuyerSystem, secret: str, return_url: str, buyer_cookie: str, hub_url: str) -> bytes:
     """A PunchOutSetupRequest (operation create) as the buyer system would write it."""
-    root = etree.Element("cXML", payloadID=f"{secrets.token_hex(8)}@punchout-test", timestamp=cxml._timestamp())
+    root = etree.Element("cXML", payloadID=f"{secrets.token_hex(8)}@punchout-test", timestamp=cxml.timestamp())
     root.set(cxml.XML_LANG, "sv-SE")
     header = etree.SubElement(root, "Header")
     _credential(etree.SubElement(header, "From"), system.cxml_from_domain, system.cxml_from_identity)
@@ -262,7 +262,9 @@ def fill_basket(shop_url: str, wanted: list[WantedItem], say: Progress) -> None:
     """Add each wanted item through the shop's own forms, saying so for each."""
     for item in wanted:
         add_item(shop_url, item)
-        say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        # The multiplication sign is meant (people read it); xgettext cannot read it escaped.
+        added = _("Lade %(item)s × %(qty)s i varukorgen.")  # noqa: RUF001
+        say(added % {"item": item.seller_item_id, "qty": item.quantity})
 
 
 def transfer(shop_url: str) -> tuple[str, dict[str, str]]:

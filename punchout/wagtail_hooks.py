@@ -1,6 +1,8 @@
 """Buyer systems in the Wagtail admin (Administratör): the shared secret can be replaced, never read.
 And the "Testa punchout" page (Katalogansvarig and Administratör, punchout.admin_views)."""
 
+from typing import ClassVar
+
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -17,9 +19,9 @@ from punchout.models import BuyerSystem
 class BuyerSystemViewSet(SnippetViewSet):
     model = BuyerSystem
     icon = "link-external"
-    list_display = ["name", "organisation", "protocols", "active"]
-    search_fields = ["name"]
-    panels = [
+    list_display: ClassVar[list[str]] = ["name", "organisation", "protocols", "active"]
+    search_fields: ClassVar[list[str]] = ["name"]
+    panels: ClassVar[list[FieldPanel]] = [
         FieldPanel("name"),
         FieldPanel("organisation"),
         FieldPanel("active"),

@@ -116,7 +116,7 @@ def _parse(body: bytes, charset: str | None) -> etree._Element:
 def _refuse_entities(root: etree._Element) -> None:
     dtd = root.getroottree().docinfo.internalDTD
     declares = dtd is not None and any(True for _ in dtd.iterentities())
-    uses = any(isinstance(node, etree._Entity) for node in root.iter())
+    uses = any(node.tag is etree.Entity for node in root.iter())  # an entity reference's tag is etree.Entity
     if declares or uses:
         raise CxmlError(400, "Entity declarations and references are not accepted; send plain cXML")
 
@@ -232,14 +232,15 @@ def _payload_id() -> str:
     return f"{time.time_ns()}.{os.getpid()}.{secrets.token_hex(6)}@{settings.HUB_CXML_IDENTITY}"
 
 
-def _timestamp() -> str:
+def timestamp() -> str:
+    """Now, as a cXML timestamp (ISO 8601 with the zone, whole seconds)."""
     return timezone.localtime().isoformat(timespec="seconds")
 
 
 def _document(language: str = "sv-SE") -> etree._Element:
     root = etree.Element("cXML")
     root.set("payloadID", _payload_id())
-    root.set("timestamp", _timestamp())
+    root.set("timestamp", timestamp())
     root.set(XML_LANG, language)
     return root
 

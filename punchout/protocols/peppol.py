@@ -31,6 +31,7 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import ClassVar
 
 import jwt
 from django.conf import settings
@@ -70,7 +71,14 @@ GTIN_SCHEME = "0160"
 class StartRefused(Exception):
     """A start token the hub does not accept; `reason` picks the page and the HTTP status."""
 
-    STATUS = {"malformed": 400, "signature": 401, "protocol": 403, "return_url": 403, "expired": 410, "used": 410}
+    STATUS: ClassVar[dict[str, int]] = {
+        "malformed": 400,
+        "signature": 401,
+        "protocol": 403,
+        "return_url": 403,
+        "expired": 410,
+        "used": 410,
+    }
 
     def __init__(self, reason: str, detail: str = "", system: BuyerSystem | None = None) -> None:
         super().__init__(detail or reason)

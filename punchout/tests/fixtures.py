@@ -29,7 +29,7 @@ from punchout.models import BuyerSystem, Protocol
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, FrameLocator, Page
 
-SHARED_SECRET = "rätt-hemlighet-2026"  # noqa: S105 - a test value
+SHARED_SECRET = "rätt-hemlighet-2026"  # a test value
 FROM_IDENTITY = "proceedo-exempelkommun"
 RETURN_PREFIX = "https://proceedo.example.se/punchout/"
 RETURN_URL = RETURN_PREFIX + "retur?id=42"

@@ -13,7 +13,7 @@ from punchout.models import BuyerSystem
 from punchout.tests.fixtures import setup_request
 
 pytestmark = pytest.mark.django_db
-SECRET = "kommandots-hemlighet"  # noqa: S105 - a test value
+SECRET = "kommandots-hemlighet"  # a test value
 
 
 def run(*args: str) -> str:

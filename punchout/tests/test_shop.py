@@ -118,7 +118,7 @@ def test_add_items_and_see_totals_with_and_without_vat(client, buyer_system, pun
     session = PunchoutSession.objects.get()
     assert {line.seller_item_id: line.quantity for line in session.lines.all()} == {"KP-100": 3, "BOK-1": 1}
     page = client.get(shop).content.decode()
-    # 3 × 1 234,50 + 300,00 = 4 003,50; VAT 25 % of 3 703,50 + 6 % of 300 = 925,88 + 18,00 = 943,88.
+    # 3 * 1 234,50 + 300,00 = 4 003,50; VAT 25 % of 3 703,50 + 6 % of 300 = 925,88 + 18,00 = 943,88.
     assert "3\xa0703,50 kr" in page or "3 703,50 kr" in page
     assert "4 003,50 kr" in page.replace("\xa0", " ")
     assert "943,88 kr" in page
@@ -173,7 +173,7 @@ def test_transfer_posts_a_valid_order_message_and_closes_the_session(
     message = root.find("Message/PunchOutOrderMessage")
     assert message.findtext("BuyerCookie") == "kaka & <mer>"
     assert message.find("PunchOutOrderMessageHeader").get("operationAllowed") == "edit"
-    assert message.findtext("PunchOutOrderMessageHeader/Total/Money") == "2494.50"  # 2 × 1234.50 + 3 × 8.50
+    assert message.findtext("PunchOutOrderMessageHeader/Total/Money") == "2494.50"  # 2 * 1234.50 + 3 * 8.50
     first, second = message.findall("ItemIn")
     assert first.get("quantity") == "2"
     assert first.findtext("ItemID/SupplierPartID") == "KP-100"

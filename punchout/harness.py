@@ -401,9 +401,9 @@ def check_basket(document: bytes, buyer_cookie: str, wanted: list[WantedItem]) -
         root = etree.fromstring(document, safe_xml.parser())
     except (etree.XMLSyntaxError, ValueError):
         raise HarnessError(_("Den returnerade varukorgen är inte välformad XML.")) from None
-    dtd_path = settings.HUB_CXML_DTD
-    dtd_checked = dtd_path is not None and dtd_path.is_file()
-    problems = cxml.dtd_errors(document, dtd_path) if dtd_checked else []
+    dtd_path = settings.HUB_CXML_DTD if settings.HUB_CXML_DTD is not None and settings.HUB_CXML_DTD.is_file() else None
+    dtd_checked = dtd_path is not None
+    problems = cxml.dtd_errors(document, dtd_path) if dtd_path is not None else []
     message = root.find("Message/PunchOutOrderMessage")
     if message is None:
         raise HarnessError(_("Den returnerade varukorgen är inget PunchOutOrderMessage."))

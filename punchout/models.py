@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Agreement, CatalogueItem
 from hub.organisations.models import BuyerOrganisation
+from search.service import SearchScope
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -235,9 +236,7 @@ class PunchoutSession(models.Model):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN and not self.is_expired
 
-    def scope(self):
-        from search.service import SearchScope
-
+    def scope(self) -> SearchScope:
         ids = None if self.agreement_ids is None else frozenset(self.agreement_ids)
         return SearchScope(self.organisation, ids)
 

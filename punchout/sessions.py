@@ -55,10 +55,10 @@ def authenticate_cxml(setup: cxml.SetupRequest) -> BuyerSystem:
 
     Every path runs one password-hash check, so an unknown sender and a wrong secret take the same time.
     """
-    credentials = [c for c in setup.sender_credentials if c.shared_secret is not None]
+    credentials = [(c, c.shared_secret) for c in setup.sender_credentials if c.shared_secret is not None]
     if not credentials:
         raise CxmlError(401, "The Sender has no Credential with a SharedSecret")
-    for credential in credentials:
+    for credential, secret in credentials:
         identity = credential.identity.strip()
         named = Q(cxml_sender_identity__iexact=identity) | Q(
             cxml_sender_identity="", cxml_from_identity__iexact=identity
@@ -68,12 +68,12 @@ def authenticate_cxml(setup: cxml.SetupRequest) -> BuyerSystem:
         )
         for system in candidates:
             # The secret is checked first, so a wrong domain costs the same time as a wrong secret.
-            secret_matches = shared_secret_matches(credential.shared_secret, system.shared_secret_hash)
+            secret_matches = shared_secret_matches(secret, system.shared_secret_hash)
             domain = system.cxml_sender[0]
             if secret_matches and (not domain or _same(domain, credential.domain)):
                 return system
         if not candidates:
-            shared_secret_matches(credential.shared_secret, None)
+            shared_secret_matches(secret, None)
     raise CxmlError(401, "Unknown sender or wrong shared secret")
 
 

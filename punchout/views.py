@@ -52,7 +52,7 @@ def extend_csp(request: HttpRequest, response: HttpResponse, directives: dict[st
 def outside_locale_redirects(response: HttpResponse, request: HttpRequest) -> HttpResponse:
     # LocaleMiddleware would retry a 404 under /sv/ (Wagtail's catch-all resolves every path); pointing it
     # at this app's own patterns, which use no language prefix, switches that off (as hub.api does for the API).
-    request.urlconf = "punchout.urls"
+    request.urlconf = "punchout.urls"  # type: ignore[attr-defined]  # documented, but not in django-stubs
     return response
 
 
@@ -72,7 +72,8 @@ def _read_limited(request: HttpRequest, limit: int) -> bytes | None:
         declared = 0
     if declared > limit:
         return None
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = request.read(READ_CHUNK)
         if not chunk:
@@ -351,22 +352,21 @@ def add(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespons
 def update_basket(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
     quantities: dict[int, Decimal] = {}
     try:
-        for name, value in request.POST.items():
+        for name in request.POST:
             if name.startswith("line-") and name[5:].isdigit():
-                quantities[int(name[5:])] = sessions.parse_quantity(value)
+                quantities[int(name[5:])] = sessions.parse_quantity(request.POST.get(name, ""))
         sessions.set_quantities(session, quantities)
     except sessions.BasketRefused as refused:
         return _refused(request, session, key, str(refused))
     return HttpResponseRedirect(shop_url(key, meddelande="updated") + "#varukorg", status=303)
 
 
-def _return_page(request: HttpRequest, session: PunchoutSession, *, cancelled: bool) -> HttpResponse:
+def _return_page(request: HttpRequest, session: PunchoutSession, key: str, *, cancelled: bool) -> HttpResponse:
     try:
         form = sessions.transfer(session, cancelled=cancelled)
     except sessions.SessionUnavailable as error:
         return _unavailable(request, error)
     except sessions.BasketChanged:
-        key = request.resolver_match.kwargs["key"]
         return HttpResponseRedirect(shop_url(key, meddelande="changed") + "#varukorg", status=303)
     context = {"session": session, "form": form, "cancelled": cancelled}
     response = render(request, "punchout/transfer.html", context)
@@ -379,10 +379,10 @@ def _return_page(request: HttpRequest, session: PunchoutSession, *, cancelled: b
 @require_POST
 @shop_page
 def transfer(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
-    return _return_page(request, session, cancelled=False)
+    return _return_page(request, session, key, cancelled=False)
 
 
 @require_POST
 @shop_page
 def cancel(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
-    return _return_page(request, session, cancelled=True)
+    return _return_page(request, session, key, cancelled=True)

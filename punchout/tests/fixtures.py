@@ -20,11 +20,14 @@ from django.utils import timezone
 
 from catalogue.models import Agreement, Catalogue, CatalogueItem
 from catalogue.tests.review_fixtures import make_agreement, make_version, publish_directly
+from conftest import require_service
 from hub.organisations.models import BuyerOrganisation
 from hub.testing.browser import CHROMIUM, CHROMIUM_ARGS
-from punchout.credentials import hash_shared_secret
+from punchout.credentials import hash_shared_secret, set_shared_secret
 from punchout.harness import Receiver, receiving
 from punchout.models import BuyerSystem, Protocol
+from punchout.protocols import peppol
+from punchout.protocols.cxml import dtd_errors
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, FrameLocator, Page
@@ -34,7 +37,7 @@ FROM_IDENTITY = "proceedo-exempelkommun"
 RETURN_PREFIX = "https://proceedo.example.se/punchout/"
 RETURN_URL = RETURN_PREFIX + "retur?id=42"
 
-OFFICE_ITEMS = [
+OFFICE_ITEMS: list[dict[str, object]] = [
     {
         "seller_item_id": "KP-100",
         "name": "Kopieringspapper A4 80 g",
@@ -55,7 +58,9 @@ OFFICE_ITEMS = [
         "vat_rate": Decimal("6"),
     },
 ]
-FORBIDDEN_ITEMS = [{"seller_item_id": "HEM-1", "name": "Hemlig vara", "price": "99.00", "unit": "EA"}]
+FORBIDDEN_ITEMS: list[dict[str, object]] = [
+    {"seller_item_id": "HEM-1", "name": "Hemlig vara", "price": "99.00", "unit": "EA"}
+]
 
 
 @dataclass
@@ -168,8 +173,6 @@ def setup_request(
 @pytest.fixture
 def cxml_dtd():
     """The cXML DTD (settings.HUB_CXML_DTD): skip with the reason when absent, fail under CI=true."""
-    from conftest import require_service
-
     path = settings.HUB_CXML_DTD
     if path is None or not path.is_file():
         require_service("The cXML DTD", "HUB_CXML_DTD is unset and ../shared/standards/cxml has no dtd/*/cXML.dtd")
@@ -178,8 +181,6 @@ def cxml_dtd():
 
 @pytest.fixture
 def assert_valid_cxml(cxml_dtd):
-    from punchout.protocols.cxml import dtd_errors
-
     def check(document: bytes) -> None:
         errors = dtd_errors(document, cxml_dtd)
         assert errors == [], f"not valid against {cxml_dtd}:\n" + "\n".join(errors)
@@ -269,8 +270,6 @@ HUB_PEPPOL_ID = "0007:2120000142"
 @pytest.fixture
 def peppol_system(punchout_catalogue, settings) -> BuyerSystem:
     """A buyer system speaking Peppol Punch Out 3 (its secret hashed and sealed), and the hub's Peppol id set."""
-    from punchout.credentials import set_shared_secret
-
     settings.HUB_PEPPOL_ID = HUB_PEPPOL_ID
     settings.HUB_ORGANISATION_NAME = "E-handelshubben"
     system = make_buyer_system(
@@ -283,8 +282,6 @@ def peppol_system(punchout_catalogue, settings) -> BuyerSystem:
 
 def peppol_token(system: BuyerSystem, secret: str = SHARED_SECRET, return_url: str = RETURN_URL, **claims) -> str:
     """A start token as the ordering system signs it; `claims` override or add (None leaves one out)."""
-    from punchout.protocols import peppol
-
     made = peppol.start_claims(system, return_url, state="order-4711", buyer_reference="Kostnadsställe 4711")
     made.update(claims)
     return peppol.sign_start_token(secret, {name: value for name, value in made.items() if value is not None})

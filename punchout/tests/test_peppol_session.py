@@ -15,7 +15,7 @@ from catalogue import safe_xml
 from punchout.credentials import SealedSecretUnreadable, open_sealed_secret, seal_secret
 from punchout.models import Protocol, PunchoutSession
 from punchout.protocols import peppol
-from punchout.tests.fixtures import RETURN_URL, SHARED_SECRET, peppol_token
+from punchout.tests.fixtures import RETURN_URL, SHARED_SECRET, make_buyer_system, peppol_token
 from punchout.tests.helpers import returned_form
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +170,6 @@ def test_transfer_posts_a_valid_punch_out_3_basket_and_the_system_can_fetch_it(
 
 
 def test_another_systems_secret_cannot_fetch_the_basket(client, peppol_system, punchout_catalogue):
-    from punchout.tests.fixtures import make_buyer_system
-
     make_buyer_system(punchout_catalogue.organisation, name="Annat system", secret="annans-hemlighet")
     shop = shop_for(client, peppol_system)
     add(client, shop, punchout_catalogue.items["KP-200"])

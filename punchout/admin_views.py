@@ -118,7 +118,8 @@ class PunchoutTestView(WagtailAdminTemplateMixin, FormView):
         failure: str | None = None
         document: bytes | None = None
         try:
-            outcome = harness.RUNNERS[data["protocol"]](
+            outcome = harness.run(
+                data["protocol"],
                 data["buyer_system"],
                 data["shared_secret"],
                 data["items"],

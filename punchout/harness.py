@@ -83,6 +83,18 @@ class BasketRow:
 
 
 @dataclass
+class Run:
+    """What every protocol's round trip is given."""
+
+    system: BuyerSystem
+    secret: str
+    wanted: list[WantedItem]
+    hub_url: str  # without a trailing slash
+    receiver_port: int  # 0: a free port
+    say: Progress  # gets a line per step
+
+
+@dataclass
 class Outcome:
     document: bytes
     lines: list[tuple[str, Decimal]]
@@ -454,29 +466,23 @@ def _describe(quantities: dict[str, Decimal]) -> str:
 # ------------------------------------------------------------------------------------------ the whole run
 
 
-def run_cxml(
-    system: BuyerSystem,
-    secret: str,
-    wanted: list[WantedItem],
-    *,
-    hub_url: str,
-    receiver_port: int = 0,
-    progress: Progress | None = None,
-) -> Outcome:
-    """One whole round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
-    say = progress or (lambda text: None)
-    hub_url = hub_url.rstrip("/")
+def run_cxml(run: Run) -> Outcome:
+    """One whole round trip; raises HarnessError at the first failing step."""
     buyer_cookie = "punchout-test-" + secrets.token_hex(6)
-    with receiving_for(system, receiver_port) as receiver:
-        start_url = send_setup(hub_url, setup_request(system, secret, receiver.return_url, buyer_cookie, hub_url))
-        say(_("Setup godkänd, StartPage mottagen."))
+    with receiving_for(run.system, run.receiver_port) as receiver:
+        start_url = send_setup(
+            run.hub_url, setup_request(run.system, run.secret, receiver.return_url, buyer_cookie, run.hub_url)
+        )
+        run.say(_("Setup godkänd, StartPage mottagen."))
         shop_url = follow_start_page(start_url)
-        say(_("Butiken öppnad utan kakor."))
-        fill_basket(shop_url, wanted, say)
+        run.say(_("Butiken öppnad utan kakor."))
+        fill_basket(shop_url, run.wanted, run.say)
         action, fields = transfer(shop_url)
         document = post_return_form(action, fields, receiver)
-        say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
-    return check_basket(document, buyer_cookie, wanted)
+        run.say(
+            _("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)}
+        )
+    return check_basket(document, buyer_cookie, run.wanted)
 
 
 # ------------------------------------------------------------------------------------------ OCI
@@ -562,28 +568,18 @@ def check_oci_basket(received: dict[str, str], target: str | None, wanted: list[
     return Outcome(document=document, lines=lines, dtd_checked=False, rows=rows)
 
 
-def run_oci(
-    system: BuyerSystem,
-    secret: str,
-    wanted: list[WantedItem],
-    *,
-    hub_url: str,
-    receiver_port: int = 0,
-    progress: Progress | None = None,
-) -> Outcome:
-    """One whole OCI round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
-    say = progress or (lambda text: None)
-    hub_url = hub_url.rstrip("/")
-    with receiving_for(system, receiver_port) as receiver:
-        shop_url = start_oci(hub_url, oci_call(system, secret, receiver.return_url))
-        say(_("OCI-anropet godkänt (inloggning i formuläret), butiken öppnad utan kakor."))
-        fill_basket(shop_url, wanted, say)
+def run_oci(run: Run) -> Outcome:
+    """One whole OCI round trip; raises HarnessError at the first failing step."""
+    with receiving_for(run.system, run.receiver_port) as receiver:
+        shop_url = start_oci(run.hub_url, oci_call(run.system, run.secret, receiver.return_url))
+        run.say(_("OCI-anropet godkänt (inloggning i formuläret), butiken öppnad utan kakor."))
+        fill_basket(shop_url, run.wanted, run.say)
         form = transfer_form(shop_url)
         received = post_oci_form(form, receiver)
-        say(
+        run.say(
             _("Varukorgen mottagen på %(url)s (%(count)s fält).") % {"url": receiver.return_url, "count": len(received)}
         )
-    return check_oci_basket(received, form.get("target"), wanted)
+    return check_oci_basket(received, form.get("target"), run.wanted)
 
 
 # ------------------------------------------------------------------------------------------ Peppol Punch Out 3
@@ -690,7 +686,36 @@ def check_peppol_basket(document: bytes, wanted: list[WantedItem]) -> Outcome:
     return Outcome(document=document, lines=lines, dtd_checked=False, notes=notes, rows=rows)
 
 
-def run_peppol(
+def run_peppol(run: Run) -> Outcome:
+    """One whole Peppol Punch Out 3 round trip: sign a start token, shop, transfer, receive, fetch, validate."""
+    state = "punchout-test-" + secrets.token_hex(6)
+    with receiving_for(run.system, run.receiver_port) as receiver:
+        claims = peppol.start_claims(run.system, receiver.return_url, state=state, buyer_reference="punchout_test")
+        shop_url = open_peppol_shop(run.hub_url, peppol.sign_start_token(run.secret, claims))
+        run.say(_("Startbiljetten godkänd; butiken öppnad utan kakor."))
+        fill_basket(shop_url, run.wanted, run.say)
+        action, fields = transfer(shop_url)
+        document, basket_id = post_peppol_return(action, fields, receiver, state)
+        run.say(
+            _("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)}
+        )
+    fetched = fetch_peppol_basket(run.hub_url, basket_id, run.secret)
+    if fetched != document:
+        raise HarnessError(_("Den hämtade varukorgen är inte densamma som den postade."), document=document)
+    run.say(_("Samma varukorg hämtad server till server med den delade hemligheten."))
+    return check_peppol_basket(document, run.wanted)
+
+
+# The protocols the harness plays, by name (manage.py punchout_test --protocol, the "Testa punchout" page).
+RUNNERS: dict[str, Callable[[Run], Outcome]] = {
+    Protocol.CXML.value: run_cxml,
+    Protocol.OCI.value: run_oci,
+    Protocol.PEPPOL.value: run_peppol,
+}
+
+
+def run(
+    protocol: str,
     system: BuyerSystem,
     secret: str,
     wanted: list[WantedItem],
@@ -699,24 +724,9 @@ def run_peppol(
     receiver_port: int = 0,
     progress: Progress | None = None,
 ) -> Outcome:
-    """One whole Peppol Punch Out 3 round trip: sign a start token, shop, transfer, receive, fetch, validate."""
+    """One whole round trip in `protocol`; raises HarnessError at the first failing step.
+
+    The basket comes back to 127.0.0.1:receiver_port (0: a free port); `progress` gets a line per step.
+    """
     say = progress or (lambda text: None)
-    hub_url = hub_url.rstrip("/")
-    state = "punchout-test-" + secrets.token_hex(6)
-    with receiving_for(system, receiver_port) as receiver:
-        claims = peppol.start_claims(system, receiver.return_url, state=state, buyer_reference="punchout_test")
-        shop_url = open_peppol_shop(hub_url, peppol.sign_start_token(secret, claims))
-        say(_("Startbiljetten godkänd; butiken öppnad utan kakor."))
-        fill_basket(shop_url, wanted, say)
-        action, fields = transfer(shop_url)
-        document, basket_id = post_peppol_return(action, fields, receiver, state)
-        say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
-    fetched = fetch_peppol_basket(hub_url, basket_id, secret)
-    if fetched != document:
-        raise HarnessError(_("Den hämtade varukorgen är inte densamma som den postade."), document=document)
-    say(_("Samma varukorg hämtad server till server med den delade hemligheten."))
-    return check_peppol_basket(document, wanted)
-
-
-# The protocols the harness plays, by name (manage.py punchout_test --protocol, the "Testa punchout" page).
-RUNNERS = {Protocol.CXML.value: run_cxml, Protocol.OCI.value: run_oci, Protocol.PEPPOL.value: run_peppol}
+    return RUNNERS[protocol](Run(system, secret, wanted, hub_url.rstrip("/"), receiver_port, say))

@@ -62,7 +62,8 @@ class Command(BaseCommand):
             % {"system": system.name, "hub": hub_url, "protocol": Protocol(protocol).label}
         )
         try:
-            outcome = harness.RUNNERS[protocol](
+            outcome = harness.run(
+                protocol,
                 system,
                 secret,
                 wanted,

@@ -222,6 +222,7 @@ DEMO_BUYER_SYSTEM = "Demo beställningssystem"
 DEMO_PUNCHOUT_SECRET = "demo-punchout-endast-lokalt"  # noqa: S105 - documented, for a local demo only
 DEMO_PUNCHOUT_PORT = 8765
 DEMO_CXML_IDENTITY = "demo-bestallningssystem"
+DEMO_OCI_USERNAME = "demo-oci"
 
 
 @transaction.atomic
@@ -231,8 +232,9 @@ def seed_buyer_system() -> dict[str, int]:
         name=DEMO_BUYER_SYSTEM,
         defaults={
             "organisation": BuyerOrganisation.objects.get(orgnr=BUYERS[0][0]),
-            "protocols": [Protocol.CXML, Protocol.PEPPOL],
+            "protocols": [Protocol.CXML, Protocol.OCI, Protocol.PEPPOL],
             "cxml_from_identity": DEMO_CXML_IDENTITY,
+            "oci_username": DEMO_OCI_USERNAME,
             "return_url_prefixes": [local + "/"],
             "frame_origins": [local, f"http://localhost:{DEMO_PUNCHOUT_PORT}"],
         },
@@ -240,6 +242,10 @@ def seed_buyer_system() -> dict[str, int]:
     if created:
         set_shared_secret(system, DEMO_PUNCHOUT_SECRET)
         system.save()
+    elif not system.oci_username:  # seeded before the demo spoke OCI
+        system.protocols = sorted({*system.protocols, Protocol.OCI})
+        system.oci_username = DEMO_OCI_USERNAME
+        system.save(update_fields=["protocols", "oci_username"])
     return {"buyer_systems_created": int(created)}
 
 

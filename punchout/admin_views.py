@@ -9,10 +9,12 @@ The shared secret is typed in each time (the hub keeps only its hash); it is nev
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import permission_denied
@@ -61,7 +63,8 @@ class PunchoutTestForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["protocol"].choices = [(name, Protocol(name).label) for name in harness.RUNNERS]
+        protocol = cast(forms.ChoiceField, self.fields["protocol"])
+        protocol.choices = [(name, Protocol(name).label) for name in harness.RUNNERS]
 
     def clean_items(self) -> list[harness.WantedItem]:
         wanted, errors = [], []
@@ -108,12 +111,15 @@ class PunchoutTestView(WagtailAdminTemplateMixin, FormView):
             return permission_denied(request, PermissionDenied())
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form):
+    def form_valid(self, form: PunchoutTestForm) -> HttpResponse:
         data = form.cleaned_data
         steps: list[str] = []
-        outcome, failure, document = None, None, None
+        outcome: harness.Outcome | None = None
+        failure: str | None = None
+        document: bytes | None = None
         try:
-            outcome = harness.RUNNERS[data["protocol"]](
+            outcome = harness.run(
+                data["protocol"],
                 data["buyer_system"],
                 data["shared_secret"],
                 data["items"],

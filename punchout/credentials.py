@@ -12,12 +12,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes
+
+if TYPE_CHECKING:
+    from punchout.models import BuyerSystem
 
 # Checked when no buyer system matches, so an unknown sender takes as long as a wrong secret.
 _DUMMY_SECRET_HASH: str | None = None
@@ -30,7 +36,8 @@ def hash_shared_secret(secret: str) -> str:
 # After a slow password-hash check succeeds, this process remembers an HMAC of the secret (keyed by
 # SECRET_KEY, never the secret itself) for that stored hash, so the next setup request from the same
 # system is answered in milliseconds. A wrong secret always takes the slow path, like an unknown sender.
-_VERIFIED: dict[str, str] = {}
+# Public so that tests can empty it and see what it holds.
+VERIFIED_FINGERPRINTS: dict[str, str] = {}
 _VERIFIED_MAX = 1000
 
 
@@ -46,14 +53,14 @@ def shared_secret_matches(secret: str, stored_hash: str | None) -> bool:
             _DUMMY_SECRET_HASH = make_password(secrets.token_urlsafe(16))
         check_password(secret, _DUMMY_SECRET_HASH)
         return False
-    remembered = _VERIFIED.get(stored_hash)
+    remembered = VERIFIED_FINGERPRINTS.get(stored_hash)
     if remembered is not None and constant_time_compare(remembered, _fingerprint(secret)):
         return True
     if not check_password(secret, stored_hash):
         return False
-    if len(_VERIFIED) >= _VERIFIED_MAX:
-        _VERIFIED.clear()
-    _VERIFIED[stored_hash] = _fingerprint(secret)
+    if len(VERIFIED_FINGERPRINTS) >= _VERIFIED_MAX:
+        VERIFIED_FINGERPRINTS.clear()
+    VERIFIED_FINGERPRINTS[stored_hash] = _fingerprint(secret)
     return True
 
 
@@ -78,17 +85,16 @@ class SealedSecretUnreadable(Exception):
     """The sealed secret was made with another SECRET_KEY (and no fallback matches), or it was altered."""
 
 
-def _fernet(secret_key: str) -> Fernet:
+def _fernet(secret_key: str | bytes) -> Fernet:
+    # Django allows SECRET_KEY as bytes too; force_bytes encodes a str as UTF-8, as before.
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_SEALING_CONTEXT).derive(
-        secret_key.encode("utf-8")
+        force_bytes(secret_key)
     )
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
 def _sealer() -> MultiFernet:
     """Seals with SECRET_KEY's key; opens with it or any key in SECRET_KEY_FALLBACKS."""
-    from django.conf import settings
-
     return MultiFernet([_fernet(key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]])
 
 
@@ -104,7 +110,7 @@ def open_sealed_secret(sealed: str) -> str:
         raise SealedSecretUnreadable("sealed with another SECRET_KEY, or altered, or not a sealed secret") from None
 
 
-def set_shared_secret(system, secret: str) -> None:
+def set_shared_secret(system: BuyerSystem, secret: str) -> None:
     """Store a new shared secret on a BuyerSystem: hashed (cXML, basket fetch) and sealed (Peppol tokens)."""
     system.shared_secret_hash = hash_shared_secret(secret)
     system.shared_secret_sealed = seal_secret(secret)

@@ -11,7 +11,7 @@ from punchout.credentials import set_shared_secret
 from punchout.models import Protocol, check_origin, check_return_url_prefix
 
 
-class LinesField(forms.CharField):
+class LinesField(forms.Field):
     """A list edited as one value per line."""
 
     widget = forms.Textarea(attrs={"rows": 3})

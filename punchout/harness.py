@@ -19,7 +19,7 @@ import http.server
 import json
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -42,6 +42,7 @@ from punchout.protocols import cxml, oci, peppol
 TIMEOUT_SECONDS = 30
 MAX_BROWSE_PAGES = 50  # when the search does not find an item id, look through this many pages of the scope
 RETURN_PATH = "punchout-test/retur"
+Progress = Callable[[str], None]  # gets one line per step
 
 
 class HarnessError(Exception):
@@ -79,6 +80,18 @@ class BasketRow:
             return format_amount(self.unit_price, self.currency or "SEK")
         except (InvalidOperation, ValueError):
             return " ".join(part for part in (self.unit_price, self.currency) if part)
+
+
+@dataclass
+class Run:
+    """What every protocol's round trip is given."""
+
+    system: BuyerSystem
+    secret: str
+    wanted: list[WantedItem]
+    hub_url: str  # without a trailing slash
+    receiver_port: int  # 0: a free port
+    say: Progress  # gets a line per step
 
 
 @dataclass
@@ -145,7 +158,7 @@ def _credential(parent: etree._Element, domain: str, identity: str, secret: str 
 
 def setup_request(system: BuyerSystem, secret: str, return_url: str, buyer_cookie: str, hub_url: str) -> bytes:
     """A PunchOutSetupRequest (operation create) as the buyer system would write it."""
-    root = etree.Element("cXML", payloadID=f"{secrets.token_hex(8)}@punchout-test", timestamp=cxml._timestamp())
+    root = etree.Element("cXML", payloadID=f"{secrets.token_hex(8)}@punchout-test", timestamp=cxml.timestamp())
     root.set(cxml.XML_LANG, "sv-SE")
     header = etree.SubElement(root, "Header")
     _credential(etree.SubElement(header, "From"), system.cxml_from_domain, system.cxml_from_identity)
@@ -257,6 +270,15 @@ def add_item(shop_url: str, wanted: WantedItem) -> None:
         )
 
 
+def fill_basket(shop_url: str, wanted: list[WantedItem], say: Progress) -> None:
+    """Add each wanted item through the shop's own forms, saying so for each."""
+    for item in wanted:
+        add_item(shop_url, item)
+        # The multiplication sign is meant (people read it); xgettext cannot read it escaped.
+        added = _("Lade %(item)s × %(qty)s i varukorgen.")  # noqa: RUF001
+        say(added % {"item": item.seller_item_id, "qty": item.quantity})
+
+
 def transfer(shop_url: str) -> tuple[str, dict[str, str]]:
     """Press "Överför varukorgen"; returns the auto-posting form's action and fields (what the browser posts)."""
     form = transfer_form(shop_url)
@@ -282,27 +304,49 @@ def transfer_form(shop_url: str) -> lxml.html.FormElement:
 # ------------------------------------------------------------------------------------------ the receiver
 
 
+RECEIVED_PAGE = b'<!doctype html><html lang="sv"><title>Mottaget</title><h1>Varukorgen mottagen</h1></html>'
+EMPTY_PAGE = b"<!doctype html><title>ok</title><p>ok</p>"
+
+
 @dataclass
 class Receiver:
-    """The ordering system's BrowserFormPost endpoint on 127.0.0.1: keeps every form posted to it."""
+    """The ordering system's side on 127.0.0.1: keeps every form posted to it (the returned basket) and every
+    path asked for, and serves `pages` by path on GET (an ordering system's own page, e.g. one framing the shop)."""
 
     port: int
     posts: list[dict[str, list[str]]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    pages: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
 
     @property
     def return_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/{RETURN_PATH}"
+        return self.url + RETURN_PATH
+
+    def cxml(self, index: int = -1) -> bytes:
+        """The cXML document of a posted return form (cxml-urlencoded or cxml-base64)."""
+        return decode_returned(self.posts[index])
 
 
 @contextmanager
 def receiving(port: int = 0) -> Iterator[Receiver]:
-    """Serve the return endpoint on 127.0.0.1:port (0: a free port) while the block runs."""
+    """Serve the ordering system's side on 127.0.0.1:port (0: a free port) while the block runs."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
+            receiver.paths.append(self.path)
+            self._answer(receiver.pages.get(self.path, EMPTY_PAGE))
+
+        def do_POST(self) -> None:
             length = min(int(self.headers.get("Content-Length") or 0), settings.PUNCHOUT_MAX_REQUEST_BYTES)
+            receiver.paths.append(self.path)
             receiver.posts.append(parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True))
-            body = b'<!doctype html><html lang="sv"><title>Mottaget</title><h1>Varukorgen mottagen</h1></html>'
+            self._answer(RECEIVED_PAGE)
+
+        def _answer(self, body: bytes) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -328,6 +372,14 @@ def receiving(port: int = 0) -> Iterator[Receiver]:
         server.server_close()
 
 
+@contextmanager
+def receiving_for(system: BuyerSystem, port: int = 0) -> Iterator[Receiver]:
+    """Receive as `receiving` does, once the system's allow-list is seen to take the receiver's return URL."""
+    with receiving(port) as receiver:
+        check_return_url(system, receiver.return_url)
+        yield receiver
+
+
 def post_return_form(action: str, fields: dict[str, str], receiver: Receiver) -> bytes:
     """Post the return form as the browser would, and decode the cXML the receiver got."""
     if action != receiver.return_url:
@@ -335,7 +387,7 @@ def post_return_form(action: str, fields: dict[str, str], receiver: Receiver) ->
     response = _http("POST", action, data=fields)
     if response.status_code != 200 or not receiver.posts:
         raise HarnessError(_("Returadressen tog inte emot varukorgen."))
-    return decode_returned(receiver.posts[-1])
+    return receiver.cxml()
 
 
 def decode_returned(form: dict[str, list[str]]) -> bytes:
@@ -361,9 +413,9 @@ def check_basket(document: bytes, buyer_cookie: str, wanted: list[WantedItem]) -
         root = etree.fromstring(document, safe_xml.parser())
     except (etree.XMLSyntaxError, ValueError):
         raise HarnessError(_("Den returnerade varukorgen är inte välformad XML.")) from None
-    dtd_path = settings.HUB_CXML_DTD
-    dtd_checked = dtd_path is not None and dtd_path.is_file()
-    problems = cxml.dtd_errors(document, dtd_path) if dtd_checked else []
+    dtd_path = settings.HUB_CXML_DTD if settings.HUB_CXML_DTD is not None and settings.HUB_CXML_DTD.is_file() else None
+    dtd_checked = dtd_path is not None
+    problems = cxml.dtd_errors(document, dtd_path) if dtd_path is not None else []
     message = root.find("Message/PunchOutOrderMessage")
     if message is None:
         raise HarnessError(_("Den returnerade varukorgen är inget PunchOutOrderMessage."))
@@ -414,26 +466,23 @@ def _describe(quantities: dict[str, Decimal]) -> str:
 # ------------------------------------------------------------------------------------------ the whole run
 
 
-def run_cxml(
-    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
-) -> Outcome:
-    """One whole round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
-    say = progress or (lambda text: None)
-    hub_url = hub_url.rstrip("/")
+def run_cxml(run: Run) -> Outcome:
+    """One whole round trip; raises HarnessError at the first failing step."""
     buyer_cookie = "punchout-test-" + secrets.token_hex(6)
-    with receiving(receiver_port) as receiver:
-        check_return_url(system, receiver.return_url)
-        start_url = send_setup(hub_url, setup_request(system, secret, receiver.return_url, buyer_cookie, hub_url))
-        say(_("Setup godkänd, StartPage mottagen."))
+    with receiving_for(run.system, run.receiver_port) as receiver:
+        start_url = send_setup(
+            run.hub_url, setup_request(run.system, run.secret, receiver.return_url, buyer_cookie, run.hub_url)
+        )
+        run.say(_("Setup godkänd, StartPage mottagen."))
         shop_url = follow_start_page(start_url)
-        say(_("Butiken öppnad utan kakor."))
-        for item in wanted:
-            add_item(shop_url, item)
-            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+        run.say(_("Butiken öppnad utan kakor."))
+        fill_basket(shop_url, run.wanted, run.say)
         action, fields = transfer(shop_url)
         document = post_return_form(action, fields, receiver)
-        say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
-    return check_basket(document, buyer_cookie, wanted)
+        run.say(
+            _("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)}
+        )
+    return check_basket(document, buyer_cookie, run.wanted)
 
 
 # ------------------------------------------------------------------------------------------ OCI
@@ -519,25 +568,18 @@ def check_oci_basket(received: dict[str, str], target: str | None, wanted: list[
     return Outcome(document=document, lines=lines, dtd_checked=False, rows=rows)
 
 
-def run_oci(
-    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
-) -> Outcome:
-    """One whole OCI round trip; raises HarnessError at the first failing step. `progress` gets a line per step."""
-    say = progress or (lambda text: None)
-    hub_url = hub_url.rstrip("/")
-    with receiving(receiver_port) as receiver:
-        check_return_url(system, receiver.return_url)
-        shop_url = start_oci(hub_url, oci_call(system, secret, receiver.return_url))
-        say(_("OCI-anropet godkänt (inloggning i formuläret), butiken öppnad utan kakor."))
-        for item in wanted:
-            add_item(shop_url, item)
-            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+def run_oci(run: Run) -> Outcome:
+    """One whole OCI round trip; raises HarnessError at the first failing step."""
+    with receiving_for(run.system, run.receiver_port) as receiver:
+        shop_url = start_oci(run.hub_url, oci_call(run.system, run.secret, receiver.return_url))
+        run.say(_("OCI-anropet godkänt (inloggning i formuläret), butiken öppnad utan kakor."))
+        fill_basket(shop_url, run.wanted, run.say)
         form = transfer_form(shop_url)
         received = post_oci_form(form, receiver)
-        say(
+        run.say(
             _("Varukorgen mottagen på %(url)s (%(count)s fält).") % {"url": receiver.return_url, "count": len(received)}
         )
-    return check_oci_basket(received, form.get("target"), wanted)
+    return check_oci_basket(received, form.get("target"), run.wanted)
 
 
 # ------------------------------------------------------------------------------------------ Peppol Punch Out 3
@@ -644,30 +686,47 @@ def check_peppol_basket(document: bytes, wanted: list[WantedItem]) -> Outcome:
     return Outcome(document=document, lines=lines, dtd_checked=False, notes=notes, rows=rows)
 
 
-def run_peppol(
-    system: BuyerSystem, secret: str, wanted: list[WantedItem], *, hub_url: str, receiver_port: int = 0, progress=None
-) -> Outcome:
+def run_peppol(run: Run) -> Outcome:
     """One whole Peppol Punch Out 3 round trip: sign a start token, shop, transfer, receive, fetch, validate."""
-    say = progress or (lambda text: None)
-    hub_url = hub_url.rstrip("/")
     state = "punchout-test-" + secrets.token_hex(6)
-    with receiving(receiver_port) as receiver:
-        check_return_url(system, receiver.return_url)
-        claims = peppol.start_claims(system, receiver.return_url, state=state, buyer_reference="punchout_test")
-        shop_url = open_peppol_shop(hub_url, peppol.sign_start_token(secret, claims))
-        say(_("Startbiljetten godkänd; butiken öppnad utan kakor."))
-        for item in wanted:
-            add_item(shop_url, item)
-            say(_("Lade %(item)s × %(qty)s i varukorgen.") % {"item": item.seller_item_id, "qty": item.quantity})
+    with receiving_for(run.system, run.receiver_port) as receiver:
+        claims = peppol.start_claims(run.system, receiver.return_url, state=state, buyer_reference="punchout_test")
+        shop_url = open_peppol_shop(run.hub_url, peppol.sign_start_token(run.secret, claims))
+        run.say(_("Startbiljetten godkänd; butiken öppnad utan kakor."))
+        fill_basket(shop_url, run.wanted, run.say)
         action, fields = transfer(shop_url)
         document, basket_id = post_peppol_return(action, fields, receiver, state)
-        say(_("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)})
-    fetched = fetch_peppol_basket(hub_url, basket_id, secret)
+        run.say(
+            _("Varukorgen mottagen på %(url)s (%(field)s).") % {"url": receiver.return_url, "field": ", ".join(fields)}
+        )
+    fetched = fetch_peppol_basket(run.hub_url, basket_id, run.secret)
     if fetched != document:
         raise HarnessError(_("Den hämtade varukorgen är inte densamma som den postade."), document=document)
-    say(_("Samma varukorg hämtad server till server med den delade hemligheten."))
-    return check_peppol_basket(document, wanted)
+    run.say(_("Samma varukorg hämtad server till server med den delade hemligheten."))
+    return check_peppol_basket(document, run.wanted)
 
 
 # The protocols the harness plays, by name (manage.py punchout_test --protocol, the "Testa punchout" page).
-RUNNERS = {Protocol.CXML.value: run_cxml, Protocol.OCI.value: run_oci, Protocol.PEPPOL.value: run_peppol}
+RUNNERS: dict[str, Callable[[Run], Outcome]] = {
+    Protocol.CXML.value: run_cxml,
+    Protocol.OCI.value: run_oci,
+    Protocol.PEPPOL.value: run_peppol,
+}
+
+
+def run(
+    protocol: str,
+    system: BuyerSystem,
+    secret: str,
+    wanted: list[WantedItem],
+    *,
+    hub_url: str,
+    receiver_port: int = 0,
+    progress: Progress | None = None,
+) -> Outcome:
+    """One whole round trip in `protocol`; raises HarnessError at the first failing step.
+
+    The basket comes back to 127.0.0.1:receiver_port (0: a free port); `progress` gets a line per step.
+    """
+    say = progress or (lambda text: None)
+    return RUNNERS[protocol](Run(system, secret, wanted, hub_url.rstrip("/"), receiver_port, say))

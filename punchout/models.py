@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Agreement, CatalogueItem
 from hub.organisations.models import BuyerOrganisation
+from search.service import SearchScope
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CENT = Decimal("0.01")
 
@@ -105,11 +110,12 @@ class BuyerSystem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        # Lists, as the migrations write them: Django compares the options, and a tuple would be a change.
+        ordering: ClassVar[list[str]] = ["name"]
         verbose_name = _("beställningssystem")
         verbose_name_plural = _("beställningssystem")
-        permissions = [("test_punchout", _("Kan testa punchout mot hubben"))]
-        constraints = [
+        permissions: ClassVar[list[tuple[str, StrOrPromise]]] = [("test_punchout", _("Kan testa punchout mot hubben"))]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             # One buyer system per OCI user name (compared without case, as the login is).
             models.UniqueConstraint(
                 Lower("oci_username"),
@@ -213,7 +219,7 @@ class PunchoutSession(models.Model):
     class Meta:
         verbose_name = _("punchout-session")
         verbose_name_plural = _("punchout-sessioner")
-        indexes = [models.Index(fields=["expires_at"], name="punchout_session_expiry")]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["expires_at"], name="punchout_session_expiry")]
 
     def __str__(self) -> str:
         return f"{self.buyer_system} {self.get_operation_display()} {self.created_at:%Y-%m-%d %H:%M}"
@@ -230,9 +236,7 @@ class PunchoutSession(models.Model):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN and not self.is_expired
 
-    def scope(self):
-        from search.service import SearchScope
-
+    def scope(self) -> SearchScope:
         ids = None if self.agreement_ids is None else frozenset(self.agreement_ids)
         return SearchScope(self.organisation, ids)
 
@@ -259,11 +263,13 @@ class BasketLine(models.Model):
     unavailable = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["session", "item"], name="one_basket_line_per_item")]
+        ordering: ClassVar[list[str]] = ["pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["session", "item"], name="one_basket_line_per_item")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.seller_item_id}"
+        return f"{self.quantity} \N{MULTIPLICATION SIGN} {self.seller_item_id}"
 
     @classmethod
     def from_item(cls, session: PunchoutSession, item: CatalogueItem, quantity: Decimal) -> BasketLine:

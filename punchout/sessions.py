@@ -20,6 +20,7 @@ from django.utils import timezone
 from punchout.credentials import new_token, shared_secret_matches, token_hash
 from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
 from punchout.protocols import cxml, oci, peppol
+from punchout.protocols.basket import ReturnedLine
 from punchout.signals import basket_transferred
 
 CxmlError = cxml.CxmlError
@@ -54,10 +55,10 @@ def authenticate_cxml(setup: cxml.SetupRequest) -> BuyerSystem:
 
     Every path runs one password-hash check, so an unknown sender and a wrong secret take the same time.
     """
-    credentials = [c for c in setup.sender_credentials if c.shared_secret is not None]
+    credentials = [(c, c.shared_secret) for c in setup.sender_credentials if c.shared_secret is not None]
     if not credentials:
         raise CxmlError(401, "The Sender has no Credential with a SharedSecret")
-    for credential in credentials:
+    for credential, secret in credentials:
         identity = credential.identity.strip()
         named = Q(cxml_sender_identity__iexact=identity) | Q(
             cxml_sender_identity="", cxml_from_identity__iexact=identity
@@ -67,12 +68,12 @@ def authenticate_cxml(setup: cxml.SetupRequest) -> BuyerSystem:
         )
         for system in candidates:
             # The secret is checked first, so a wrong domain costs the same time as a wrong secret.
-            secret_matches = shared_secret_matches(credential.shared_secret, system.shared_secret_hash)
+            secret_matches = shared_secret_matches(secret, system.shared_secret_hash)
             domain = system.cxml_sender[0]
             if secret_matches and (not domain or _same(domain, credential.domain)):
                 return system
         if not candidates:
-            shared_secret_matches(credential.shared_secret, None)
+            shared_secret_matches(secret, None)
     raise CxmlError(401, "Unknown sender or wrong shared secret")
 
 
@@ -395,22 +396,24 @@ def _close(session: PunchoutSession, state: str, **kept) -> bool:
     )
 
 
-def _order_lines(lines: list[BasketLine]) -> list[cxml.OrderLine]:
+def _returned_lines(lines: list[BasketLine]) -> list[ReturnedLine]:
     return [
-        cxml.OrderLine(
+        ReturnedLine(
+            seller_item_id=line.seller_item_id,
+            name=line.name,
             quantity=line.quantity,
-            supplier_part_id=line.seller_item_id,
-            auxiliary_id=line.auxiliary_id,
+            unit=line.unit,
             unit_price=line.unit_price,
             currency=line.currency,
-            name=line.name,
-            unit=line.unit,
-            unspsc=line.item.unspsc,
+            vat_rate=line.vat_rate,
             agreement_reference=line.agreement_reference,
             supplier_name=line.supplier_name,
-            vat_rate=line.vat_rate,
+            supplier_orgnr=line.supplier_orgnr,
+            auxiliary_id=line.auxiliary_id,
+            item_key=str(line.item_id),
+            unspsc=line.item.unspsc,
             manufacturer=line.item.manufacturer,
-            manufacturer_part_id=line.item.manufacturer_part_number,
+            manufacturer_part_number=line.item.manufacturer_part_number,
             lead_time_days=line.item.lead_time_days,
         )
         for line in lines
@@ -423,35 +426,13 @@ def cxml_order_message(session: PunchoutSession, lines: list[BasketLine]) -> byt
     return cxml.order_message(
         buyer_cookie=session.buyer_cookie,
         operation_allowed=operation_allowed,
-        lines=_order_lines(lines),
+        lines=_returned_lines(lines),
         total=totals(lines).net,
         currency="SEK",
         to_domain=system.cxml_from_domain,
         to_identity=system.cxml_from_identity,
         language="en-US" if session.language == "en" else "sv-SE",
     )
-
-
-def _oci_lines(lines: list[BasketLine]) -> list[oci.OciLine]:
-    return [
-        oci.OciLine(
-            description=line.name,
-            quantity=line.quantity,
-            unit=line.unit,
-            price=line.unit_price,
-            currency=line.currency,
-            vendor=line.supplier_orgnr,
-            vendor_material=line.seller_item_id,
-            product_id=str(line.item_id),
-            agreement_reference=line.agreement_reference,
-            supplier_name=line.supplier_name,
-            vat_rate=line.vat_rate,
-            unspsc=line.item.unspsc,
-            manufacturer_material=line.item.manufacturer_part_number,
-            lead_time_days=line.item.lead_time_days,
-        )
-        for line in lines
-    ]
 
 
 @dataclass
@@ -475,7 +456,7 @@ def _peppol_return_form(session: PunchoutSession, lines: list[BasketLine]) -> Re
 
 def return_form(session: PunchoutSession, lines: list[BasketLine]) -> ReturnForm:
     if session.protocol == Protocol.OCI:
-        fields = oci.basket_fields(_oci_lines(lines), session.return_fields, session.language)
+        fields = oci.basket_fields(_returned_lines(lines), session.return_fields, session.language)
         return ReturnForm(fields, session.return_target or oci.DEFAULT_TARGET)
     if session.protocol == Protocol.PEPPOL:
         return _peppol_return_form(session, lines)

@@ -19,23 +19,20 @@ from django.views.decorators.http import require_GET
 from punchout import orders, sessions, throttle
 from punchout.models import PunchoutSession
 from punchout.protocols import peppol
-from punchout.views import _frame_policy, _outside_locale_redirects, _shop_url, shop_page
+from punchout.views import frame_policy, outside_locale_redirects, shop_page, shop_url
 
 logger = logging.getLogger(__name__)
 
 
-class _Framed:
-    """What _frame_policy reads of a session: the buyer system whose origins may frame the page."""
-
-    def __init__(self, system) -> None:
-        self.buyer_system = system
-
-
 def _start_refused(request: HttpRequest, error: peppol.StartRefused | None, status: int, reason: str) -> HttpResponse:
     system = error.system if error is not None else None
-    context = {"reason": reason, "detail": error.detail if error is not None else ""}
-    response = render(request, "punchout/peppol_refused.html", context, status=status)
-    return _outside_locale_redirects(_frame_policy(response, _Framed(system) if system else None), request)
+    context = {
+        "reason_template": "punchout/_peppol_refused_reason.html",
+        "reason": reason,
+        "technical_detail": error.detail if error is not None else "",
+    }
+    response = render(request, "punchout/refused.html", context, status=status)
+    return outside_locale_redirects(frame_policy(request, response, system), request)
 
 
 @csrf_exempt
@@ -62,7 +59,7 @@ def start(request: HttpRequest) -> HttpResponse:
         return _start_refused(request, None, 503, "not_configured")
     logger.info("Peppol session %s opened", session.pk)
     response = HttpResponseRedirect(reverse("punchout:shop", args=[key]), status=303)
-    return _outside_locale_redirects(_frame_policy(response, session), request)
+    return outside_locale_redirects(frame_policy(request, response, session.buyer_system), request)
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -76,7 +73,7 @@ def basket(request: HttpRequest, basket_id: str) -> HttpResponse:
     if throttle.is_blocked(request):
         response = HttpResponse("Too many refused requests; try again later\n", status=429, content_type="text/plain")
         response["Retry-After"] = str(settings.PUNCHOUT_SETUP_COOLOFF_SECONDS)
-        return _outside_locale_redirects(response, request)
+        return outside_locale_redirects(response, request)
     try:
         document = peppol.fetch_basket(basket_id, _bearer(request))
     except peppol.FetchRefused as refused:
@@ -85,10 +82,10 @@ def basket(request: HttpRequest, basket_id: str) -> HttpResponse:
         response = HttpResponse(refused.detail + "\n", status=refused.status, content_type="text/plain")
         if refused.status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="punchout"'
-        return _outside_locale_redirects(response, request)
+        return outside_locale_redirects(response, request)
     response = HttpResponse(document, content_type="application/xml; charset=UTF-8")
     response["Cache-Control"] = "no-store"
-    return _outside_locale_redirects(response, request)
+    return outside_locale_redirects(response, request)
 
 
 @require_GET
@@ -97,11 +94,11 @@ def order_download(request: HttpRequest, session: PunchoutSession, key: str, org
     """The basket's lines from one supplier as a Peppol BIS Order 3 (T01) document, to download."""
     lines, changed = sessions.refresh_basket(session)
     if changed:
-        return HttpResponseRedirect(_shop_url(key, meddelande="changed") + "#varukorg", status=303)
+        return HttpResponseRedirect(shop_url(key, meddelande="changed") + "#varukorg", status=303)
     try:
         document = orders.order_document(session, lines, orgnr)
     except ValueError:
-        return HttpResponseRedirect(_shop_url(key) + "#varukorg", status=303)
+        return HttpResponseRedirect(shop_url(key) + "#varukorg", status=303)
     response = HttpResponse(document, content_type="application/xml; charset=UTF-8")
     response["Content-Disposition"] = f'attachment; filename="{orders.order_filename(session, orgnr)}"'
     return response

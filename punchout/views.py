@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from csp.constants import NONE
+from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -25,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from punchout import orders, sessions, throttle
-from punchout.models import Protocol, PunchoutSession
+from punchout.models import BuyerSystem, Protocol, PunchoutSession
 from punchout.protocols import cxml, oci
 from search.service import autocomplete, search
 from search.views import query_from_request
@@ -35,10 +36,23 @@ CXML_CONTENT_TYPE = "text/xml; charset=UTF-8"
 READ_CHUNK = 64 * 1024
 
 
-def _outside_locale_redirects(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+# django-csp sets a response's own policy through its view decorators (csp_replace, csp_update). Here the
+# directives depend on the session, known only inside the view, so the decorator is applied to a view that
+# answers the response already made.
+def replace_csp(request: HttpRequest, response: HttpResponse, directives: dict[str, list[str]]) -> None:
+    """Replace these directives of the global policy for this response (e.g. frame-ancestors)."""
+    csp_replace(directives)(lambda _request: response)(request)
+
+
+def extend_csp(request: HttpRequest, response: HttpResponse, directives: dict[str, list[str]]) -> None:
+    """Add these sources to the global policy's directives for this response (e.g. form-action)."""
+    csp_update(directives)(lambda _request: response)(request)
+
+
+def outside_locale_redirects(response: HttpResponse, request: HttpRequest) -> HttpResponse:
     # LocaleMiddleware would retry a 404 under /sv/ (Wagtail's catch-all resolves every path); pointing it
     # at this app's own patterns, which use no language prefix, switches that off (as hub.api does for the API).
-    request.urlconf = "punchout.urls"
+    request.urlconf = "punchout.urls"  # type: ignore[attr-defined]  # documented, but not in django-stubs
     return response
 
 
@@ -47,7 +61,7 @@ def _outside_locale_redirects(response: HttpResponse, request: HttpRequest) -> H
 
 def _cxml_answer(request: HttpRequest, code: int, detail: str) -> HttpResponse:
     response = HttpResponse(cxml.status_response(code, detail), status=code, content_type=CXML_CONTENT_TYPE)
-    return _outside_locale_redirects(response, request)
+    return outside_locale_redirects(response, request)
 
 
 def _read_limited(request: HttpRequest, limit: int) -> bytes | None:
@@ -58,7 +72,8 @@ def _read_limited(request: HttpRequest, limit: int) -> bytes | None:
         declared = 0
     if declared > limit:
         return None
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = request.read(READ_CHUNK)
         if not chunk:
@@ -102,7 +117,7 @@ def cxml_setup(request: HttpRequest) -> HttpResponse:
     start_url = settings.HUB_BASE_URL + reverse("punchout:start", args=[token])
     response = HttpResponse(cxml.setup_response(start_url), content_type=CXML_CONTENT_TYPE)
     logger.info("cXML session %s opened (%s)", session.pk, session.operation)
-    return _outside_locale_redirects(response, request)
+    return outside_locale_redirects(response, request)
 
 
 def _charset(request: HttpRequest) -> str | None:
@@ -119,14 +134,13 @@ def _charset(request: HttpRequest) -> str | None:
 
 def _oci_refused(request: HttpRequest, error: oci.OciError) -> HttpResponse:
     """The page the shopper sees (Swedish and English, as the language is not known yet)."""
-    response = render(
-        request, "punchout/oci_refused.html", {"reason": error.reason, "detail": error.detail}, status=error.status
-    )
+    context = {"reason_template": "punchout/_oci_refused_reason.html", "reason": error.reason, "detail": error.detail}
+    response = render(request, "punchout/refused.html", context, status=error.status)
     response["Cache-Control"] = "no-store"
     if error.frame_origins:
-        response._csp_replace = {"frame-ancestors": list(error.frame_origins)}
+        replace_csp(request, response, {"frame-ancestors": list(error.frame_origins)})
         response.xframe_options_exempt = True
-    return _outside_locale_redirects(response, request)
+    return outside_locale_redirects(response, request)
 
 
 def _params(values) -> dict[str, str]:
@@ -143,7 +157,7 @@ def oci_start(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         response = HttpResponse(status=405)
         response["Allow"] = "GET, POST"
-        return _outside_locale_redirects(response, request)
+        return outside_locale_redirects(response, request)
     if throttle.is_blocked(request):
         response = _oci_refused(request, oci.OciError(429, "throttled"))
         response["Retry-After"] = str(settings.PUNCHOUT_SETUP_COOLOFF_SECONDS)
@@ -160,7 +174,7 @@ def oci_start(request: HttpRequest) -> HttpResponse:
         return _unavailable(request, error)
     logger.info("OCI session %s opened", session.pk)
     response = HttpResponseRedirect(reverse("punchout:shop", args=[key]), status=303)
-    return _outside_locale_redirects(_frame_policy(response, session), request)
+    return outside_locale_redirects(frame_policy(request, response, session.buyer_system), request)
 
 
 @csrf_exempt
@@ -171,10 +185,10 @@ def oci_token(request: HttpRequest) -> HttpResponse:
     if throttle.is_blocked(request):
         response = JsonResponse({"error": "Too many refused logins from this address; try again later"}, status=429)
         response["Retry-After"] = str(settings.PUNCHOUT_SETUP_COOLOFF_SECONDS)
-        return _outside_locale_redirects(response, request)
+        return outside_locale_redirects(response, request)
     if oci.has_password(_params(request.GET)):
         error = oci.OciError(400, "password_in_url")
-        return _outside_locale_redirects(JsonResponse({"error": oci.ENGLISH[error.reason]}, status=400), request)
+        return outside_locale_redirects(JsonResponse({"error": oci.ENGLISH[error.reason]}, status=400), request)
     login = oci.StartRequest(
         hook_url="",
         target=oci.DEFAULT_TARGET,
@@ -192,20 +206,21 @@ def oci_token(request: HttpRequest) -> HttpResponse:
         if error.status == 401:
             throttle.record_failure(request)
         response = JsonResponse({"error": oci.ENGLISH[error.reason]}, status=error.status)
-        return _outside_locale_redirects(response, request)
+        return outside_locale_redirects(response, request)
     token, _nonce = oci.new_start_token(system.pk)
     response = JsonResponse({"token": token, "expires_in": settings.PUNCHOUT_START_TOKEN_SECONDS})
     response["Cache-Control"] = "no-store"
-    return _outside_locale_redirects(response, request)
+    return outside_locale_redirects(response, request)
 
 
 # ------------------------------------------------------------------------------------------ shop pages
 
 
-def _frame_policy(response: HttpResponse, session: PunchoutSession | None) -> HttpResponse:
-    origins = list(session.buyer_system.frame_origins) if session is not None else []
+def frame_policy(request: HttpRequest, response: HttpResponse, system: BuyerSystem | None) -> HttpResponse:
+    """A punchout page: framed only by the buyer system's registered origins, no referrer, never cached."""
+    origins = list(system.frame_origins) if system is not None else []
     # The global policy says frame-ancestors 'none' and X-Frame-Options DENY; here the registered origins.
-    response._csp_replace = {**getattr(response, "_csp_replace", {}), "frame-ancestors": origins or [NONE]}
+    replace_csp(request, response, {"frame-ancestors": origins or [NONE]})
     response.xframe_options_exempt = True
     response["Referrer-Policy"] = "no-referrer"  # the session key is in the path
     response["Cache-Control"] = "no-store"
@@ -215,7 +230,9 @@ def _frame_policy(response: HttpResponse, session: PunchoutSession | None) -> Ht
 def _unavailable(request: HttpRequest, error: sessions.SessionUnavailable) -> HttpResponse:
     status = 404 if error.reason == "unknown" else 410
     response = render(request, "punchout/unavailable.html", {"reason": error.reason}, status=status)
-    return _outside_locale_redirects(_frame_policy(response, error.session), request)
+    return outside_locale_redirects(
+        frame_policy(request, response, error.session.buyer_system if error.session else None), request
+    )
 
 
 def shop_page(view):
@@ -234,7 +251,7 @@ def shop_page(view):
             session.save(update_fields=["language"])
         with translation.override(session.language):
             response = view(request, session, key, *args, **kwargs)
-        return _outside_locale_redirects(_frame_policy(response, session), request)
+        return outside_locale_redirects(frame_policy(request, response, session.buyer_system), request)
 
     return wrapper
 
@@ -247,12 +264,10 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     except sessions.SessionUnavailable as error:
         return _unavailable(request, error)
     response = HttpResponseRedirect(reverse("punchout:shop", args=[key]), status=303)
-    return _outside_locale_redirects(_frame_policy(response, session), request)
+    return outside_locale_redirects(frame_policy(request, response, session.buyer_system), request)
 
 
-def _shop_url(key: str, **params: str) -> str:
-    from urllib.parse import urlencode
-
+def shop_url(key: str, **params: str) -> str:
     url = reverse("punchout:shop", args=[key])
     params = {name: value for name, value in params.items() if value}
     return f"{url}?{urlencode(params)}" if params else url
@@ -300,7 +315,7 @@ def shop(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespon
 def suggestions(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
     """Suggestions while typing (static/js/search.js), from the session's scope only; each leads to a search."""
     found = [] if session.read_only else autocomplete(request.GET.get("q", "")[:200], scope=session.scope())[0]
-    results = [{"id": s.id, "name": s.name, "supplier": s.supplier, "url": _shop_url(key, q=s.name)} for s in found]
+    results = [{"id": s.id, "name": s.name, "supplier": s.supplier, "url": shop_url(key, q=s.name)} for s in found]
     return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
 
 
@@ -328,7 +343,7 @@ def add(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespons
         sessions.add_item(session, request.POST.get("item", ""), quantity)
     except sessions.BasketRefused as refused:
         return _refused(request, session, key, str(refused))
-    url = _shop_url(key, q=request.POST.get("q", "")[:500], meddelande="added")
+    url = shop_url(key, q=request.POST.get("q", "")[:500], meddelande="added")
     return HttpResponseRedirect(url + "#varukorg", status=303)
 
 
@@ -337,38 +352,37 @@ def add(request: HttpRequest, session: PunchoutSession, key: str) -> HttpRespons
 def update_basket(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
     quantities: dict[int, Decimal] = {}
     try:
-        for name, value in request.POST.items():
+        for name in request.POST:
             if name.startswith("line-") and name[5:].isdigit():
-                quantities[int(name[5:])] = sessions.parse_quantity(value)
+                quantities[int(name[5:])] = sessions.parse_quantity(request.POST.get(name, ""))
         sessions.set_quantities(session, quantities)
     except sessions.BasketRefused as refused:
         return _refused(request, session, key, str(refused))
-    return HttpResponseRedirect(_shop_url(key, meddelande="updated") + "#varukorg", status=303)
+    return HttpResponseRedirect(shop_url(key, meddelande="updated") + "#varukorg", status=303)
 
 
-def _return_page(request: HttpRequest, session: PunchoutSession, *, cancelled: bool) -> HttpResponse:
+def _return_page(request: HttpRequest, session: PunchoutSession, key: str, *, cancelled: bool) -> HttpResponse:
     try:
         form = sessions.transfer(session, cancelled=cancelled)
     except sessions.SessionUnavailable as error:
         return _unavailable(request, error)
     except sessions.BasketChanged:
-        key = request.resolver_match.kwargs["key"]
-        return HttpResponseRedirect(_shop_url(key, meddelande="changed") + "#varukorg", status=303)
+        return HttpResponseRedirect(shop_url(key, meddelande="changed") + "#varukorg", status=303)
     context = {"session": session, "form": form, "cancelled": cancelled}
     response = render(request, "punchout/transfer.html", context)
     # The form goes to the buyer system's own (allow-listed) return address.
     parts = urlsplit(session.return_url)
-    response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+    extend_csp(request, response, {"form-action": [f"{parts.scheme}://{parts.netloc}"]})
     return response
 
 
 @require_POST
 @shop_page
 def transfer(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
-    return _return_page(request, session, cancelled=False)
+    return _return_page(request, session, key, cancelled=False)
 
 
 @require_POST
 @shop_page
 def cancel(request: HttpRequest, session: PunchoutSession, key: str) -> HttpResponse:
-    return _return_page(request, session, cancelled=True)
+    return _return_page(request, session, key, cancelled=True)

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TypeVar
 
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from hub.organisations.models import BuyerOrganisation, OrganisationApiToken
+from hub.organisations.identifiers import normalise_orgnr
+from hub.organisations.models import BuyerOrganisation, OrganisationApiToken, Supplier
 
+TokenOwner = TypeVar("TokenOwner", Supplier, BuyerOrganisation)
 ORGANISATION_TOKEN_PREFIX = "hubo_"  # noqa: S105 - a visible prefix, not a secret
 
 
@@ -49,6 +54,29 @@ def create_organisation_token(organisation: BuyerOrganisation, name: str = "") -
         token_hash=hash_token(secret),
     )
     return token, secret
+
+
+def token_owner(model: type[TokenOwner], orgnr: str, nobody: str) -> TokenOwner:
+    """For the token commands: the supplier or organisation with this organisation number, or a CommandError
+    (the number's own error, or `nobody`: whom no one has, in Swedish and English)."""
+    try:
+        normalised = normalise_orgnr(orgnr)
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from None
+    owner = model.objects.filter(orgnr=normalised).first()
+    if owner is None:
+        raise CommandError(nobody)
+    return owner
+
+
+def show_new_token(command: BaseCommand, owner_name: str, token_prefix: str, secret: str) -> None:
+    """Print a new token the only time it is seen (create_supplier_token, create_organisation_token): who it is
+    for on stderr, and the token alone on stdout, so scripts can capture it."""
+    command.stderr.write(
+        f"API-nyckel för {owner_name} ({token_prefix}…). Spara den nu, den visas bara en gång. / "
+        "Save it now, it is shown only once."
+    )
+    command.stdout.write(secret)
 
 
 class OrganisationToken(HttpBearer):

@@ -80,7 +80,20 @@ def test_the_demo_buyer_system_is_made_once_and_speaks_peppol_with_the_documente
 
     system = BuyerSystem.objects.get()
     assert system.name == demo.DEMO_BUYER_SYSTEM and system.organisation.orgnr == demo.BUYERS[0][0]
-    assert system.speaks("peppol") and system.speaks("cxml")
+    assert system.speaks("peppol") and system.speaks("cxml") and system.speaks("oci")
+    assert system.oci_username == demo.DEMO_OCI_USERNAME
     assert shared_secret_matches(demo.DEMO_PUNCHOUT_SECRET, system.shared_secret_hash)
     assert open_sealed_secret(system.shared_secret_sealed) == demo.DEMO_PUNCHOUT_SECRET
     assert system.allows_return_url(f"http://127.0.0.1:{demo.DEMO_PUNCHOUT_PORT}/punchout-test/retur")
+
+
+def test_a_demo_buyer_system_seeded_before_oci_learns_it_on_the_next_seed():
+    from punchout.models import BuyerSystem
+
+    seed_all()
+    BuyerSystem.objects.update(protocols=["cxml", "peppol"], oci_username="")
+
+    seed_all()
+
+    system = BuyerSystem.objects.get()
+    assert system.protocols == ["cxml", "oci", "peppol"] and system.oci_username == demo.DEMO_OCI_USERNAME

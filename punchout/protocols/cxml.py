@@ -26,6 +26,7 @@ from django.utils import timezone
 from lxml import etree
 
 from catalogue import safe_xml
+from punchout.protocols.basket import ReturnedLine
 
 CXML_VERSION = "1.2.063"
 DOCTYPE = f'<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/{CXML_VERSION}/cXML.dtd">'
@@ -115,7 +116,7 @@ def _parse(body: bytes, charset: str | None) -> etree._Element:
 def _refuse_entities(root: etree._Element) -> None:
     dtd = root.getroottree().docinfo.internalDTD
     declares = dtd is not None and any(True for _ in dtd.iterentities())
-    uses = any(isinstance(node, etree._Entity) for node in root.iter())
+    uses = any(node.tag is etree.Entity for node in root.iter())  # an entity reference's tag is etree.Entity
     if declares or uses:
         raise CxmlError(400, "Entity declarations and references are not accepted; send plain cXML")
 
@@ -231,14 +232,15 @@ def _payload_id() -> str:
     return f"{time.time_ns()}.{os.getpid()}.{secrets.token_hex(6)}@{settings.HUB_CXML_IDENTITY}"
 
 
-def _timestamp() -> str:
+def timestamp() -> str:
+    """Now, as a cXML timestamp (ISO 8601 with the zone, whole seconds)."""
     return timezone.localtime().isoformat(timespec="seconds")
 
 
 def _document(language: str = "sv-SE") -> etree._Element:
     root = etree.Element("cXML")
     root.set("payloadID", _payload_id())
-    root.set("timestamp", _timestamp())
+    root.set("timestamp", timestamp())
     root.set(XML_LANG, language)
     return root
 
@@ -288,31 +290,11 @@ def _credential(parent: etree._Element, domain: str, identity: str) -> None:
     _sub(_sub(parent, "Credential", domain=domain or "NetworkId"), "Identity", identity)
 
 
-@dataclass
-class OrderLine:
-    """What the order message needs of a basket line (punchout.models.BasketLine provides it)."""
-
-    quantity: Decimal
-    supplier_part_id: str
-    auxiliary_id: str
-    unit_price: Decimal
-    currency: str
-    name: str
-    unit: str
-    unspsc: str
-    agreement_reference: str
-    supplier_name: str
-    vat_rate: Decimal
-    manufacturer: str = ""
-    manufacturer_part_id: str = ""
-    lead_time_days: int | None = None
-
-
 def order_message(
     *,
     buyer_cookie: str,
     operation_allowed: str,
-    lines: list[OrderLine],
+    lines: list[ReturnedLine],
     total: Decimal,
     currency: str,
     to_domain: str,
@@ -335,7 +317,7 @@ def order_message(
     for line_number, line in enumerate(lines, start=1):
         item = _sub(message, "ItemIn", quantity=quantity(line.quantity), lineNumber=str(line_number))
         item_id = _sub(item, "ItemID")
-        _sub(item_id, "SupplierPartID", line.supplier_part_id)
+        _sub(item_id, "SupplierPartID", line.seller_item_id)
         _sub(item_id, "SupplierPartAuxiliaryID", line.auxiliary_id)
         detail = _sub(item, "ItemDetail")
         _sub(_sub(detail, "UnitPrice"), "Money", number(line.unit_price), currency=line.currency)
@@ -344,8 +326,8 @@ def order_message(
         _sub(description, "ShortName", line.name[:255])
         _sub(detail, "UnitOfMeasure", line.unit)
         _sub(detail, "Classification", line.unspsc, domain="UNSPSC")
-        if line.manufacturer_part_id:
-            _sub(detail, "ManufacturerPartID", line.manufacturer_part_id)
+        if line.manufacturer_part_number:
+            _sub(detail, "ManufacturerPartID", line.manufacturer_part_number)
         if line.manufacturer:
             _sub(detail, "ManufacturerName", line.manufacturer)
         if line.lead_time_days is not None:

@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core import signing
 
 # Prices are written as in cXML: unlocalised, point decimal, two to four decimals (1234.50).
+from punchout.protocols.basket import ReturnedLine
 from punchout.protocols.cxml import number
 
 # Field lengths in characters (OCI-FIELDS.md); a longer value is cut to this length.
@@ -64,11 +65,11 @@ DEFAULT_CALLER = "CTLG"
 ECHOED = ("~OkCode", "~TARGET", "~CALLER")
 # A frame name or keyword for the form's target attribute, and the echoed SAP codes: nothing that needs escaping.
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.:\-]{1,100}")
-TOKEN_SALT = "punchout.oci.start-token"  # noqa: S105 - a signing namespace, not a secret
+START_SIGNING_SALT = "punchout.oci.start-token"  # Django signing's namespace for start tokens, not a secret
 
 
 class OciError(Exception):
-    """A catalogue call the hub refuses; `reason` picks the message the shopper sees (punchout/oci_refused.html)."""
+    """A catalogue call the hub refuses; `reason` picks the message the shopper sees (punchout/refused.html)."""
 
     def __init__(self, status: int, reason: str, detail: str = "") -> None:
         super().__init__(reason)
@@ -80,7 +81,7 @@ class OciError(Exception):
         self.frame_origins: list[str] = []
 
 
-# What each refusal says to a program (the token endpoint answers JSON); people see oci_refused.html.
+# What each refusal says to a program (the token endpoint answers JSON); people see refused.html.
 ENGLISH = {
     "password_in_url": "Never send PASSWORD in the URL: post it in the form body, or use a start token",
     "function": "This catalogue does not support OCI FUNCTION calls",
@@ -169,13 +170,13 @@ def parse_start(query: dict[str, str], form: dict[str, str]) -> StartRequest:
 def new_start_token(buyer_system_id: int) -> tuple[str, str]:
     """A signed start token for a buyer system, and its nonce (what makes it single-use once stored)."""
     nonce = secrets.token_urlsafe(24)
-    return signing.dumps({"b": buyer_system_id, "n": nonce}, salt=TOKEN_SALT), nonce
+    return signing.dumps({"b": buyer_system_id, "n": nonce}, salt=START_SIGNING_SALT), nonce
 
 
 def read_start_token(token: str, max_age: int) -> tuple[int, str]:
     """The buyer system's id and the nonce, or OciError 401 for a forged, damaged or expired token."""
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+        payload = signing.loads(token, salt=START_SIGNING_SALT, max_age=max_age)
     except signing.SignatureExpired:
         raise OciError(401, "token_expired") from None
     except signing.BadSignature:
@@ -188,26 +189,6 @@ def read_start_token(token: str, max_age: int) -> tuple[int, str]:
 # ---------------------------------------------------------------------------------------------- the basket
 
 
-@dataclass
-class OciLine:
-    """What one basket line becomes (punchout.sessions fills it from a BasketLine)."""
-
-    description: str
-    quantity: Decimal
-    unit: str
-    price: Decimal
-    currency: str
-    vendor: str  # the supplier's organisation number (10 digits: fits VENDOR)
-    vendor_material: str  # the supplier's item number
-    product_id: str  # the hub's key of the item
-    agreement_reference: str
-    supplier_name: str
-    vat_rate: Decimal
-    unspsc: str = ""
-    manufacturer_material: str = ""
-    lead_time_days: int | None = None
-
-
 def quantity(value: Decimal) -> str:
     """SAP reads quantities with three decimals: 2.000, 1.500."""
     return f"{Decimal(value).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):f}"
@@ -216,26 +197,26 @@ def quantity(value: Decimal) -> str:
 LONG_TEXT_LABELS = {"sv": ("Leverantör", "Avtal", "Moms"), "en": ("Supplier", "Agreement", "VAT")}
 
 
-def long_text(line: OciLine, language: str = "sv") -> str:
+def long_text(line: ReturnedLine, language: str = "sv") -> str:
     """The full name (DESCRIPTION holds only 40 characters), the supplier, the agreement and the VAT rate."""
     labels = LONG_TEXT_LABELS.get(language, LONG_TEXT_LABELS["sv"])
     return (
-        f"{line.description}\n{labels[0]}: {line.supplier_name} ({line.vendor})\n"
+        f"{line.name}\n{labels[0]}: {line.supplier_name} ({line.supplier_orgnr})\n"
         f"{labels[1]}: {line.agreement_reference}\n{labels[2]}: {number(line.vat_rate)} %"
     )
 
 
-def _line_fields(line: OciLine, language: str) -> dict[str, str]:
+def _line_fields(line: ReturnedLine, language: str) -> dict[str, str]:
     fields = {
-        "DESCRIPTION": line.description,
+        "DESCRIPTION": line.name,
         "QUANTITY": quantity(line.quantity),
         "UNIT": line.unit,
-        "PRICE": number(line.price),
+        "PRICE": number(line.unit_price),
         "PRICEUNIT": "1",
         "CURRENCY": line.currency,
-        "VENDOR": line.vendor,
-        "VENDORMAT": line.vendor_material,
-        "MANUFACTMAT": line.manufacturer_material,
+        "VENDOR": line.supplier_orgnr,
+        "VENDORMAT": line.seller_item_id,
+        "MANUFACTMAT": line.manufacturer_part_number,
         "MATGROUP": line.unspsc,
         "EXT_SCHEMA_TYPE": "UNSPSC" if line.unspsc else "",
         "EXT_CATEGORY_ID": line.unspsc,
@@ -243,12 +224,12 @@ def _line_fields(line: OciLine, language: str) -> dict[str, str]:
         # CONTRACT holds 10 characters; a longer agreement reference is not cut (a wrong contract number is
         # worse than none) but left out: it is always in LONGTEXT.
         "CONTRACT": line.agreement_reference if len(line.agreement_reference) <= FIELD_LENGTHS["CONTRACT"] else "",
-        "EXT_PRODUCT_ID": line.product_id,
+        "EXT_PRODUCT_ID": line.item_key,
     }
     return {name: value[: FIELD_LENGTHS[name]] for name, value in fields.items()}
 
 
-def basket_fields(lines: list[OciLine], echoed: dict[str, str], language: str = "sv") -> list[tuple[str, str]]:
+def basket_fields(lines: list[ReturnedLine], echoed: dict[str, str], language: str = "sv") -> list[tuple[str, str]]:
     """The return form's fields in order: the echoed SAP fields, then NEW_ITEM-…[n] per line (n from 1).
 
     An empty `lines` is the cancelled basket: the echoed fields alone.

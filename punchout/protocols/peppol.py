@@ -31,6 +31,7 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any, ClassVar
 
 import jwt
 from django.conf import settings
@@ -70,7 +71,14 @@ GTIN_SCHEME = "0160"
 class StartRefused(Exception):
     """A start token the hub does not accept; `reason` picks the page and the HTTP status."""
 
-    STATUS = {"malformed": 400, "signature": 401, "protocol": 403, "return_url": 403, "expired": 410, "used": 410}
+    STATUS: ClassVar[dict[str, int]] = {
+        "malformed": 400,
+        "signature": 401,
+        "protocol": 403,
+        "return_url": 403,
+        "expired": 410,
+        "used": 410,
+    }
 
     def __init__(self, reason: str, detail: str = "", system: BuyerSystem | None = None) -> None:
         super().__init__(detail or reason)
@@ -129,7 +137,7 @@ def _number_claim(claims: dict, name: str) -> int:
     return int(value)
 
 
-def _verified_claims(token: str) -> tuple[BuyerSystem, dict]:
+def _verified_claims(token: str) -> tuple[BuyerSystem, dict[str, Any]]:
     """The token's buyer system and claims, once its form and signature are checked."""
     if not token or len(token) > MAX_TOKEN_BYTES:
         raise StartRefused("malformed", "No start token, or one longer than 8 kB")
@@ -169,6 +177,8 @@ def _verified_claims(token: str) -> tuple[BuyerSystem, dict]:
         raise StartRefused("expired", "The start token has expired", system) from None
     except jwt.InvalidTokenError as error:
         raise StartRefused("malformed", f"The start token's claims are not valid: {error}", system) from None
+    if system is None:  # the random key above never verifies; refused the same way should that change
+        raise StartRefused("signature", "Unknown issuer or wrong signature")
     return system, claims
 
 
@@ -280,7 +290,7 @@ def quantity(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-_NAMESPACES = {"cac": NS_CAC, "cbc": NS_CBC}
+_NAMESPACES: dict[str | None, str] = {"cac": NS_CAC, "cbc": NS_CBC}  # str | None: lxml's nsmap type
 
 
 def sub(parent: etree._Element, name: str, text: str | None = None, /, **attributes: str) -> etree._Element:
@@ -414,9 +424,7 @@ def check_document(document: bytes, transaction: str = "T77") -> DocumentCheck:
 # ------------------------------------------------------------------------------------------ return and fetch
 
 
-def return_fields(
-    session: PunchoutSession, basket_id: str | None = None, document: bytes | None = None
-) -> list[tuple[str, str]]:
+def return_fields(session: PunchoutSession, basket_id: str = "", document: bytes = b"") -> list[tuple[str, str]]:
     """The fields the browser posts to the return URL. Without a document (cancel, or an empty basket, since
     T77 needs at least one line) they say peppol-status=cancelled."""
     fields = [("peppol-status", "transferred" if document else "cancelled")]

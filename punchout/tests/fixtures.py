@@ -1,19 +1,18 @@
-"""Punchout test data: an organisation's agreements and catalogue, a buyer system, setup requests, a receiver.
+"""Punchout test data: an organisation's agreements and catalogue, a buyer system, setup requests, a receiver,
+and an ordering system's page framing the hub in a Chromium that blocks third-party cookies.
 
-The receiver plays the ordering system's BrowserFormPost endpoint: an http.server thread on a free port
-that keeps every form it is posted.
+The receiver plays the ordering system (punchout.harness.receiving): an http.server thread on a free port
+that keeps every form it is posted and serves the pages it is given.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import http.server
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import parse_qs
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -21,16 +20,24 @@ from django.utils import timezone
 
 from catalogue.models import Agreement, Catalogue, CatalogueItem
 from catalogue.tests.review_fixtures import make_agreement, make_version, publish_directly
+from conftest import require_service
 from hub.organisations.models import BuyerOrganisation
-from punchout.credentials import hash_shared_secret
+from hub.testing.browser import CHROMIUM, CHROMIUM_ARGS
+from punchout.credentials import hash_shared_secret, set_shared_secret
+from punchout.harness import Receiver, receiving
 from punchout.models import BuyerSystem, Protocol
+from punchout.protocols import peppol
+from punchout.protocols.cxml import dtd_errors
 
-SHARED_SECRET = "rätt-hemlighet-2026"  # noqa: S105 - a test value
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, FrameLocator, Page
+
+SHARED_SECRET = "rätt-hemlighet-2026"  # a test value
 FROM_IDENTITY = "proceedo-exempelkommun"
 RETURN_PREFIX = "https://proceedo.example.se/punchout/"
 RETURN_URL = RETURN_PREFIX + "retur?id=42"
 
-OFFICE_ITEMS = [
+OFFICE_ITEMS: list[dict[str, object]] = [
     {
         "seller_item_id": "KP-100",
         "name": "Kopieringspapper A4 80 g",
@@ -51,7 +58,9 @@ OFFICE_ITEMS = [
         "vat_rate": Decimal("6"),
     },
 ]
-FORBIDDEN_ITEMS = [{"seller_item_id": "HEM-1", "name": "Hemlig vara", "price": "99.00", "unit": "EA"}]
+FORBIDDEN_ITEMS: list[dict[str, object]] = [
+    {"seller_item_id": "HEM-1", "name": "Hemlig vara", "price": "99.00", "unit": "EA"}
+]
 
 
 @dataclass
@@ -164,8 +173,6 @@ def setup_request(
 @pytest.fixture
 def cxml_dtd():
     """The cXML DTD (settings.HUB_CXML_DTD): skip with the reason when absent, fail under CI=true."""
-    from conftest import require_service
-
     path = settings.HUB_CXML_DTD
     if path is None or not path.is_file():
         require_service("The cXML DTD", "HUB_CXML_DTD is unset and ../shared/standards/cxml has no dtd/*/cXML.dtd")
@@ -174,8 +181,6 @@ def cxml_dtd():
 
 @pytest.fixture
 def assert_valid_cxml(cxml_dtd):
-    from punchout.protocols.cxml import dtd_errors
-
     def check(document: bytes) -> None:
         errors = dtd_errors(document, cxml_dtd)
         assert errors == [], f"not valid against {cxml_dtd}:\n" + "\n".join(errors)
@@ -183,56 +188,78 @@ def assert_valid_cxml(cxml_dtd):
     return check
 
 
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """The ordering system's side (the harness's receiver) on a free port of 127.0.0.1: records what it is sent."""
+    with receiving() as running:
+        yield running
+
+
 @dataclass
-class Receiver:
-    """The ordering system's BrowserFormPost endpoint."""
+class FramedOrderingSystem:
+    """An ordering system's page on http://localhost:<port> framing the hub on http://127.0.0.1:<port>.
 
-    url: str
-    posts: list[dict[str, list[str]]] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-    pages: dict[str, bytes] = field(default_factory=dict)  # what GET serves, by path (the framing page)
+    Two sites: every hub cookie would be a third-party cookie, and `context`'s Chromium blocks them.
+    """
 
-    def cxml(self, index: int = -1) -> bytes:
-        form = self.posts[index]
-        if "cxml-base64" in form:
-            return base64.b64decode(form["cxml-base64"][0])
-        return form["cxml-urlencoded"][0].encode("utf-8")
+    hub: str
+    origin: str
+    receiver: Receiver
+    context: BrowserContext
+
+    def register(self, system: BuyerSystem) -> None:
+        """Let `system` return baskets to this ordering system and frame the hub from it."""
+        system.return_url_prefixes = [self.origin + "/"]
+        system.frame_origins = [self.origin]
+        system.save()
+
+    def open(self, path: str, page: str | bytes) -> Page:
+        """Serve `page` at `path` on the ordering system and open it in a new tab."""
+        self.receiver.pages[path] = page.encode() if isinstance(page, str) else page
+        tab = self.context.new_page()
+        tab.set_default_timeout(15_000)
+        tab.goto(self.origin + path)
+        return tab
+
+    def check_shop_page_alone(self, tab: Page, axe) -> None:
+        """The shop page of the framed session, opened on its own, has no WCAG 2.1 AA violations."""
+        frame = next(f for f in tab.frames if f.url.startswith(self.hub + "/punchout/s/"))
+        alone = self.context.new_page()
+        alone.goto(frame.url)
+        axe(alone)
+        alone.close()
+
+    def wait_for_basket(self, tab: Page) -> None:
+        """Until the auto-posting return form has reached the ordering system."""
+        for _ in range(100):
+            if self.receiver.posts:
+                return
+            tab.wait_for_timeout(100)
+
+
+def search_and_add(shop: FrameLocator, query: str, item_name: str, quantity: int) -> None:
+    """In the framed shop: search, then add the first hit (`item_name`) in `quantity`."""
+    shop.get_by_label("Sökord").fill(query)
+    shop.get_by_role("button", name="Sök", exact=True).click()
+    shop.get_by_role("heading", name=item_name).wait_for()
+    shop.get_by_label("Antal", exact=True).first.fill(str(quantity))
+    shop.get_by_role("button", name="Lägg i varukorgen").first.click()
+    shop.get_by_text("Artikeln lades i varukorgen.").wait_for()
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A tiny HTTP server on a free port on 127.0.0.1 that records what it is sent (GET and POST)."""
-    holder: dict[str, Receiver] = {}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            holder["receiver"].requests.append(self.path)
-            self._answer(holder["receiver"].pages.get(self.path, b"<!doctype html><title>ok</title><p>ok</p>"))
-
-        def do_POST(self) -> None:  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8")
-            holder["receiver"].requests.append(self.path)
-            holder["receiver"].posts.append(parse_qs(body, keep_blank_values=True))
-            self._answer(b'<!doctype html><html lang="sv"><title>Mottaget</title><h1>Varukorgen mottagen</h1></html>')
-
-        def _answer(self, body: bytes) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    holder["receiver"] = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield holder["receiver"]
-    server.shutdown()
-    server.server_close()
+def framed_ordering_system(browser, live_server, settings, receiver) -> Iterator[FramedOrderingSystem]:
+    """The hub on 127.0.0.1 (HUB_BASE_URL), the receiver as the ordering system on localhost, and a second
+    Chromium from the same Playwright, launched with third-party cookies blocked (Swedish locale)."""
+    blocking = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"], headless=True
+    )
+    context = blocking.new_context(locale="sv-SE")
+    hub = f"http://127.0.0.1:{urlsplit(live_server.url).port}"
+    settings.HUB_BASE_URL = hub
+    yield FramedOrderingSystem(hub=hub, origin=f"http://localhost:{receiver.port}", receiver=receiver, context=context)
+    context.close()
+    blocking.close()
 
 
 # ------------------------------------------------------------------------------------------ Peppol Punch Out 3
@@ -243,8 +270,6 @@ HUB_PEPPOL_ID = "0007:2120000142"
 @pytest.fixture
 def peppol_system(punchout_catalogue, settings) -> BuyerSystem:
     """A buyer system speaking Peppol Punch Out 3 (its secret hashed and sealed), and the hub's Peppol id set."""
-    from punchout.credentials import set_shared_secret
-
     settings.HUB_PEPPOL_ID = HUB_PEPPOL_ID
     settings.HUB_ORGANISATION_NAME = "E-handelshubben"
     system = make_buyer_system(
@@ -257,8 +282,6 @@ def peppol_system(punchout_catalogue, settings) -> BuyerSystem:
 
 def peppol_token(system: BuyerSystem, secret: str = SHARED_SECRET, return_url: str = RETURN_URL, **claims) -> str:
     """A start token as the ordering system signs it; `claims` override or add (None leaves one out)."""
-    from punchout.protocols import peppol
-
     made = peppol.start_claims(system, return_url, state="order-4711", buyer_reference="Kostnadsställe 4711")
     made.update(claims)
     return peppol.sign_start_token(secret, {name: value for name, value in made.items() if value is not None})

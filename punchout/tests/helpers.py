@@ -30,7 +30,9 @@ def start_shopping(client, **request) -> str:
 def returned_form(response) -> dict[str, str]:
     """The hidden fields and the action of the auto-posting return form."""
     text = response.content.decode()
-    action = html.unescape(re.search(r'<form method="post" action="([^"]*)" id="punchout-return"', text).group(1))
+    form = re.search(r'<form method="post" action="([^"]*)" id="punchout-return"', text)
+    assert form is not None, "no auto-posting return form on the page"
+    action = html.unescape(form.group(1))
     fields = {
         html.unescape(name): html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', text)
     }

@@ -97,7 +97,7 @@ def test_a_run_shows_each_step_and_the_returned_basket(client, settings, reviewe
     assert response.status_code == 200
     assert "Testet lyckades" in text, text
     assert text.count("Klart:") >= 4  # the start, two items, the receipt and the check
-    assert "Lade KP-100 × 2 i varukorgen." in text
+    assert "Lade KP-100 \N{MULTIPLICATION SIGN} 2 i varukorgen." in text
     if protocol == "oci":
         assert "Klart: Fälten följer OCI-specifikationen." in text
     elif protocol == "peppol":

@@ -7,13 +7,14 @@ import logging
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from punchout.models import BuyerSystem
+from punchout.models import BuyerSystem, check_origin
 from punchout.tests.fixtures import setup_request
 
 pytestmark = pytest.mark.django_db
-SECRET = "kommandots-hemlighet"  # noqa: S105 - a test value
+SECRET = "kommandots-hemlighet"  # a test value
 
 
 def run(*args: str) -> str:
@@ -196,9 +197,6 @@ def test_a_buyer_may_not_reach_the_buyer_systems(client, buyer_user, buyer_syste
     ["https://a.example.se; script-src *", "https://a.example.se/path", "javascript:alert(1)", "https://user@a.se"],
 )
 def test_frame_origins_cannot_break_out_of_the_policy(origin):
-    from django.core.exceptions import ValidationError
-
-    from punchout.models import check_origin
 
     with pytest.raises(ValidationError):
         check_origin(origin)

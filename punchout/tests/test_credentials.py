@@ -9,7 +9,7 @@ from punchout import credentials
 
 def test_a_verified_secret_is_checked_quickly_the_next_time_and_a_wrong_one_never_is(settings):
     stored = credentials.hash_shared_secret("rätt")
-    credentials._VERIFIED.clear()
+    credentials.VERIFIED_FINGERPRINTS.clear()
 
     with mock.patch.object(credentials, "check_password", wraps=credentials.check_password) as slow:
         assert credentials.shared_secret_matches("rätt", stored) is True
@@ -19,11 +19,11 @@ def test_a_verified_secret_is_checked_quickly_the_next_time_and_a_wrong_one_neve
         assert slow.call_count == 2  # a wrong secret takes the slow path
         assert credentials.shared_secret_matches("rätt", None) is False  # unknown sender: the dummy check
         assert slow.call_count == 3
-    assert "rätt" not in repr(credentials._VERIFIED)
+    assert "rätt" not in repr(credentials.VERIFIED_FINGERPRINTS)
 
 
 def test_a_changed_secret_is_not_remembered_under_the_new_hash(settings):
-    credentials._VERIFIED.clear()
+    credentials.VERIFIED_FINGERPRINTS.clear()
     old = credentials.hash_shared_secret("gammal")
     assert credentials.shared_secret_matches("gammal", old)
 

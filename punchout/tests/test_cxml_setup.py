@@ -6,10 +6,12 @@ import datetime
 import logging
 
 import pytest
+from django.contrib.auth.hashers import identify_hasher
 from django.utils import timezone
 from lxml import etree
 
 from catalogue import safe_xml
+from punchout import credentials, sessions
 from punchout.credentials import token_hash
 from punchout.models import PunchoutSession
 from punchout.protocols.cxml import parse_timestamp
@@ -163,8 +165,6 @@ def test_get_is_not_allowed(client):
 
 
 def test_an_unexpected_failure_answers_500_without_details(client, buyer_system, monkeypatch):
-    from punchout import sessions
-
     def broken(setup):
         raise RuntimeError("database on fire with secret " + SHARED_SECRET)
 
@@ -178,8 +178,6 @@ def test_an_unexpected_failure_answers_500_without_details(client, buyer_system,
 
 
 def test_the_shared_secret_is_stored_as_a_password_hash(buyer_system):
-    from django.contrib.auth.hashers import identify_hasher
-
     assert SHARED_SECRET not in buyer_system.shared_secret_hash
     identify_hasher(buyer_system.shared_secret_hash)  # a Django password hash, not clear text
 
@@ -188,8 +186,6 @@ def test_repeated_wrong_secrets_from_one_address_are_refused_before_any_hash_wor
     client, buyer_system, settings, monkeypatch, assert_valid_cxml
 ):
     """Each wrong secret costs a slow password-hash check; after the limit the address gets 429 without one."""
-    from punchout import credentials
-
     settings.PUNCHOUT_SETUP_FAILURE_LIMIT = 3
     settings.PUNCHOUT_SETUP_COOLOFF_SECONDS = 600
     for _attempt in range(3):

@@ -108,7 +108,7 @@ def test_a_receiver_port_off_the_allow_list_is_named(harness_hub):
 
 
 def test_a_protocol_the_harness_does_not_play_is_refused(harness_hub, monkeypatch):
-    system, port = harness_hub
+    system, _port = harness_hub
     monkeypatch.setattr(harness, "RUNNERS", {"cxml": harness.run_cxml})
     with pytest.raises(CommandError, match="stöds inte av testverktyget ännu; bara cxml"):
         call_command("punchout_test", "--buyer-system", system.name, "--protocol", "oci", "--add", "KP-100:1")

@@ -13,6 +13,7 @@ from django.core.cache import cache
 
 from punchout.models import PunchoutSession
 from punchout.protocols import oci
+from punchout.protocols.basket import ReturnedLine
 from punchout.tests.fixtures import OCI_USERNAME, RETURN_URL, SHARED_SECRET, oci_call
 from punchout.tests.helpers import returned_form
 
@@ -191,7 +192,8 @@ def test_a_system_not_registered_for_oci_is_refused(client, oci_buyer_system):
 def test_an_oci_function_call_is_refused_with_its_name(client, oci_buyer_system):
     response = post_call(client, FUNCTION="VALIDATE")
     assert response.status_code == 400
-    assert "OCI-funktionen VALIDATE" in response.content.decode()
+    text = response.content.decode()
+    assert "OCI-funktionen VALIDATE" in text and "does not support the OCI function VALIDATE" in text
 
 
 def test_refused_logins_are_throttled(client, oci_buyer_system, settings):
@@ -254,7 +256,7 @@ def test_transfer_posts_the_new_item_fields_to_the_hook_url(client, oci_buyer_sy
     )
     assert first["VENDOR"] == paper.version.catalogue.supplier.orgnr
     assert first["CONTRACT"] == "RA-PO-1"
-    assert first["EXT_PRODUCT_ID"] == str(paper.pk)
+    assert (first["EXT_PRODUCT_ID"], first["MANUFACTMAT"]) == (str(paper.pk), "PB-A4-80")
     assert (second["VENDORMAT"], second["QUANTITY"], second["PRICE"]) == ("KP-200", "1.500", "8.50")
     for index, line in enumerate(lines, start=1):
         assert oci.field_problems(line, index) == []
@@ -281,18 +283,19 @@ def test_an_item_outside_the_scope_is_refused_in_an_oci_session(client, oci_buye
 
 
 def test_a_long_agreement_reference_is_left_out_of_contract_not_cut():
-    line = oci.OciLine(
-        description="Penna",
+    line = ReturnedLine(
+        seller_item_id="X" * 60,
+        name="Penna",
         quantity=Decimal("1"),
         unit="EA",
-        price=Decimal("12345678.5"),
+        unit_price=Decimal("12345678.5"),
         currency="SEK",
-        vendor="5560160680",
-        vendor_material="X" * 60,
-        product_id="7",
+        vat_rate=Decimal("25"),
         agreement_reference="RA-2026-0001-LONG",
         supplier_name="Leverantören AB",
-        vat_rate=Decimal("25"),
+        supplier_orgnr="5560160680",
+        auxiliary_id="RA-2026-0001-LONG;5560160680",
+        item_key="7",
     )
     (fields,) = oci.read_basket(dict(oci.basket_fields([line], {"~OkCode": "ADDI"})))
     assert fields["CONTRACT"] == ""

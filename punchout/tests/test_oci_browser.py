@@ -6,14 +6,12 @@ frame ~TARGET names. Then the "Testa punchout" page runs the harness, with axe-c
 from __future__ import annotations
 
 import html
-from urllib.parse import urlsplit
 
 import pytest
 from wagtail.users.models import UserProfile
 
 from punchout.protocols import oci
-from punchout.tests.fixtures import OCI_USERNAME, SHARED_SECRET
-from punchout.tests.test_browser import chromium_blocking_third_party_cookies  # noqa: F401 - a fixture
+from punchout.tests.fixtures import OCI_USERNAME, SHARED_SECRET, search_and_add
 from punchout.tests.test_harness import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,50 +38,25 @@ def ordering_page(hub: str, return_url: str) -> bytes:
 
 
 def test_a_framed_oci_session_posts_the_basket_to_the_top_window(
-    chromium_blocking_third_party_cookies,  # noqa: F811
-    live_server,
-    settings,
-    oci_buyer_system,
-    punchout_catalogue,
-    receiver,
-    axe,
+    framed_ordering_system, oci_buyer_system, punchout_catalogue, axe
 ):
-    hub = f"http://127.0.0.1:{urlsplit(live_server.url).port}"
-    ordering_system = f"http://localhost:{urlsplit(receiver.url).port}"
-    settings.HUB_BASE_URL = hub
-    oci_buyer_system.return_url_prefixes = [ordering_system + "/"]
-    oci_buyer_system.frame_origins = [ordering_system]
-    oci_buyer_system.save()
-    receiver.pages["/srm"] = ordering_page(hub, ordering_system + "/retur")
-
-    context = chromium_blocking_third_party_cookies.new_context(locale="sv-SE")
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.goto(ordering_system + "/srm")
+    ordering = framed_ordering_system
+    ordering.register(oci_buyer_system)
+    tab = ordering.open("/srm", ordering_page(ordering.hub, ordering.origin + "/retur"))
     tab.get_by_role("button", name="Öppna katalogen").click()
     shop = tab.frame_locator("#katalog")
     shop.get_by_role("heading", name="Handla på avtal").wait_for()
 
-    shop.get_by_label("Sökord").fill("kopieringspapper")
-    shop.get_by_role("button", name="Sök", exact=True).click()
-    shop.get_by_role("heading", name="Kopieringspapper A4 80 g").wait_for()
-    shop.get_by_label("Antal", exact=True).first.fill("3")
-    shop.get_by_role("button", name="Lägg i varukorgen").first.click()
-    shop.get_by_text("Artikeln lades i varukorgen.").wait_for()
-
-    frame = next(f for f in tab.frames if f.url.startswith(hub + "/punchout/s/"))
-    alone = context.new_page()
-    alone.goto(frame.url)
-    axe(alone)
-    alone.close()
+    search_and_add(shop, "kopieringspapper", "Kopieringspapper A4 80 g", 3)
+    ordering.check_shop_page_alone(tab, axe)
 
     shop.get_by_role("button", name="Överför varukorgen").click()
     # ~TARGET=_top: the ordering system's own window (not the frame) lands on HOOK_URL.
-    tab.wait_for_url(ordering_system + "/retur")
+    tab.wait_for_url(ordering.origin + "/retur")
     tab.get_by_role("heading", name="Varukorgen mottagen").wait_for()
 
-    assert len(receiver.posts) == 1 and "/retur" in receiver.requests
-    received = {name: values[0] for name, values in receiver.posts[-1].items()}
+    assert len(ordering.receiver.posts) == 1 and "/retur" in ordering.receiver.paths
+    received = {name: values[0] for name, values in ordering.receiver.posts[-1].items()}
     assert (received["~OkCode"], received["~TARGET"], received["~CALLER"]) == ("ADDI", "_top", "CTLG")
     (line,) = oci.read_basket(received)
     assert (line["VENDORMAT"], line["QUANTITY"], line["PRICE"], line["DESCRIPTION"]) == (
@@ -92,8 +65,7 @@ def test_a_framed_oci_session_posts_the_basket_to_the_top_window(
         "1234.50",
         "Kopieringspapper A4 80 g",
     )
-    assert context.cookies() == []
-    context.close()
+    assert ordering.context.cookies() == []
 
 
 @pytest.mark.parametrize(

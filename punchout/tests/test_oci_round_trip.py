@@ -48,7 +48,7 @@ def test_form_post_login_shop_transfer_and_receive(hub, punchout_catalogue, rece
     status, _, _ = fetch(form.get("action"), dict(form.form_values()))
     assert status == 200
 
-    assert receiver.requests == ["/sap/bc/srm/hook?sap-client=100&OCI_VERSION=5.0"]
+    assert receiver.paths == ["/sap/bc/srm/hook?sap-client=100&OCI_VERSION=5.0"]
     received = {name: values[0] for name, values in receiver.posts[0].items()}
     assert (received["~OkCode"], received["~TARGET"], received["~CALLER"]) == ("ADDI", "_parent", "CTLG")
     lines = oci.read_basket(received)

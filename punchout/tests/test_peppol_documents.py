@@ -30,7 +30,7 @@ def peppol_settings(settings):
 
 @pytest.fixture
 def open_basket(db, peppol_settings, punchout_catalogue, supplier, other_supplier):
-    """An open Peppol session with KP-100 × 2, BOK-1 × 1.5 (6 % VAT), and a line from a second agreement."""
+    """An open Peppol session with 2 of KP-100, 1.5 of BOK-1 (6 % VAT), and a line from a second agreement."""
     system = make_buyer_system(punchout_catalogue.organisation, protocols=[Protocol.PEPPOL])
     session = PunchoutSession.objects.create(
         buyer_system=system,
@@ -109,7 +109,7 @@ def test_the_order_for_one_supplier_is_a_valid_peppol_order(open_basket, punchou
         punchout_catalogue.organisation.orgnr
     )
     net = sum(Decimal(t) for t in root.xpath("//cac:LineItem/cbc:LineExtensionAmount/text()", namespaces=NS))
-    # 2 × 1234.50 + 1.5 × 300.00 + 3 × 8.50, and VAT at 25 %, 6 %, 25 %.
+    # 2 * 1234.50 + 1.5 * 300.00 + 3 * 8.50, and VAT at 25 %, 6 %, 25 %.
     assert net == Decimal("2469.00") + Decimal("450.00") + Decimal("25.50")
     assert root.findtext("cac:AnticipatedMonetaryTotal/cbc:LineExtensionAmount", namespaces=NS) == "2944.50"
     vat = Decimal("617.25") + Decimal("27.00") + Decimal("6.38")

@@ -12,7 +12,7 @@ from punchout.credentials import open_sealed_secret
 from punchout.models import BuyerSystem
 
 pytestmark = pytest.mark.django_db
-SECRET = "kommandots-hemlighet"  # noqa: S105 - a test value
+SECRET = "kommandots-hemlighet"  # a test value
 
 
 def run(*args: str) -> str:

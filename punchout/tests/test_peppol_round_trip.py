@@ -41,7 +41,7 @@ def test_start_shop_transfer_receive_and_fetch(live_server, settings, peppol_sys
     fields = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'name="([^"]+)" value="([^"]*)"', text)}
     status, _, _ = fetch(action, fields)
     assert status == 200
-    assert receiver.requests == ["/retur?order=7"]
+    assert receiver.paths == ["/retur?order=7"]
     posted = {name: values[0] for name, values in receiver.posts[0].items()}
     assert set(posted) == {"peppol-status", "basket-id", "ubl-base64", "state"}
     document = base64.b64decode(posted["ubl-base64"])

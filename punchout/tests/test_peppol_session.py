@@ -15,7 +15,7 @@ from catalogue import safe_xml
 from punchout.credentials import SealedSecretUnreadable, open_sealed_secret, seal_secret
 from punchout.models import Protocol, PunchoutSession
 from punchout.protocols import peppol
-from punchout.tests.fixtures import RETURN_URL, SHARED_SECRET, peppol_token
+from punchout.tests.fixtures import RETURN_URL, SHARED_SECRET, make_buyer_system, peppol_token
 from punchout.tests.helpers import returned_form
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,11 @@ def test_an_unsigned_or_tampered_token_is_refused(client, peppol_system):
     assert start(client, f"{header}.{other_payload}.{signature}").status_code == 401
     assert start(client, "inte en token").status_code == 400
     other_algorithm = jwt.encode({**claims, "return_url": RETURN_URL}, SHARED_SECRET, algorithm="HS512")
-    assert start(client, other_algorithm).status_code == 400
+    refused = start(client, other_algorithm)
+    assert refused.status_code == 400
+    # The page says why in both languages, and gives the sender the hub's technical reason (in English).
+    text = refused.content.decode()
+    assert "Startbiljetten är felaktig" in text and "<code>The start token must be signed with HS256</code>" in text
     # JSON allows NaN and Infinity; a signed token with them is malformed, not a server error.
     nan_token = peppol.sign_start_token(SHARED_SECRET, {**claims, "return_url": RETURN_URL, "exp": float("nan")})
     assert start(client, nan_token).status_code == 400
@@ -166,8 +170,6 @@ def test_transfer_posts_a_valid_punch_out_3_basket_and_the_system_can_fetch_it(
 
 
 def test_another_systems_secret_cannot_fetch_the_basket(client, peppol_system, punchout_catalogue):
-    from punchout.tests.fixtures import make_buyer_system
-
     make_buyer_system(punchout_catalogue.organisation, name="Annat system", secret="annans-hemlighet")
     shop = shop_for(client, peppol_system)
     add(client, shop, punchout_catalogue.items["KP-200"])

@@ -76,7 +76,7 @@ def test_setup_shop_transfer_and_receive(
     status, _, _ = fetch(action, {name: html.unescape(value)})
     assert status == 200
 
-    assert receiver.requests == ["/hook?x=1"]
+    assert receiver.paths == ["/hook?x=1"]
     assert list(receiver.posts[0]) == [f"cxml-{encoding}"]
     document = receiver.cxml()
     assert_valid_cxml(document)

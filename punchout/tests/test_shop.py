@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import io
+import logging
 import re
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from lxml import etree
 
 from catalogue import safe_xml
+from catalogue.models import CatalogueItem
+from catalogue.tests.review_fixtures import make_agreement, make_version, publish_directly
+from punchout.log_filters import RedactPunchoutKeys
 from punchout.models import BasketLine, PunchoutSession
-from punchout.tests.fixtures import RETURN_URL
+from punchout.tests.fixtures import OFFICE_ITEMS, RETURN_URL
 from punchout.tests.helpers import open_session, returned_cxml, returned_form, start_shopping
+from search import indexing
+from search.service import SearchScope, autocomplete
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +105,6 @@ def test_search_shows_only_the_sessions_scope(client, buyer_system, punchout_cat
 
 
 def test_an_agreement_scope_narrows_the_organisations_entitlement(client, buyer_system, punchout_catalogue):
-    from catalogue.tests.review_fixtures import make_agreement
-
     narrow = make_agreement("RA-PO-3", title="Bara detta")
     buyer_system.agreements.set([narrow])
     shop = start_shopping(client)
@@ -118,7 +124,7 @@ def test_add_items_and_see_totals_with_and_without_vat(client, buyer_system, pun
     session = PunchoutSession.objects.get()
     assert {line.seller_item_id: line.quantity for line in session.lines.all()} == {"KP-100": 3, "BOK-1": 1}
     page = client.get(shop).content.decode()
-    # 3 × 1 234,50 + 300,00 = 4 003,50; VAT 25 % of 3 703,50 + 6 % of 300 = 925,88 + 18,00 = 943,88.
+    # 3 * 1 234,50 + 300,00 = 4 003,50; VAT 25 % of 3 703,50 + 6 % of 300 = 925,88 + 18,00 = 943,88.
     assert "3\xa0703,50 kr" in page or "3 703,50 kr" in page
     assert "4 003,50 kr" in page.replace("\xa0", " ")
     assert "943,88 kr" in page
@@ -173,7 +179,7 @@ def test_transfer_posts_a_valid_order_message_and_closes_the_session(
     message = root.find("Message/PunchOutOrderMessage")
     assert message.findtext("BuyerCookie") == "kaka & <mer>"
     assert message.find("PunchOutOrderMessageHeader").get("operationAllowed") == "edit"
-    assert message.findtext("PunchOutOrderMessageHeader/Total/Money") == "2494.50"  # 2 × 1234.50 + 3 × 8.50
+    assert message.findtext("PunchOutOrderMessageHeader/Total/Money") == "2494.50"  # 2 * 1234.50 + 3 * 8.50
     first, second = message.findall("ItemIn")
     assert first.get("quantity") == "2"
     assert first.findtext("ItemID/SupplierPartID") == "KP-100"
@@ -281,8 +287,6 @@ def test_the_shop_speaks_english_when_the_request_does(client, buyer_system, pun
 
 
 def test_the_periodic_jobs_delete_sessions_a_day_past_expiry(client, buyer_system, punchout_catalogue):
-    from django.core.management import call_command
-
     shop = start_shopping(client)
     add(client, shop, punchout_catalogue.items["KP-100"])
     start_shopping(client)
@@ -298,11 +302,6 @@ def test_the_periodic_jobs_delete_sessions_a_day_past_expiry(client, buyer_syste
 
 def test_session_keys_never_reach_the_log_handlers(client, buyer_system, punchout_catalogue, settings):
     """Django logs the path of every refused request; the hub's handlers write <hidden> for the key."""
-    import io
-    import logging
-
-    from punchout.log_filters import RedactPunchoutKeys
-
     assert "redact_punchout_keys" in settings.LOGGING["handlers"]["console"]["filters"]
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -326,9 +325,6 @@ def test_session_keys_never_reach_the_log_handlers(client, buyer_system, punchou
 
 def publish_new_prices(punchout_catalogue) -> None:
     """A newer version of the supplier's catalogue: KP-100 costs more, KP-200 is gone, BOK-1 unchanged."""
-    from catalogue.tests.review_fixtures import make_version, publish_directly
-    from punchout.tests.fixtures import OFFICE_ITEMS
-
     items = [dict(item) for item in OFFICE_ITEMS if item["seller_item_id"] != "KP-200"]
     items[0]["price"] = "1300.00"
     catalogue = punchout_catalogue.items["KP-100"].version.catalogue
@@ -364,8 +360,6 @@ def test_a_newer_catalogue_version_is_shown_before_transfer_and_the_live_price_g
 
 
 def test_autocomplete_takes_the_same_scope(buyer_system, punchout_catalogue):
-    from search.service import SearchScope, autocomplete
-
     scope = SearchScope(punchout_catalogue.organisation)
 
     names = [suggestion.name for suggestion in autocomplete("he", scope=scope)[0]]
@@ -403,9 +397,6 @@ def test_item_and_line_ids_in_forms_are_never_written_with_a_thousands_separator
     client, buyer_system, punchout_catalogue
 ):
     """Swedish number formatting wrote id 2214 as "2 214" in the form, so adding to the basket failed."""
-    from catalogue.models import CatalogueItem
-    from search import indexing
-
     item = punchout_catalogue.items["KP-200"]
     CatalogueItem.objects.filter(pk=item.pk).update(id=1_234_567)
     indexing.index_version(item.version)  # the search index knows the item by its new id

@@ -37,7 +37,18 @@ def test_an_external_dtd_on_a_local_server_is_never_fetched(client, buyer_system
     response = post(client, body)
 
     assert status_code(response) == 200  # a DOCTYPE alone is what real systems send
-    assert receiver.requests == []
+    assert receiver.paths == []
+
+
+def test_a_reference_to_an_entity_only_the_external_dtd_could_declare_is_refused(client, buyer_system, receiver):
+    body = setup_request(doctype=f'<!DOCTYPE cXML SYSTEM "{receiver.url}cXML.dtd">', buyer_cookie="&cookie;")
+
+    response = post(client, body)
+
+    assert status_code(response) == 400
+    assert b"Entity declarations and references are not accepted" in response.content
+    assert receiver.paths == []
+    assert not PunchoutSession.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -59,7 +70,7 @@ def test_external_entities_are_refused_and_never_resolved(client, buyer_system, 
     assert response.status_code == 400
     assert status_code(response) == 400
     assert b"root:" not in response.content
-    assert receiver.requests == []
+    assert receiver.paths == []
     assert not PunchoutSession.objects.exists()
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from catalogue.api import create_token
-from hub.organisations.identifiers import normalise_orgnr
+from hub.organisations.api_tokens import show_new_token, token_owner
 from hub.organisations.models import Supplier
 
 
@@ -18,20 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Vad nyckeln används till / what the token is for")
 
     def handle(self, *args, **options):
-        try:
-            orgnr = normalise_orgnr(options["orgnr"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
-        supplier = Supplier.objects.filter(orgnr=orgnr).first()
-        if supplier is None:
-            raise CommandError(
-                f"Ingen leverantör har organisationsnummer {options['orgnr']} / "
-                "No supplier has that organisation number"
-            )
-        token, secret = create_token(supplier, options["name"])
-        self.stderr.write(
-            f"API-nyckel för {supplier.name} ({token.prefix}…). Spara den nu, den visas bara en gång. / "
-            "Save it now, it is shown only once."
+        supplier = token_owner(
+            Supplier,
+            options["orgnr"],
+            f"Ingen leverantör har organisationsnummer {options['orgnr']} / No supplier has that organisation number",
         )
-        # The token alone on stdout, so scripts can capture it.
-        self.stdout.write(secret)
+        token, secret = create_token(supplier, options["name"])
+        show_new_token(self, supplier.name, token.prefix, secret)

@@ -6,6 +6,8 @@ The shared secret is stored hashed and never printed. Repeated options (--protoc
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -46,56 +48,12 @@ class Command(BaseCommand):
         parser.add_argument("--oci-username", help="OCI: the USERNAME the ordering system logs in with")
 
     def handle(self, *args, **options) -> None:
-        try:
-            orgnr = normalise_orgnr(options["organisation_orgnr"])
-            organisation = BuyerOrganisation.objects.get(orgnr=orgnr)
-        except ValidationError as error:
-            raise CommandError(f"--organisation-orgnr: {' '.join(error.messages)}") from None
-        except BuyerOrganisation.DoesNotExist:
-            raise CommandError(
-                f"No buyer organisation has the organisation number {options['organisation_orgnr']}"
-            ) from None
-        system = BuyerSystem.objects.filter(name=options["name"]).first()
-        created = system is None
-        if created:
-            if not options["shared_secret"]:
-                raise CommandError("A new buyer system needs --shared-secret")
-            # Peppol Punch Out 3 is what Swedish ordering systems speak (docs/punchout.md).
-            options["protocols"] = options["protocols"] or [Protocol.PEPPOL]
-            if not options["return_url_prefixes"]:
-                raise CommandError("A new buyer system needs at least one --return-url-prefix")
-            system = BuyerSystem(name=options["name"])
+        organisation = _organisation(options["organisation_orgnr"])
+        system, created = _existing_or_new(options)
         system.organisation = organisation
-        if options["protocols"]:
-            system.protocols = sorted(set(options["protocols"]))
-        for option, field in (
-            ("from_domain", "cxml_from_domain"),
-            ("from_identity", "cxml_from_identity"),
-            ("sender_domain", "cxml_sender_domain"),
-            ("sender_identity", "cxml_sender_identity"),
-            ("return_encoding", "cxml_return_encoding"),
-            ("oci_username", "oci_username"),
-        ):
-            if options[option] is not None:
-                setattr(system, field, options[option].strip())
-        if options["return_url_prefixes"]:
-            system.return_url_prefixes = list(dict.fromkeys(options["return_url_prefixes"]))
-        if options["frame_origins"]:
-            system.frame_origins = [origin.rstrip("/") for origin in dict.fromkeys(options["frame_origins"])]
-        if options["shared_secret"]:
-            set_shared_secret(system, options["shared_secret"])
-        if Protocol.PEPPOL in system.protocols and not system.shared_secret_sealed:
-            raise CommandError("Peppol needs --shared-secret again (registered before Peppol, only its hash is kept)")
-        if Protocol.CXML in system.protocols and not system.cxml_from_identity:
-            raise CommandError("cXML needs --from-identity (the From credential the ordering system sends)")
-        if Protocol.OCI in system.protocols and not system.oci_username:
-            raise CommandError("OCI needs --oci-username (the USERNAME the ordering system logs in with)")
-        agreements = None
-        if options["agreements"]:
-            agreements = list(Agreement.objects.filter(reference__in=options["agreements"]))
-            missing = set(options["agreements"]) - {agreement.reference for agreement in agreements}
-            if missing:
-                raise CommandError(f"Unknown agreement: {', '.join(sorted(missing))}")
+        _apply_options(system, options)
+        _check_each_protocol_has_its_credentials(system)
+        agreements = _agreements(options["agreements"]) if options["agreements"] else None
         try:
             system.full_clean(exclude=["shared_secret_hash", "shared_secret_sealed"])
         except ValidationError as error:
@@ -106,3 +64,69 @@ class Command(BaseCommand):
                 system.agreements.set(agreements)
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} buyer system {system.name} for {organisation.name} ({', '.join(system.protocols)})")
+
+
+def _organisation(orgnr: str) -> BuyerOrganisation:
+    try:
+        return BuyerOrganisation.objects.get(orgnr=normalise_orgnr(orgnr))
+    except ValidationError as error:
+        raise CommandError(f"--organisation-orgnr: {' '.join(error.messages)}") from None
+    except BuyerOrganisation.DoesNotExist:
+        raise CommandError(f"No buyer organisation has the organisation number {orgnr}") from None
+
+
+def _existing_or_new(options: dict[str, Any]) -> tuple[BuyerSystem, bool]:
+    """The system named NAME, or a new one (which needs a secret and a return URL; it speaks peppol by default)."""
+    system = BuyerSystem.objects.filter(name=options["name"]).first()
+    if system is not None:
+        return system, False
+    if not options["shared_secret"]:
+        raise CommandError("A new buyer system needs --shared-secret")
+    if not options["return_url_prefixes"]:
+        raise CommandError("A new buyer system needs at least one --return-url-prefix")
+    # Peppol Punch Out 3 is what Swedish ordering systems speak (docs/punchout.md).
+    options["protocols"] = options["protocols"] or [Protocol.PEPPOL]
+    return BuyerSystem(name=options["name"]), True
+
+
+# Single-valued options and the fields they set (stripped); an option left out keeps the stored value.
+FIELD_OPTIONS = (
+    ("from_domain", "cxml_from_domain"),
+    ("from_identity", "cxml_from_identity"),
+    ("sender_domain", "cxml_sender_domain"),
+    ("sender_identity", "cxml_sender_identity"),
+    ("return_encoding", "cxml_return_encoding"),
+    ("oci_username", "oci_username"),
+)
+
+
+def _apply_options(system: BuyerSystem, options: dict[str, Any]) -> None:
+    """The options given replace what is stored; repeated ones replace the whole list."""
+    if options["protocols"]:
+        system.protocols = sorted(set(options["protocols"]))
+    for option, field in FIELD_OPTIONS:
+        if options[option] is not None:
+            setattr(system, field, options[option].strip())
+    if options["return_url_prefixes"]:
+        system.return_url_prefixes = list(dict.fromkeys(options["return_url_prefixes"]))
+    if options["frame_origins"]:
+        system.frame_origins = [origin.rstrip("/") for origin in dict.fromkeys(options["frame_origins"])]
+    if options["shared_secret"]:
+        set_shared_secret(system, options["shared_secret"])
+
+
+def _check_each_protocol_has_its_credentials(system: BuyerSystem) -> None:
+    if Protocol.PEPPOL in system.protocols and not system.shared_secret_sealed:
+        raise CommandError("Peppol needs --shared-secret again (registered before Peppol, only its hash is kept)")
+    if Protocol.CXML in system.protocols and not system.cxml_from_identity:
+        raise CommandError("cXML needs --from-identity (the From credential the ordering system sends)")
+    if Protocol.OCI in system.protocols and not system.oci_username:
+        raise CommandError("OCI needs --oci-username (the USERNAME the ordering system logs in with)")
+
+
+def _agreements(references: list[str]) -> list[Agreement]:
+    agreements = list(Agreement.objects.filter(reference__in=references))
+    missing = set(references) - {agreement.reference for agreement in agreements}
+    if missing:
+        raise CommandError(f"Unknown agreement: {', '.join(sorted(missing))}")
+    return agreements

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from punchout import harness
 from punchout.models import Protocol
 
-SECRET_VARIABLE = "PUNCHOUT_TEST_SHARED_SECRET"  # noqa: S105 - the variable's name, not a secret
+ENVIRONMENT_VARIABLE = "PUNCHOUT_TEST_SHARED_SECRET"  # where the secret is read when --shared-secret is not given
 
 
 class Command(BaseCommand):
@@ -34,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--hub-url", help="The hub to test (default HUB_BASE_URL)")
         parser.add_argument("--receiver-port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one)")
         parser.add_argument("--out", type=Path, help="Write the returned basket to this file")
-        parser.add_argument("--shared-secret", help=f"The buyer system's shared secret (default: ${SECRET_VARIABLE})")
+        parser.add_argument(
+            "--shared-secret", help=f"The buyer system's shared secret (default: ${ENVIRONMENT_VARIABLE})"
+        )
         parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES], default="sv")
 
     def handle(self, *args, **options) -> None:
@@ -47,11 +49,11 @@ class Command(BaseCommand):
             system = harness.find_buyer_system(options["buyer_system"], options["protocol"])
         except harness.HarnessError as error:
             raise CommandError(str(error)) from None
-        secret = options["shared_secret"] or os.environ.get(SECRET_VARIABLE, "")
+        secret = options["shared_secret"] or os.environ.get(ENVIRONMENT_VARIABLE, "")
         if not secret:
             raise CommandError(
                 _("Ange beställningssystemets delade hemlighet med --shared-secret eller %(variable)s.")
-                % {"variable": SECRET_VARIABLE}
+                % {"variable": ENVIRONMENT_VARIABLE}
             )
         hub_url = options["hub_url"] or settings.HUB_BASE_URL
         protocol = options["protocol"]
@@ -60,7 +62,8 @@ class Command(BaseCommand):
             % {"system": system.name, "hub": hub_url, "protocol": Protocol(protocol).label}
         )
         try:
-            outcome = harness.RUNNERS[protocol](
+            outcome = harness.run(
+                protocol,
                 system,
                 secret,
                 wanted,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from hub.organisations.api_tokens import create_organisation_token
-from hub.organisations.identifiers import normalise_orgnr
+from hub.organisations.api_tokens import create_organisation_token, show_new_token, token_owner
 from hub.organisations.models import BuyerOrganisation
 
 
@@ -25,16 +23,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            orgnr = normalise_orgnr(options["orgnr"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
-        organisation = BuyerOrganisation.objects.filter(orgnr=orgnr).first()
-        if organisation is None:
-            raise CommandError(
-                f"Ingen beställarorganisation har organisationsnummer {options['orgnr']} / "
-                "No buyer organisation has that organisation number"
-            )
+        organisation = token_owner(
+            BuyerOrganisation,
+            options["orgnr"],
+            f"Ingen beställarorganisation har organisationsnummer {options['orgnr']} / "
+            "No buyer organisation has that organisation number",
+        )
         if options["revoke"]:
             revoked = organisation.api_tokens.filter(prefix=options["revoke"], revoked_at__isnull=True).update(
                 revoked_at=timezone.now()
@@ -44,9 +38,4 @@ class Command(BaseCommand):
             self.stderr.write(f"Återkallad / revoked: {options['revoke']}…")
             return
         token, secret = create_organisation_token(organisation, options["name"])
-        self.stderr.write(
-            f"API-nyckel för {organisation.name} ({token.prefix}…). Spara den nu, den visas bara en gång. / "
-            "Save it now, it is shown only once."
-        )
-        # The token alone on stdout, so scripts can capture it.
-        self.stdout.write(secret)
+        show_new_token(self, organisation.name, token.prefix, secret)

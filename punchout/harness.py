@@ -274,8 +274,7 @@ def fill_basket(shop_url: str, wanted: list[WantedItem], say: Progress) -> None:
     """Add each wanted item through the shop's own forms, saying so for each."""
     for item in wanted:
         add_item(shop_url, item)
-        # The multiplication sign is meant (people read it); xgettext cannot read it escaped.
-        added = _("Lade %(item)s × %(qty)s i varukorgen.")  # noqa: RUF001
+        added = _("Lade %(item)s × %(qty)s i varukorgen.")
         say(added % {"item": item.seller_item_id, "qty": item.quantity})
 
 

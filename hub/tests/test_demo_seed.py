@@ -88,8 +88,6 @@ def test_the_demo_buyer_system_is_made_once_and_speaks_peppol_with_the_documente
 
 
 def test_a_demo_buyer_system_seeded_before_oci_learns_it_on_the_next_seed():
-    from punchout.models import BuyerSystem
-
     seed_all()
     BuyerSystem.objects.update(protocols=["cxml", "peppol"], oci_username="")
 

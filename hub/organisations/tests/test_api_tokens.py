@@ -36,7 +36,7 @@ def bearer(secret: str) -> dict:
 def test_the_token_is_stored_only_as_a_hash(buyer_organisation):
     stored, secret = create_organisation_token(buyer_organisation, "Ekonomi")
     assert stored.token_hash == hash_token(secret)
-    fields = OrganisationApiToken._meta.concrete_fields  # noqa: SLF001 (Django's documented Model._meta API)
+    fields = OrganisationApiToken._meta.concrete_fields
     assert secret not in {getattr(stored, f.attname) for f in fields}
     assert secret.startswith(stored.prefix) and secret.startswith("hubo_")
 

@@ -66,11 +66,11 @@ def index_items(items: Iterable[CatalogueItem]) -> int:
 
 
 def _send(batch: list[CatalogueItem]) -> int:
-    missing = [i for i in batch if not i.search_text]
+    missing = [i for i in batch if not i.search_text or not i.narrowing_terms]
     if missing:
         # Items loaded with bulk_create before fill_search_text: fill and store now.
         fill_search_text(missing)
-        CatalogueItem.objects.bulk_update(missing, ["search_text"], batch_size=BATCH)
+        CatalogueItem.objects.bulk_update(missing, ["search_text", "narrowing_terms"], batch_size=BATCH)
     for name, backend in _backends():
         backend.add_bulk(CatalogueItem, batch)
         logger.debug("indexed %s items in %s", len(batch), name)

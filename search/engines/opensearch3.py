@@ -21,6 +21,7 @@ the alias already in place drops its own.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -45,6 +46,10 @@ _known_indexes: dict[tuple[str, str], tuple[float, bool]] = {}
 _ready_indexes: dict[tuple[str, str], float] = {}
 _lock = threading.Lock()
 
+
+# Creating, mapping, aliasing, refreshing and deleting an index: how long the client (and the server) waits.
+ADMIN_TIMEOUT_SECONDS = 120
+ADMIN_TIMEOUT = f"{ADMIN_TIMEOUT_SECONDS}s"
 
 # Documents per bulk request when a version's items leave the index.
 DELETE_BATCH = 2000
@@ -109,6 +114,40 @@ def missing_mapping(expected: dict, index_mapping: dict) -> list[str]:
 class HubOpenSearchIndex(OpenSearch3Index):
     # Set by HubOpenSearchBackend.ensure_index when the name is the hub's alias.
     require_alias = False
+
+    # Index administration (create, mapping, alias, refresh, delete) waits for the cluster: creating an index
+    # returns once its primary shards have started, which on a busy cluster with replicas took longer than the
+    # searches' TIMEOUT (5 s). Those calls get ADMIN_TIMEOUT_SECONDS instead (client and server side).
+
+    def put(self):
+        answer = self.es.indices.create(
+            index=self.name, body=self.backend.settings, timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS
+        )
+        if not answer.get("shards_acknowledged", True):
+            # Created, but the primaries had not started within the timeout: writes need them.
+            self.es.cluster.health(
+                index=self.name, wait_for_status="yellow", timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS
+            )
+
+    def delete(self):
+        with contextlib.suppress(NotFoundError):
+            self.es.indices.delete(index=self.name, timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS)
+
+    def refresh(self):
+        self.es.indices.refresh(index=self.name, request_timeout=ADMIN_TIMEOUT_SECONDS)
+
+    def put_alias(self, name):
+        self.es.indices.put_alias(
+            name=name, index=self.name, timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS
+        )
+
+    def add_model(self, model):
+        self.es.indices.put_mapping(
+            index=self.name,
+            body=self.mapping_class(model).get_mapping(),
+            timeout=ADMIN_TIMEOUT,
+            request_timeout=ADMIN_TIMEOUT_SECONDS,
+        )
 
     def add_item(self, item):
         if not class_is_indexed(item.__class__):

@@ -243,7 +243,7 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         narrowing = Narrowing(browse=MatchSetFilter(ids=tuple(code.ids)))
     else:
         narrowing = Narrowing(
-            lambda any_word: query_text.narrowing(shaped, visible, any_word),
+            lambda any_word: query_text.narrowing(shaped, any_word),
             unmatched=query_text.english_filter(q) if shaped.english else None,
         )
     if q and not groups and code is None:

@@ -93,3 +93,51 @@ def test_svartpeppar_is_pepper_not_anything_black():
     assert words[0].head[0] == "peppar" and "svart" not in words[0].required
     assert name_is_kind("Svartpeppar hel 500 g", words)
     assert not name_is_kind("Kulspetspenna svart", words)
+
+
+def _queries_and_texts():
+    """Every relevance query and the test catalogue's names and descriptions, plus generated demo items."""
+    import json
+    from pathlib import Path
+
+    from catalogue.generator import iter_items
+    from search.tests.catalogue_data import parsed_items
+
+    root = Path(__file__).resolve().parents[2]
+    queries = [q["q"] for q in json.loads((root / "search/tests/relevance/queries.json").read_text())["queries"]]
+    queries += ["kontorsstol", "köksstol", "diskmedel", "papperskorg", "skrivbord", "skrivare", "svartpeppar"]
+    texts = [(i["name"], i["description"]) for i in parsed_items()]
+    texts += [(g.name, g.description) for g in iter_items(400)]
+    return queries, texts
+
+
+@pytest.mark.parametrize("any_word", [False, True])
+def test_the_indexed_terms_give_the_same_answers_as_the_tests_on_the_text(any_word):
+    from swedish_text import normalise
+    from swedish_text.heads import head_condition, kind_condition, mention_condition, narrowing_terms
+
+    queries, texts = _queries_and_texts()
+    item_terms = [
+        (name, description, set(narrowing_terms(name, description, normalise(f"{name} {description}"))))
+        for name, description in texts
+    ]
+    checked = {"kind": 0, "mention": 0, "head": 0}
+    for q in queries:
+        words = query_words(q)
+        if not words:
+            continue
+        sets = [[w] for w in words] if any_word else [words]
+        kind, mention, head = (f(words, any_word) for f in (kind_condition, mention_condition, head_condition))
+        for name, description, terms in item_terms:
+            forms = set(normalise(f"{name} {description}").split())
+            expected = (
+                any(name_is_kind(name, s) for s in sets),
+                any(mentions(f"{name} {description}", s) for s in sets),
+                any(has_head(forms, s) for s in sets),
+            )
+            assert (kind.holds(terms), mention.holds(terms), head.holds(terms)) == expected, (q, name)
+            checked["kind"] += expected[0]
+            checked["mention"] += expected[1]
+            checked["head"] += expected[2]
+    # The comparison saw each test answer yes many times, not only no.
+    assert min(checked.values()) > 50, checked

@@ -25,6 +25,7 @@ import contextlib
 import logging
 import threading
 import time
+from typing import Any
 
 from modelsearch.backends.opensearch3 import OpenSearch3Index, OpenSearch3SearchBackend
 from modelsearch.index import class_is_indexed, get_indexed_models
@@ -179,14 +180,18 @@ class HubOpenSearchIndex(OpenSearch3Index):
         return sent
 
 
+def _item_status(error: dict[str, Any]) -> object:
+    """The status of one failed bulk item ({"index": {"status": 404, ...}})."""
+    action: dict[str, Any] = next(iter(error.values()), {})
+    return action.get("status")
+
+
 def _is_missing_index(exc: Exception) -> bool:
     """OpenSearch said the index (or alias) does not exist; a bare 404 from something else is not that."""
     if isinstance(exc, NotFoundError):
         return exc.error == "index_not_found_exception"
     if isinstance(exc, BulkIndexError):
-        return bool(exc.errors) and all(
-            next(iter(error.values()), {}).get("status") == 404 for error in exc.errors if isinstance(error, dict)
-        )
+        return bool(exc.errors) and all(_item_status(error) == 404 for error in exc.errors if isinstance(error, dict))
     return False
 
 
@@ -196,7 +201,7 @@ class HubOpenSearchBackend(OpenSearch3SearchBackend):
     # --- writes -------------------------------------------------------------------------------------
 
     def add(self, obj):
-        self._write(obj._meta.model, lambda index: index.add_item(obj))
+        self._write(type(obj), lambda index: index.add_item(obj))
 
     def add_bulk(self, model, obj_list):
         self._write(model, lambda index: index.add_items(model, obj_list))

@@ -20,7 +20,7 @@ import logging
 import math
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from modelsearch.backends import get_search_backend
 from modelsearch.query import And, Or, PlainText
 
@@ -114,8 +114,6 @@ def _require_ready(backend) -> None:
 
 
 def _is_database_backend(backend) -> bool:
-    from django.db import connection
-
     module = type(backend).__module__
     return (
         module.startswith("modelsearch.backends.database.")

@@ -170,7 +170,7 @@ class EcoLabelFilter(Filter):
                 q |= Q(eco_labels__contains=[label])  # jsonb @>: an element equal to label
             return q
         # SQLite has no JSON containment lookup in Django: test each element of the stored list.
-        table = CatalogueItem._meta.db_table
+        table = CatalogueItem._meta.db_table  # noqa: SLF001 (Django's model Options API)
         placeholders = ", ".join(["%s"] * len(self.values))
         return Q(
             RawSQL(  # noqa: S611 - the labels are parameters
@@ -242,8 +242,8 @@ def _simplified(condition: Condition) -> Condition | None:
 
 def condition_clause(condition: Condition) -> dict:
     """The OpenSearch clause of a narrowing condition (on TERMS_FIELD)."""
-    condition = _simplified(condition)
-    return {"match_none": {}} if condition is None else _clause(condition)
+    simple = _simplified(condition)
+    return {"match_none": {}} if simple is None else _clause(simple)
 
 
 def _clause(condition: Condition) -> dict:
@@ -257,16 +257,16 @@ def _clause(condition: Condition) -> dict:
 
 def condition_q(condition: Condition) -> Q:
     """The Django condition of a narrowing condition: the ids the database's index of the terms gives."""
-    condition = _simplified(condition)
-    if condition is None:
+    simple = _simplified(condition)
+    if simple is None:
         return Q(pk__in=[])
-    table = CatalogueItem._meta.db_table
+    table = CatalogueItem._meta.db_table  # noqa: SLF001 (Django's model Options API)
     if connection.vendor == "postgresql":
-        where, params = _postgres(condition)
+        where, params = _postgres(simple)
         sql = f"SELECT id FROM {table} WHERE {where}"  # noqa: S608 - the terms are parameters
     else:
         sql = f"SELECT rowid FROM {TERMS_FTS_TABLE} WHERE {TERMS_FTS_TABLE} MATCH %s"  # noqa: S608
-        params = [_fts5(condition)]
+        params = [_fts5(simple)]
     return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - parameters only; the SQL is the hub's own
 
 

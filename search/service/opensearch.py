@@ -9,6 +9,8 @@ FilterFields of CatalogueItem (catalogue/models.py). Totals are tracked exactly 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils import timezone
 from modelsearch.query import MATCH_ALL
@@ -70,14 +72,17 @@ def search_opensearch(
             "catalogue__agreement_id", "catalogue__agreement__preferred_rank"
         )
     }
-    attempts = [(text_query, narrowing.of_text(i > 0), True) for i, text_query in enumerate(text_queries)]
+    attempts: list[tuple[Any, KindOfGoods | MatchSetFilter | None, bool]] = [
+        (text_query, narrowing.of_text(i > 0), True) for i, text_query in enumerate(text_queries)
+    ]
     if not text_queries:
         attempts = [(None, narrowing.browse, False)]
     elif narrowing.unmatched is not None:
         attempts.append((None, narrowing.unmatched, False))
-    for i, (text_query, restriction, relaxable) in enumerate(attempts):
-        if isinstance(restriction, KindOfGoods):
-            restriction = _resolved(backend, restriction, text_query, versions)
+    for i, (text_query, narrowed, relaxable) in enumerate(attempts):
+        restriction = (
+            _resolved(backend, narrowed, text_query, versions) if isinstance(narrowed, KindOfGoods) else narrowed
+        )
         deep = start + size > DEFAULT_RESULT_WINDOW
         # A deep page is asked for only when it exists: an index built before max_result_window was
         # raised (search.backends.index_settings) refuses from + size above 10,000.
@@ -132,11 +137,12 @@ def _resolved(backend, goods: KindOfGoods, text_query, versions) -> MatchSetFilt
 def request_body(backend, text_query, versions, filters, sort, start, size, ranks, restriction=None) -> dict:
     """`restriction`: a MatchSetFilter on the match set itself (counted by the total and every facet);
     the scores of the items satisfying its `boost` are multiplied by its BOOST."""
-    query = _scoped(backend, text_query, versions)
+    query: dict[str, Any] = _scoped(backend, text_query, versions)
     if restriction is not None:
         query = {"bool": {"must": [query], "filter": [restriction.clause()]}}
     params = {"ranks": ranks, "penalty": RANK_PENALTY}
-    tie_break = [{NAME_FIELD: "asc"}, {ID_FIELD: "asc"}]
+    tie_break: list[dict[str, Any]] = [{NAME_FIELD: "asc"}, {ID_FIELD: "asc"}]
+    order: list[dict[str, Any]]
     if sort == "relevance" and text_query is not None:
         if restriction is not None and restriction.boost is not None:
             # Names of the kind first: their score times BOOST (an item matching no function keeps its score).

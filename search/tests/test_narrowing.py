@@ -12,10 +12,12 @@ never exceed OpenSearch's terms limit.
 from __future__ import annotations
 
 import pytest
+from modelsearch.backends import get_search_backend
+from opensearchpy.exceptions import RequestError
 
 from catalogue.models import CatalogueItem
 from search import query_text, service
-from search.service import SearchQuery, search
+from search.service import SearchQuery, _text_query, search
 from search.service.database import search_database
 from search.service.filters import (
     ID_FIELD,
@@ -25,6 +27,7 @@ from search.service.filters import (
     any_of_terms,
     condition_q,
 )
+from search.service.opensearch import request_body, search_opensearch
 from swedish_text.heads import (
     AnyTerm,
     has_head,
@@ -68,10 +71,6 @@ def test_an_id_list_longer_than_the_terms_limit_is_sent_in_pieces():
 def test_opensearch_answers_a_filter_with_more_ids_than_the_terms_limit(test_catalogue):
     if "database" not in service.failover.backend_names():
         pytest.skip("OpenSearch is not configured (OPENSEARCH_URL unset)")
-    from modelsearch.backends import get_search_backend
-    from opensearchpy.exceptions import RequestError
-
-    from search.service.opensearch import request_body
 
     backend = get_search_backend("default")
     versions = service.visible_versions(None)
@@ -83,7 +82,7 @@ def test_opensearch_answers_a_filter_with_more_ids_than_the_terms_limit(test_cat
     assert answer["hits"]["total"]["value"] == len(visible)
     # The same ids in one terms query are refused: the pieces are what makes it work.
     body["query"]["bool"]["filter"] = [{"terms": {ID_FIELD: list(ids)}}]
-    with pytest.raises(RequestError, match="max_terms_count|terms"):
+    with pytest.raises(RequestError, match=r"max_terms_count|terms"):
         backend.search_request(CatalogueItem, body, timeout=60)
 
 
@@ -93,11 +92,6 @@ def _raw_match_set(q: str) -> list[CatalogueItem]:
     versions = service.visible_versions(None)
     visible = service.visible_items(None)
     if "database" in service.failover.backend_names() and not service.FAILOVER.down_until.get("default"):
-        from modelsearch.backends import get_search_backend
-
-        from search.service import _text_query
-        from search.service.opensearch import search_opensearch
-
         backend = get_search_backend("default")
         page = search_opensearch(backend, [_text_query(shaped.groups, False)], versions, {}, "price", 0, 1000)
     else:
@@ -154,7 +148,7 @@ def test_each_condition_selects_the_same_items_in_the_database_as_in_python(test
         return {pk for pk, terms in visible.values_list("pk", "narrowing_terms") if condition.holds(terms.split())}
 
     conditions = [AnyTerm(()), AnyTerm(("k:stol",)), AnyTerm(("k:stol", "w:papper", "h:penn"))]
-    for q in QUERIES + ["röd kulspetspenna", "kaffe filter"]:
+    for q in [*QUERIES, "röd kulspetspenna", "kaffe filter"]:
         words = query_text.shape(q, lambda: service.visible_versions(None)).words
         for any_word in (False, True):
             conditions += [f(words, any_word) for f in (kind_condition, mention_condition, head_condition)]

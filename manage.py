@@ -4,14 +4,14 @@ import sys
 import traceback
 
 
-def _failed_to_connect(exc: BaseException) -> bool:
+def failed_to_connect(exc: BaseException) -> bool:
     """True when the error was raised while opening the connection, not by a query."""
     return any(frame.name in {"connect", "get_new_connection"} for frame in traceback.extract_tb(exc.__traceback__))
 
 
 def _database_description() -> tuple[str, str]:
     """Where the database is and what to do about it, from the parsed settings so no password is shown."""
-    from django.conf import settings
+    from django.conf import settings  # noqa: PLC0415 (as in main(): Django after the settings module is chosen)
 
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
@@ -30,9 +30,10 @@ def _one_line(exc: BaseException) -> str:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
-    from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import execute_from_command_line
-    from django.db.utils import OperationalError
+    # Django's own manage.py pattern: Django is imported once the settings module is chosen.
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.db.utils import OperationalError  # noqa: PLC0415
 
     try:
         execute_from_command_line(sys.argv)
@@ -41,7 +42,7 @@ def main() -> None:
         sys.stderr.write(f"Configuration error: {exc}\n")
         sys.exit(2)
     except OperationalError as exc:
-        if not _failed_to_connect(exc):
+        if not failed_to_connect(exc):
             raise  # a failing query is a bug to read in full
         where, advice = _database_description()
         sys.stderr.write(

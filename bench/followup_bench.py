@@ -24,12 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.db import connection
+from django.test.utils import setup_test_environment
 
 ORGANISATIONS, SUPPLIERS, AGREEMENTS = 20, 40, 20
 SEGMENTS = ("14000000", "44000000", "47000000", "43000000", "53000000", "56000000", "42000000", "31000000")
@@ -282,9 +282,9 @@ def run(args) -> None:
                 cursor.fetchall()
 
     users = get_user_model().objects
-    admin = users.create_user("bench-admin", password="x")  # noqa: S106 - a throw-away database
+    admin = users.create_user("bench-admin", password="x")  # a throw-away database
     admin.groups.add(Group.objects.get(name="Administratör"))
-    reviewer = users.create_user("bench-reviewer", password="x")  # noqa: S106
+    reviewer = users.create_user("bench-reviewer", password="x")
     reviewer.groups.add(Group.objects.get(name="Katalogansvarig"))
     Membership.objects.create(user=reviewer, organisation=organisations[0])
     admin_client, reviewer_client = Client(), Client()

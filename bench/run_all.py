@@ -2,8 +2,8 @@
 
 Each bench prints its own table; this script only runs them in a fixed order and reports which
 failed, so one broken bench does not hide the others' figures. `--quick` runs small sizes to check
-that the benches still work (seconds, not minutes); the figures in docs/benchmarks.md come from the
-full sizes.
+that the benches still work (seconds, not minutes), and also each comparison script with this tree
+on both sides; the figures in docs/benchmarks.md come from the full sizes.
 """
 
 import argparse
@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
 
 # (script, full-size arguments, quick arguments)
 BENCHES: list[tuple[str, list[str], list[str]]] = [
@@ -20,7 +21,14 @@ BENCHES: list[tuple[str, list[str], list[str]]] = [
     ("catalogue_diff_bench.py", [], ["--items", "2000"]),
     ("search_bench.py", [], ["--items", "2000", "--rounds", "2"]),
     ("punchout_documents_bench.py", [], ["--lines", "20", "--repeat", "3"]),
+    ("punchout_setup_bench.py", [], ["--requests", "20"]),
     ("followup_bench.py", [], ["--lines", "20000", "--purchases", "5000", "--searches", "5000", "--repeat", "2"]),
+]
+
+# (script, quick arguments): scripts that compare an old tree with a new one need the old tree, so a full
+# run (`make bench`) leaves them out; --quick checks they still run by comparing this tree with itself.
+COMPARISONS: list[tuple[str, list[str]]] = [
+    ("intake_old_new.py", ["--old", str(ROOT), "--lines", "300", "--rounds", "1"]),
 ]
 
 
@@ -30,11 +38,13 @@ def main() -> int:
     parser.add_argument("--only", action="append", help="run only this bench (file name); repeatable")
     options = parser.parse_args()
 
+    runs = [(script, quick if options.quick else full) for script, full, quick in BENCHES]
+    if options.quick:
+        runs += COMPARISONS
     failed: list[str] = []
-    for script, full, quick in BENCHES:
+    for script, arguments in runs:
         if options.only and script not in options.only:
             continue
-        arguments = quick if options.quick else full
         print(f"== {script} {' '.join(arguments)}", flush=True)
         started = time.monotonic()
         done = subprocess.run([sys.executable, str(BENCH_DIR / script), *arguments], check=False)

@@ -34,12 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.db import connection
+from django.test.utils import setup_test_environment
 
 QUERIES = ["papper", "kopieringspapper", "pennor", "kontorsstol", "handskar", "kaffe", "skrivbord", "rengöring"]
 PREFIXES = ["ko", "kö", "pa", "pe", "sk", "ha", "st", "mu"]
@@ -60,7 +60,7 @@ PORT = _free_port()
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def line(name: str, values: list[float]) -> str:
@@ -180,7 +180,7 @@ def _time_add_bulk() -> dict[str, float]:
     from search import indexing
 
     spent: dict[str, float] = {}
-    for name, _backend in indexing._backends():
+    for name, _backend in indexing._backends():  # noqa: SLF001 (the backends the intake writes to; no public accessor)
         cls = type(get_search_backend(name))
         original, key = cls.add_bulk, cls.__module__.rsplit(".", 1)[-1]
 
@@ -457,8 +457,14 @@ def _measure_http(args, engine: str) -> None:
         env.pop("OPENSEARCH_URL", None)  # the served hub answers from the database backend alone
     workers, threads = 2, 8
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "hub.wsgi:application", "--bind", f"127.0.0.1:{PORT}"]
-        + ["--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "hub.wsgi:application",
+            f"--bind=127.0.0.1:{PORT}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--log-level=warning",
+        ],
         cwd=ROOT,
         env=env,
     )

@@ -26,7 +26,7 @@ import logging
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from django.conf import settings
 from django.core.files import File
@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.intake import import_file
@@ -78,7 +79,7 @@ class ErrorText(Schema):
 class ErrorOut(Schema):
     """Every refusal of the API: the reason in Swedish and English (some add fields, e.g. 413's "limit")."""
 
-    model_config = {"extra": "allow"}
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow")
     error: ErrorText
 
 
@@ -102,6 +103,12 @@ def authenticate(request: HttpRequest) -> SupplierApiToken | None:
     if token is not None:
         SupplierApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
+
+
+class TokenRequest(HttpRequest):
+    """A request that SupplierToken let in: ninja puts the supplier's token on request.auth."""
+
+    auth: SupplierApiToken
 
 
 class SupplierToken(HttpBearer):
@@ -324,7 +331,7 @@ UPLOAD_BODY = {
     openapi_extra=UPLOAD_BODY,
 )
 def upload(
-    request: HttpRequest,
+    request: TokenRequest,
     agreement_ref: str,
     mode: str = Query(
         "replace",
@@ -344,6 +351,18 @@ def upload(
             f"Okänt läge {mode!r}: ange mode=replace (ersätt hela katalogen) eller mode=update (uppdatera)",
             f"Unknown mode {mode!r}: give mode=replace (replace the whole catalogue) or mode=update",
         )
+    version = _receive(request, catalogue, mode)
+    if isinstance(version, JsonResponse):
+        return version
+    version.refresh_from_db()
+    body = version_json(request, version)
+    response = JsonResponse(body, status=_upload_status(version))
+    response["Location"] = body["links"]["self"]
+    return response
+
+
+def _receive(request: HttpRequest, catalogue: Catalogue, mode: str) -> CatalogueVersion | JsonResponse:
+    """The upload (multipart field "file", or the raw body) imported as the catalogue's next version; too large: 413."""
     limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
     try:
         declared = int(request.headers.get("Content-Length") or 0)
@@ -351,43 +370,43 @@ def upload(
         declared = 0
     if declared > limit + 64 * 1024:  # room for multipart boundaries and headers
         return _too_large(limit)
+    if request.content_type != "multipart/form-data":
+        return _receive_body(request, catalogue, mode, limit)
+    upload_file = request.FILES.get("file")
+    if upload_file is None:
+        return error(400, "Fältet 'file' saknas", "The form field 'file' is missing")
+    if (upload_file.size or 0) > limit:
+        return _too_large(limit)
+    return import_file(upload_file, catalogue=catalogue, filename=upload_file.name or "", mode=mode)
 
-    if request.content_type == "multipart/form-data":
-        upload_file = request.FILES.get("file")
-        if upload_file is None:
-            return error(400, "Fältet 'file' saknas", "The form field 'file' is missing")
-        if upload_file.size > limit:
-            return _too_large(limit)
-        version = import_file(upload_file, catalogue=catalogue, filename=upload_file.name, mode=mode)
-    else:
-        # A raw body is streamed to disk, never held in memory, and cut off at the limit.
-        with tempfile.NamedTemporaryFile(suffix=Path(_filename(request)).suffix) as spool:
-            size = 0
-            while chunk := request.read(READ_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    return _too_large(limit)
-                spool.write(chunk)
-            spool.flush()
-            spool.seek(0)
-            name = _filename(request)
-            version = import_file(File(spool, name=name), catalogue=catalogue, filename=name, mode=mode)
-    version.refresh_from_db()
+
+def _receive_body(request: HttpRequest, catalogue: Catalogue, mode: str, limit: int) -> CatalogueVersion | JsonResponse:
+    """A raw body is streamed to disk, never held in memory, and cut off at the limit."""
+    with tempfile.NamedTemporaryFile(suffix=Path(_filename(request)).suffix) as spool:
+        size = 0
+        while chunk := request.read(READ_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                return _too_large(limit)
+            spool.write(chunk)
+        spool.flush()
+        spool.seek(0)
+        name = _filename(request)
+        return import_file(File(spool, name=name), catalogue=catalogue, filename=name, mode=mode)
+
+
+def _upload_status(version: CatalogueVersion) -> int:
+    """201 valid, 202 still being checked, 422 invalid, 503 stored but the hub failed to process it."""
     if version.status == Status.INVALID:
-        status = 422
-    elif version.status in Status.IN_PROGRESS:
-        status = 202
-    elif version.status == Status.FAILED:
-        status = 503  # stored, but the hub failed to process it: the fault is ours, try again
-    else:
-        status = 201
-    body = version_json(request, version)
-    response = JsonResponse(body, status=status)
-    response["Location"] = body["links"]["self"]
-    return response
+        return 422
+    if version.status in Status.IN_PROGRESS:
+        return 202
+    if version.status == Status.FAILED:
+        return 503  # the fault is ours: try again
+    return 201
 
 
-def _own_version(request: HttpRequest, agreement_ref: str, number: int) -> CatalogueVersion | JsonResponse:
+def _own_version(request: TokenRequest, agreement_ref: str, number: int) -> CatalogueVersion | JsonResponse:
     version = None
     if number <= MAX_VERSION_NUMBER and "\x00" not in agreement_ref:
         version = (
@@ -408,7 +427,7 @@ def _own_version(request: HttpRequest, agreement_ref: str, number: int) -> Catal
     summary="En versions status och rapport / A version's status and report",
     response={200: VersionOut, 401: ErrorOut, 404: ErrorOut},
 )
-def version_status(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
+def version_status(request: TokenRequest, agreement_ref: str, number: int) -> HttpResponse:
     version = _own_version(request, agreement_ref, number)
     if isinstance(version, JsonResponse):
         return version
@@ -433,7 +452,7 @@ def version_status(request: HttpRequest, agreement_ref: str, number: int) -> Htt
         }
     },
 )
-def version_response(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
+def version_response(request: TokenRequest, agreement_ref: str, number: int) -> HttpResponse:
     version = _own_version(request, agreement_ref, number)
     if isinstance(version, JsonResponse):
         return version
@@ -446,7 +465,7 @@ def version_response(request: HttpRequest, agreement_ref: str, number: int) -> H
     summary="Bekräfta borttagningar / Confirm the removals",
     response={200: VersionOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def version_confirm(request: HttpRequest, agreement_ref: str, number: int) -> HttpResponse:
+def version_confirm(request: TokenRequest, agreement_ref: str, number: int) -> HttpResponse:
     """Confirm the removals of a version in awaiting_confirm: it goes on to review or auto-approval."""
     version = _own_version(request, agreement_ref, number)
     if isinstance(version, JsonResponse):

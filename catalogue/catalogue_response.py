@@ -249,7 +249,8 @@ def check_response(document: bytes) -> ResponseCheck:
         processor, executable = official.compiled("T58")
         node = processor.parse_xml(xml_text=document.decode("utf-8"))
         svrl = executable.transform_to_string(xdm_node=node)
-    fatal, warnings = [], []
+    fatal: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
     for failed in etree.fromstring(svrl.encode("utf-8"), safe_xml.parser()).iter(f"{{{SVRL_NS}}}failed-assert"):
         entry = (failed.get("id", ""), " ".join((failed.findtext(f"{{{SVRL_NS}}}text") or "").split()))
         (warnings if failed.get("flag") == "warning" else fatal).append(entry)

@@ -17,7 +17,7 @@ REQUIRED_SCHEMAS = ("Catalogue", "ApplicationResponse")
 
 @checks.register(checks.Tags.compatibility)
 def check_official_standards_installed(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    problems = []
+    problems: list[checks.CheckMessage] = []
     lookups = [(rule_path, name) for name in REQUIRED_RULES] + [(xsd_path, name) for name in REQUIRED_SCHEMAS]
     for lookup, name in lookups:
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 
 from catalogue.models import Catalogue, CatalogueItem, CatalogueVersion
@@ -162,18 +162,20 @@ def _percent(old: Decimal, new: Decimal) -> Decimal | None:
         return None
 
 
+def _column(name: str) -> str:
+    """The quoted column of an item field."""
+    field = CatalogueItem._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"CatalogueItem.{name} is not a field with a column")
+    return connection.ops.quote_name(field.column)
+
+
 def _changed_sql(with_agreement: bool) -> str:
     table = connection.ops.quote_name(CatalogueItem._meta.db_table)
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    flags = []
-    for name in COMPARED_FIELDS:
-        column = connection.ops.quote_name(CatalogueItem._meta.get_field(name).column)
-        flags.append(f"CASE WHEN n.{column} {distinct} o.{column} THEN 1 ELSE 0 END")
-    any_change = " OR ".join(
-        f"n.{connection.ops.quote_name(CatalogueItem._meta.get_field(name).column)} {distinct} "
-        f"o.{connection.ops.quote_name(CatalogueItem._meta.get_field(name).column)}"
-        for name in COMPARED_FIELDS
-    )
+    columns = [_column(name) for name in COMPARED_FIELDS]
+    flags = [f"CASE WHEN n.{column} {distinct} o.{column} THEN 1 ELSE 0 END" for column in columns]
+    any_change = " OR ".join(f"n.{column} {distinct} o.{column}" for column in columns)
     agreement_cols = "a.price, a.base_quantity, a.currency" if with_agreement else "NULL, NULL, NULL"
     agreement_join = (
         f"LEFT JOIN {table} a ON a.version_id = %s AND a.seller_item_id = n.seller_item_id" if with_agreement else ""
@@ -229,7 +231,7 @@ def diff_versions(
     result.removed = _count(anti_join, [old.pk, new.pk])
 
     with_agreement = agreement is not None
-    params = [old.pk] + ([agreement.pk] if with_agreement else []) + [new.pk]
+    params = [old.pk] + ([agreement.pk] if agreement is not None else []) + [new.pk]
     with connection.cursor() as cursor:
         cursor.execute(_changed_sql(with_agreement), params)
         # Streamed in batches; with keep_changes=False only the counts are kept (bounded memory).
@@ -274,7 +276,7 @@ def _item_change(row, result: CatalogueDiff) -> ItemChange:
         if n_cur != o_cur or (percent is None and new_unit > old_unit):
             result.unbounded_increases += 1
             result.price_increases += 1
-        elif new_unit > old_unit:
+        elif percent is not None and new_unit > old_unit:  # None only where the branch above took it
             result.price_increases += 1
             if result.max_increase_percent is None or percent > result.max_increase_percent:
                 result.max_increase_percent = percent

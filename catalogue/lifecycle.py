@@ -136,7 +136,7 @@ def _task_states(task_ids: list[str]) -> dict[str, str]:
     if not task_ids:
         return {}
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 (only when that optional backend is installed)
     except ImportError:  # another task backend: only the time without progress counts
         return {}
     return {str(pk): status for pk, status in DBTaskResult.objects.filter(pk__in=task_ids).values_list("pk", "status")}

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelsearch import index
 
@@ -22,6 +24,9 @@ from catalogue.storage import catalogue_file_path, catalogue_files_storage
 from hub.organisations.models import BuyerOrganisation, Supplier
 from swedish_text import search_text_for, title_text_for
 from swedish_text.heads import narrowing_terms as terms_for_narrowing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -67,7 +72,7 @@ class Agreement(models.Model):
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        ordering = ["reference"]
+        ordering: ClassVar[list[str]] = ["reference"]
         verbose_name = _("ramavtal")
         verbose_name_plural = _("ramavtal")
 
@@ -96,8 +101,12 @@ class Catalogue(models.Model):
     class Meta:
         verbose_name = _("katalog")
         verbose_name_plural = _("kataloger")
-        constraints = [models.UniqueConstraint(fields=["supplier", "agreement"], name="one_catalogue_per_agreement")]
-        permissions = [("upload_catalogue", "Kan ladda upp kataloger / Can upload catalogues")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["supplier", "agreement"], name="one_catalogue_per_agreement")
+        ]
+        permissions: ClassVar[list[tuple[str, str | StrPromise]]] = [
+            ("upload_catalogue", "Kan ladda upp kataloger / Can upload catalogues")
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier.name} – {self.agreement.reference}"
@@ -123,6 +132,49 @@ class CatalogueVersion(models.Model):
         SUPERSEDED = "superseded", _("Ersatt")
         WITHDRAWN = "withdrawn", _("Återkallad av leverantören")
         FAILED = "failed", _("Behandlingen misslyckades")
+
+        # Named status sets, the one place that says which statuses belong together. Class properties,
+        # not plain attributes: an attribute would become an enum member (and a choice).
+        @classproperty
+        def IN_PROGRESS(cls) -> frozenset[CatalogueVersion.Status]:
+            return frozenset({cls.RECEIVED, cls.CHECKING})
+
+        @classproperty
+        def DECIDABLE(cls) -> frozenset[CatalogueVersion.Status]:
+            """A reviewer (or auto-approval) may decide: the official rules have finished and nothing is decided yet."""
+            return frozenset({cls.VALIDATED, cls.PENDING_REVIEW})
+
+        @classproperty
+        def WAITING(cls) -> frozenset[CatalogueVersion.Status]:
+            """Waiting for a decision, the reviewer's or the supplier's confirmation: at most one per catalogue
+            (catalogue.lifecycle.supersede_waiting)."""
+            return cls.DECIDABLE | {cls.AWAITING_CONFIRM}
+
+        @classproperty
+        def ACCEPTED(cls) -> frozenset[CatalogueVersion.Status]:
+            """Approved: a T58 "accepted" was or will be sent."""
+            return frozenset({cls.PUBLISHED, cls.SCHEDULED, cls.SUPERSEDED})
+
+        @classproperty
+        def ANSWERED(cls) -> frozenset[CatalogueVersion.Status]:
+            """Answered with a T58 (accepted or rejected). A superseded version that never went live has a
+            superseded_by and no T58 of its own: see catalogue.catalogue_response."""
+            return frozenset({cls.PUBLISHED, cls.SCHEDULED, cls.SUPERSEDED, cls.REJECTED, cls.INVALID})
+
+        @classproperty
+        def PUBLISHABLE(cls) -> frozenset[CatalogueVersion.Status]:
+            """Publication may start from these."""
+            return frozenset({cls.VALIDATED, cls.PENDING_REVIEW, cls.SCHEDULED})
+
+        @classproperty
+        def INDEXED(cls) -> frozenset[CatalogueVersion.Status]:
+            """Items sent to the search backends: live ones and those on their way to publication."""
+            return frozenset({cls.VALIDATED, cls.PENDING_REVIEW, cls.SCHEDULED, cls.PUBLISHED})
+
+        @classproperty
+        def WITHDRAWABLE(cls) -> frozenset[CatalogueVersion.Status]:
+            """The supplier may take these back."""
+            return frozenset({cls.VALIDATED, cls.AWAITING_CONFIRM, cls.PENDING_REVIEW})
 
     class UploadMode(models.TextChoices):
         # The file is the whole catalogue: items not in it are removed.
@@ -191,7 +243,7 @@ class CatalogueVersion(models.Model):
     import_task_id = models.CharField(max_length=64, blank=True)
 
     # The lifecycle, declared once: every status write goes through transition(), which refuses other moves.
-    TRANSITIONS: dict[str, frozenset[str]] = {
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.RECEIVED: frozenset({Status.CHECKING, Status.INVALID, Status.FAILED}),
         Status.CHECKING: frozenset({Status.VALIDATED, Status.INVALID, Status.FAILED}),
         Status.VALIDATED: frozenset(
@@ -221,11 +273,15 @@ class CatalogueVersion(models.Model):
     }
 
     class Meta:
-        ordering = ["-number"]
+        ordering: ClassVar[list[str]] = ["-number"]
         verbose_name = _("katalogversion")
         verbose_name_plural = _("katalogversioner")
-        constraints = [models.UniqueConstraint(fields=["catalogue", "number"], name="unique_version_number")]
-        permissions = [("review_catalogueversion", "Kan granska katalogversioner / Can review catalogue versions")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["catalogue", "number"], name="unique_version_number")
+        ]
+        permissions: ClassVar[list[tuple[str, str | StrPromise]]] = [
+            ("review_catalogueversion", "Kan granska katalogversioner / Can review catalogue versions")
+        ]
 
     def __str__(self) -> str:
         return f"{self.catalogue} v{self.number} ({self.get_status_display()})"
@@ -261,27 +317,6 @@ class CatalogueVersion(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         return self
-
-
-Status = CatalogueVersion.Status
-# Named status sets, the one place that says which statuses belong together.
-Status.IN_PROGRESS = frozenset({Status.RECEIVED, Status.CHECKING})
-# A reviewer (or auto-approval) may decide: the official rules have finished and nothing is decided yet.
-Status.DECIDABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW})
-# Waiting for a decision, the reviewer's or the supplier's confirmation: at most one per catalogue
-# (catalogue.lifecycle.supersede_waiting).
-Status.WAITING = Status.DECIDABLE | {Status.AWAITING_CONFIRM}
-# Approved: a T58 "accepted" was or will be sent.
-Status.ACCEPTED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED})
-# Answered with a T58 (accepted or rejected). A superseded version that never went live has a
-# superseded_by and no T58 of its own: see catalogue.catalogue_response.
-Status.ANSWERED = frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.REJECTED, Status.INVALID})
-# Publication may start from these.
-Status.PUBLISHABLE = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED})
-# Items sent to the search backends: live ones and those on their way to publication.
-Status.INDEXED = frozenset({Status.VALIDATED, Status.PENDING_REVIEW, Status.SCHEDULED, Status.PUBLISHED})
-# The supplier may take these back.
-Status.WITHDRAWABLE = frozenset({Status.VALIDATED, Status.AWAITING_CONFIRM, Status.PENDING_REVIEW})
 
 
 class CatalogueItemQuerySet(models.QuerySet):
@@ -349,7 +384,7 @@ class CatalogueItem(index.Indexed, models.Model):
 
     objects = CatalogueItemQuerySet.as_manager()
 
-    search_fields = [
+    search_fields: ClassVar[list[index.BaseField]] = [
         # "title" is the normalised name (swedish_text); SQLite FTS ranks only a field of that name higher.
         index.SearchField("title", boost=4),
         index.SearchField("name", boost=3),
@@ -374,11 +409,15 @@ class CatalogueItem(index.Indexed, models.Model):
     ]
 
     class Meta:
-        ordering = ["version", "line_number"]
+        ordering: ClassVar[list[str]] = ["version", "line_number"]
         verbose_name = _("artikel")
         verbose_name_plural = _("artiklar")
-        constraints = [models.UniqueConstraint(fields=["version", "seller_item_id"], name="unique_item_per_version")]
-        permissions = [("view_entitled_items", "Kan se avtalsvaror / Can view agreement items")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "seller_item_id"], name="unique_item_per_version")
+        ]
+        permissions: ClassVar[list[tuple[str, str | StrPromise]]] = [
+            ("view_entitled_items", "Kan se avtalsvaror / Can view agreement items")
+        ]
 
     def __str__(self) -> str:
         return f"{self.seller_item_id} {self.name}"
@@ -436,7 +475,7 @@ class UploadedImage(models.Model):
     class Meta:
         verbose_name = _("uppladdad bild")
         verbose_name_plural = _("uppladdade bilder")
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["catalogue", "seller_item_id"], name="one_uploaded_image_per_item")
         ]
 

@@ -90,7 +90,8 @@ def percent_text(value) -> str:
 def review_reason_text(reason) -> str:
     """A stored review reason in the active language (a code with parameters, or an old stored text)."""
     if isinstance(reason, dict):
-        wording = REVIEW_REASONS.get(reason.get("code"))
+        code = reason.get("code")
+        wording = REVIEW_REASONS.get(code) if isinstance(code, str) else None
         if wording is not None:
             params = dict(reason.get("params") or {})
             for name in ("percent", "limit"):

@@ -6,6 +6,8 @@ by hand. API tokens are created with `manage.py create_supplier_token` (the clea
 is shown once); the admin can only rename or revoke them.
 """
 
+from typing import ClassVar
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -47,25 +49,39 @@ register_permission_policy(SupplierApiToken, TokenPolicy(SupplierApiToken))
 class AgreementViewSet(SnippetViewSet):
     model = Agreement
     icon = "doc-full"
-    list_display = ["reference", "title", "valid_from", "valid_to", "open_to_all", "preferred_rank"]
-    list_filter = ["open_to_all"]
-    search_fields = ["reference", "title"]
+    list_display: ClassVar[list[str]] = [
+        "reference",
+        "title",
+        "valid_from",
+        "valid_to",
+        "open_to_all",
+        "preferred_rank",
+    ]
+    list_filter: ClassVar[list[str]] = ["open_to_all"]
+    search_fields: ClassVar[list[str]] = ["reference", "title"]
 
 
 class CatalogueViewSet(SnippetViewSet):
     model = Catalogue
     icon = "list-ul"
-    list_display = ["__str__", "supplier", "agreement", "live_version"]
-    form_fields = ["supplier", "agreement"]  # the live version changes only through publication
+    list_display: ClassVar[list[str]] = ["__str__", "supplier", "agreement", "live_version"]
+    form_fields: ClassVar[list[str]] = ["supplier", "agreement"]  # the live version changes only through publication
 
 
 class CatalogueVersionViewSet(SnippetViewSet):
     model = CatalogueVersion
     icon = "history"
-    list_display = ["__str__", "status", "uploaded_at", "line_count", "error_count", "published_at"]
-    list_filter = ["status", "format"]
+    list_display: ClassVar[list[str]] = [
+        "__str__",
+        "status",
+        "uploaded_at",
+        "line_count",
+        "error_count",
+        "published_at",
+    ]
+    list_filter: ClassVar[list[str]] = ["status", "format"]
     inspect_view_enabled = True
-    inspect_view_fields = [
+    inspect_view_fields: ClassVar[list[str]] = [
         "catalogue",
         "number",
         "status",
@@ -89,8 +105,8 @@ class CatalogueVersionViewSet(SnippetViewSet):
 class SupplierApiTokenViewSet(SnippetViewSet):
     model = SupplierApiToken
     icon = "key"
-    list_display = ["supplier", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    form_fields = ["name", "revoked_at"]
+    list_display: ClassVar[list[str]] = ["supplier", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    form_fields: ClassVar[list[str]] = ["name", "revoked_at"]
 
 
 class CatalogueGroup(SnippetViewSetGroup):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.http import Http404, HttpRequest
-from django.urls import URLPattern, include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router, Swagger
 from ninja.errors import AuthenticationError, ValidationError
@@ -82,7 +82,8 @@ def _api_urlconf(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        request.urlconf = __name__
+        # A documented request attribute (read by the URL resolver, set by middleware) that django-stubs leaves out.
+        request.urlconf = __name__  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -94,12 +95,25 @@ def _unknown_path(request: HttpRequest, rest: str = ""):
 
 
 def _url_names(router: Router) -> set[str]:
-    return {getattr(op, "url_name", None) for view in router.path_operations.values() for op in view.operations}
+    """The url_names the router's operations set (ninja names the others itself, never with these)."""
+    return {
+        name
+        for view in router.path_operations.values()
+        for op in view.operations
+        if (name := getattr(op, "url_name", None))
+    }
+
+
+def _wrapped(pattern: URLPattern | URLResolver) -> URLPattern:
+    """The pattern with its view under _api_urlconf; ninja builds its URLs with path(), so never a resolver."""
+    if not isinstance(pattern, URLPattern):
+        raise TypeError(f"Expected a URL pattern from django-ninja, got {pattern!r}")
+    return URLPattern(pattern.pattern, _api_urlconf(pattern.callback), pattern.default_args, pattern.name)
 
 
 def _grouped_patterns() -> list:
     patterns, _app_name, _namespace = api.urls
-    wrapped = [URLPattern(p.pattern, _api_urlconf(p.callback), p.default_args, p.name) for p in patterns]
+    wrapped = [_wrapped(p) for p in patterns]
     groups = []
     for _prefix, router, namespace in ROUTERS:
         names = _url_names(router)

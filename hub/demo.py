@@ -7,9 +7,11 @@ The organisation numbers have valid check digits but belong to fictional organis
 from __future__ import annotations
 
 import datetime
+import random
 import secrets
 import tempfile
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,9 +19,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from stdnum import luhn
 
+from catalogue.generator import Party, generate_items, write_peppol
+from catalogue.intake import import_file
+from catalogue.models import Agreement, Catalogue, CatalogueItem
+from catalogue.review import approve
+from followup.figures import forget_search_months
+from followup.models import PurchaseImport, TransferredLine
+from followup.purchases import import_purchases
+from followup.spend import Lookups, lines_to_keep, rebuild_monthly_spend
 from hub.organisations import roles
 from hub.organisations.models import BuyerOrganisation, Membership, Supplier
+from punchout.credentials import hash_shared_secret, set_shared_secret, token_hash
+from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
+from search.models import SearchLog
 
 BUYERS = (
     ("2120000142", "Exempelstads kommun"),
@@ -79,7 +93,8 @@ AGREEMENTS = (
     DemoAgreement("RA-2023-009", "Möbler (utgånget avtal)", "5566778899", 1200, -30, preferred_rank=2),
 )
 
-DEMO_USERS = (
+# (username, group, membership: {"organisation" or "supplier": orgnr}); the admin has no group.
+DEMO_USERS: tuple[tuple[str, str | None, dict[str, str]], ...] = (
     ("admin", None, {}),
     ("redaktor", roles.EDITOR, {}),
     ("katalogansvarig", roles.CATALOGUE_REVIEWER, {"organisation": "2120000142"}),
@@ -116,8 +131,6 @@ def seed_organisations() -> dict[str, int]:
 
 @transaction.atomic
 def seed_agreements(today: datetime.date | None = None) -> dict[str, int]:
-    from catalogue.models import Agreement
-
     today = today or timezone.localdate()
     created = 0
     for demo in AGREEMENTS:
@@ -163,11 +176,6 @@ def seed_users() -> dict[str, object]:
 
 def seed_catalogues(stdout=None) -> dict[str, int]:
     """Generate and import a demo catalogue per agreement that has none live yet."""
-    from catalogue.generator import Party, generate_items, write_peppol
-    from catalogue.intake import import_file
-    from catalogue.models import Agreement, Catalogue
-    from catalogue.review import approve
-
     imported = 0
     today = timezone.localdate()
     receiver = Party(*BUYERS[0])
@@ -218,9 +226,6 @@ DEMO_CXML_IDENTITY = "demo-bestallningssystem"
 
 @transaction.atomic
 def seed_buyer_system() -> dict[str, int]:
-    from punchout.credentials import set_shared_secret
-    from punchout.models import BuyerSystem, Protocol
-
     local = f"http://127.0.0.1:{DEMO_PUNCHOUT_PORT}"
     system, created = BuyerSystem.objects.get_or_create(
         name=DEMO_BUYER_SYSTEM,
@@ -263,25 +268,12 @@ DEMO_SEARCHES = (
 
 
 def _off_agreement_orgnr(base: str) -> str:
-    from stdnum import luhn
-
     return base[:9] + luhn.calc_check_digit(base[:9])
 
 
 def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> dict[str, int]:
     """A year of plausible follow-up data, once per organisation: transferred baskets through the punchout
     models, finance-system purchases (on and off agreement) and searches. Idempotent."""
-    import random
-    from decimal import Decimal
-
-    from catalogue.models import CatalogueItem
-    from followup.models import PurchaseImport, TransferredLine
-    from followup.purchases import import_purchases
-    from followup.spend import Lookups, lines_to_keep, rebuild_monthly_spend
-    from punchout.credentials import hash_shared_secret, token_hash
-    from punchout.models import BasketLine, BuyerSystem, Protocol, PunchoutSession
-    from search.models import SearchLog
-
     today = today or timezone.localdate()
     rng = random.Random(seed)
     counts = {"basket_lines": 0, "purchases": 0, "searches": 0}
@@ -306,7 +298,10 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
                 },
             )
             kept = []
-            lookups = Lookups.for_lines([BasketLine.from_item(None, item, Decimal(1)) for item in items])
+            lookups = Lookups(
+                [item.version.catalogue.agreement.reference for item in items],
+                [item.version.catalogue.supplier.orgnr for item in items],
+            )
             for days_ago in range(364, -1, -1) if items else ():
                 day = today - datetime.timedelta(days=days_ago)
                 if day.weekday() >= 5 or rng.random() > 0.55 * scale:
@@ -345,8 +340,6 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
             raise RuntimeError(f"Demo finance file did not import: {[e.message for e in result.errors]}")
         counts["purchases"] += result.row_count
     if not SearchLog.objects.filter(backend=DEMO_SEARCH_BACKEND).exists():
-        from followup.figures import forget_search_months
-
         counts["searches"] = _seed_searches(rng, today)
         forget_search_months()  # the demo wrote into months that may have been counted already
     return counts
@@ -355,8 +348,6 @@ def seed_activity(today: datetime.date | None = None, *, seed: int = 2026) -> di
 def _demo_finance_file(rng, organisation, today: datetime.date, scale: float) -> bytes:
     """Purchases from the finance system: most on an agreement in force (half with the reference, half matched),
     some from suppliers outside every agreement, a few still on the furniture agreement after it ended."""
-    from catalogue.models import Agreement
-
     agreements = list(Agreement.objects.entitled(organisation).prefetch_related("suppliers"))
     rows = ["Leverantörens organisationsnummer;Belopp exkl. moms;Datum;Avtalsnummer;Konto"]
     off = [_off_agreement_orgnr(orgnr) for orgnr in OFF_AGREEMENT_SUPPLIERS]
@@ -387,8 +378,6 @@ def _demo_finance_file(rng, organisation, today: datetime.date, scale: float) ->
 
 
 def _seed_searches(rng, today: datetime.date) -> int:
-    from search.models import SearchLog
-
     queries = [(query, results) for query, results, weight in DEMO_SEARCHES for _ in range(weight)]
     created = 0
     for days_ago in range(364, -1, -1):

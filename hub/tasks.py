@@ -26,6 +26,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+# compat: django.tasks' names from Django 6 on, the django_tasks backport's before.
+from django_tasks_db.compat import TaskResultStatus, task_finished
+from django_tasks_db.models import DBTaskResult
+
 logger = logging.getLogger(__name__)
 
 WORKER_ID_PREFIX = "hub"
@@ -95,13 +99,6 @@ def recover_tasks(
     is_gone: Callable[[str], bool] = worker_is_gone,
 ) -> list:
     """Mark FAILED the task results left RUNNING by a gone worker or running past the limit; return them."""
-    from django_tasks_db.models import DBTaskResult
-
-    try:
-        from django_tasks.base import TaskResultStatus
-    except ImportError:  # pragma: no cover - django.tasks in Django 6
-        from django.tasks.base import TaskResultStatus
-
     now = now or timezone.now()
     limit = stuck_after if stuck_after is not None else stuck_after_seconds()
     cutoff = now - datetime.timedelta(seconds=limit)
@@ -135,8 +132,6 @@ def recover_tasks(
 def _announce_finished(result) -> None:
     """Send task_finished for a recovered result, as the worker does for a task that ends."""
     try:
-        from django_tasks_db.compat import task_finished
-
         task_finished.send(sender=type(result.task.get_backend()), task_result=result.task_result)
     except Exception:  # a receiver's failure, or a task that no longer exists, must not stop recovery
         logger.exception("task_finished for the recovered task %s failed", result.pk)

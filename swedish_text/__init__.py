@@ -162,6 +162,7 @@ MIN_PART = 3  # shortest compound part
 MIN_SPLIT = 6  # shortest word worth splitting
 MAX_COMPOUND_CHARS = 40  # longest word worth splitting ("kopieringspappersförpackning" is 28)
 LINKING = ("s", "e", "a", "u", "o")  # Swedish linking sounds (fogemorfem), "s" by far the most common
+JOINS = ("", *LINKING)  # between two compound parts: nothing, or one linking sound
 
 _stemmer = snowballstemmer.stemmer("swedish")
 
@@ -257,13 +258,13 @@ def split_compound(word: str) -> tuple[str, ...]:
             head = word[start:end]
             if head not in words:
                 continue
-            for skip in ("",) + LINKING:
+            for skip in JOINS:
                 nxt = end + len(skip)
                 if (skip and word[end:nxt] != skip) or length - nxt < MIN_PART:
                     continue
                 tail = best[nxt]
-                if tail is not None and _better((head,) + tail, result):
-                    result = (head,) + tail
+                if tail is not None and _better((head, *tail), result):
+                    result = (head, *tail)
         best[start] = result
     found = best[0]
     return found if found and len(found) >= 2 else ()
@@ -313,7 +314,7 @@ def correct_typo(word: str) -> str | None:
         head, tail = word[:cut], word[cut:]
         if head not in dictionary():
             continue
-        for link in ("",) + LINKING:
+        for link in JOINS:
             if link and not tail.startswith(link):
                 continue
             rest = tail[len(link) :]
@@ -336,6 +337,12 @@ def _by_initial() -> dict[str, tuple[str, ...]]:
     for w in dictionary():
         groups.setdefault(w[0], []).append(w)
     return {k: tuple(sorted(v)) for k, v in groups.items()}
+
+
+def clear_caches() -> None:
+    """Forget the word lists read and every answer cached from them (HUB_SEARCH_SYSTEM_WORDLISTS changed)."""
+    for cached in (dictionary, _stems_of_dictionary, _by_initial, split_compound, expand_word, correct_typo):
+        cached.cache_clear()
 
 
 def query_groups(query: str) -> list[list[str]]:

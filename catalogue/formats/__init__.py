@@ -8,17 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from catalogue.formats.base import CatalogueReader, Header, RawLine
+from catalogue.formats.bmecat import BmecatReader, is_bmecat
+from catalogue.formats.cif import CifReader
+from catalogue.formats.peppol import PeppolReader
 from catalogue.report import Report
 
-__all__ = ["CatalogueReader", "Header", "RawLine", "detect_format", "reader_for", "REGISTRY"]
+__all__ = ["REGISTRY", "CatalogueReader", "Header", "RawLine", "detect_format", "reader_for"]
 
 
 def _registry() -> dict[str, type[CatalogueReader]]:
-    from catalogue.formats.bmecat import BmecatReader
-    from catalogue.formats.cif import CifReader
-    from catalogue.formats.csvfile import CsvReader
-    from catalogue.formats.peppol import PeppolReader
-    from catalogue.formats.spreadsheet import XlsxReader
+    # The spreadsheet and CSV readers load openpyxl (~0.13 s): not in the process that only reads Peppol.
+    from catalogue.formats.csvfile import CsvReader  # noqa: PLC0415 (openpyxl on demand)
+    from catalogue.formats.spreadsheet import XlsxReader  # noqa: PLC0415 (openpyxl on demand)
 
     return {"peppol": PeppolReader, "xlsx": XlsxReader, "cif": CifReader, "bmecat": BmecatReader, "csv": CsvReader}
 
@@ -29,8 +30,6 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def detect_format(path: Path, filename: str = "") -> str | None:
     """'peppol', 'xlsx', 'cif', 'bmecat', 'csv' or None, from the content first and the name second."""
-    from catalogue.formats.bmecat import is_bmecat
-
     with open(path, "rb") as handle:
         head = handle.read(4096)
     name = (filename or str(path)).lower()

@@ -20,8 +20,9 @@ no entities, no DTD, no network, and a DOCTYPE is refused before parsing starts.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urljoin
@@ -176,56 +177,26 @@ class BmecatReader(CatalogueReader):
 
     def _raw_line(self, product: etree._Element, header_action: str) -> RawLine:
         raw = RawLine(line=product.sourceline or 0, action_where=f"{_local(product.tag)}/@mode")
-        values = raw.values
         mode = product.get("mode", "").strip()
         if header_action == "Update":
             raw.action = PRODUCT_MODES.get(mode, mode)
-        keywords: list[str] = []
-        images: list[str] = []
-        classification_system = ""
+        found = _ProductElements(product, raw, self.mime_root)
         for element in product.iter():
             name = _local(element.tag)
             field = SIMPLE_FIELDS.get(name)
             if field is not None:
-                if field not in values and _text(element):
-                    values[field] = _text(element)
-                    raw.where[field] = _path(element, product)
-            elif name == "INTERNATIONAL_PID" and element.get("type", "").lower() in ("gtin", "ean"):
-                if "gtin" not in values:
-                    values["gtin"] = _text(element)
-                    raw.where["gtin"] = _path(element, product)
-            elif name == "KEYWORD" and _text(element):
-                keywords.append(_text(element))
-            elif name == "REFERENCE_FEATURE_SYSTEM_NAME":
-                classification_system = _text(element).upper()
-            elif name == "REFERENCE_FEATURE_GROUP_ID":
-                field = "cpv" if classification_system.startswith("CPV") else None
-                field = "unspsc" if classification_system.startswith("UNSPSC") else field
-                if field and field not in values:
-                    values[field] = _text(element)
-                    raw.where[field] = _path(element, product)
-            elif name == "MIME":
-                image = self._image(element)
-                if image:
-                    images.append(image)
+                found.first(field, element)
+                continue
+            read = _ELEMENT_READERS.get(name)
+            if read is not None:
+                read(found, element)
         self._price(product, raw)
-        if "currency" not in values and self.currency:
-            values["currency"] = self.currency
+        if "currency" not in raw.values and self.currency:
+            raw.values["currency"] = self.currency
             raw.where["currency"] = "HEADER/CATALOG/CURRENCY"
-        values["keywords"] = keywords
-        values["image_urls"] = images
+        raw.values["keywords"] = found.keywords
+        raw.values["image_urls"] = found.images
         return raw
-
-    def _image(self, mime: etree._Element) -> str:
-        """The product picture (purpose normal), as an absolute URL when MIME_ROOT gives one."""
-        kind = _text(_child(mime, "MIME_TYPE")).lower()
-        purpose = _text(_child(mime, "MIME_PURPOSE")).lower()
-        source = _text(_child(mime, "MIME_SOURCE"))
-        if not source or (kind and not kind.startswith("image/")) or purpose not in ("", "normal"):
-            return ""
-        if "://" not in source and self.mime_root.startswith(("http://", "https://")):
-            return urljoin(self.mime_root.rstrip("/") + "/", source)
-        return source
 
     def lines(self) -> Iterator[RawLine]:
         if not self._prolog_ok():
@@ -234,57 +205,140 @@ class BmecatReader(CatalogueReader):
         tags = ["{*}HEADER", "{*}" + ROOT]
         tags += ["{*}" + name for name in (*TRANSACTIONS, *UNSUPPORTED_TRANSACTIONS, *PRODUCT_TAGS)]
         handle = open(self.path, "rb")  # noqa: SIM115 - closed in finally; the position drives progress
-        root = None
-        transaction = ""
-        header: Header | None = None
+        self._root: etree._Element | None = None
+        self._transaction = ""
+        self._read_head: Header | None = None
         try:
             context = safe_xml.iterparse(handle, events=("start", "end"), tag=tags)
             for event, element in context:
                 name = _local(element.tag)
                 if event == "start":
-                    if root is None:
-                        if name != ROOT:
-                            self.report.error("BMECAT-NOT-CATALOGUE", source=SOURCE_FILE, line=element.sourceline)
-                            self.ok = False
-                            return
-                        root = element
-                    elif name in TRANSACTIONS or name in UNSUPPORTED_TRANSACTIONS:
-                        transaction = name
-                        if name in UNSUPPORTED_TRANSACTIONS:
-                            self.report.error(
-                                "BMECAT-TRANSACTION", source=SOURCE_FILE, line=element.sourceline, value=name
-                            )
-                            self.ok = False
-                            return
-                        header = header or Header(line=root.sourceline)
-                        header.action = TRANSACTIONS[name]
-                        self.header = header
-                    continue
-                if name == "HEADER":
-                    header = self._read_header(element, root)
+                    if not self._start(element, name):
+                        return
+                elif name == "HEADER" and self._root is not None:  # (a HEADER ends inside the root)
+                    self._read_head = self._read_header(element, self._root)
                     element.clear()
-                elif name in PRODUCT_TAGS and transaction and element.getparent() is not None:
-                    if _local(element.getparent().tag) != transaction:
-                        continue  # a PRODUCT nested elsewhere (e.g. a reference) is not a catalogue line
-                    yield self._raw_line(element, self.header.action)
-                    # Drop what has been read, so memory stays flat whatever the file size.
-                    element.clear()
-                    while element.getprevious() is not None:
-                        del element.getparent()[0]
+                elif name in PRODUCT_TAGS and self._is_catalogue_line(element):
+                    yield self._raw_line(element, TRANSACTIONS[self._transaction])
+                    _drop_read(element)
                     self.bytes_done = handle.tell()
-            if root is None:
-                self.report.error("BMECAT-NOT-CATALOGUE", source=SOURCE_FILE, line=1)
-                self.ok = False
-            elif not transaction:
-                self.report.error("BMECAT-TRANSACTION", source=SOURCE_FILE, line=root.sourceline, value="–")
-                self.ok = False
+            self._check_complete()
         except etree.XMLSyntaxError as exc:
             self.ok = False
-            message = str(getattr(exc, "msg", exc))
-            if "encoding" in message.lower() or "char out of range" in message.lower():
-                xmlerrors.report_encoding_error(self.report, exc)
-            else:
-                xmlerrors.report_syntax_error(self.report, exc)
+            self._syntax_error(exc)
         finally:
             self.bytes_done = self.bytes_total
             handle.close()
+
+    def _start(self, element: etree._Element, name: str) -> bool:
+        """The root and the transaction as they open; False (reported) when the file is not one the hub reads."""
+        if self._root is None:
+            if name != ROOT:
+                self.report.error("BMECAT-NOT-CATALOGUE", source=SOURCE_FILE, line=element.sourceline)
+                self.ok = False
+                return False
+            self._root = element
+            return True
+        if name in UNSUPPORTED_TRANSACTIONS:
+            self.report.error("BMECAT-TRANSACTION", source=SOURCE_FILE, line=element.sourceline, value=name)
+            self.ok = False
+            return False
+        if name in TRANSACTIONS:
+            self._transaction = name
+            header = self._read_head or Header(line=self._root.sourceline)
+            header.action = TRANSACTIONS[name]
+            self.header = self._read_head = header
+        return True
+
+    def _is_catalogue_line(self, product: etree._Element) -> bool:
+        """A PRODUCT right inside the transaction; one nested elsewhere (e.g. a reference) is not a line."""
+        parent = product.getparent()
+        return bool(self._transaction) and parent is not None and _local(parent.tag) == self._transaction
+
+    def _check_complete(self) -> None:
+        if self._root is None:
+            self.report.error("BMECAT-NOT-CATALOGUE", source=SOURCE_FILE, line=1)
+            self.ok = False
+        elif not self._transaction:
+            self.report.error("BMECAT-TRANSACTION", source=SOURCE_FILE, line=self._root.sourceline, value="–")
+            self.ok = False
+
+    def _syntax_error(self, exc: etree.XMLSyntaxError) -> None:
+        message = str(getattr(exc, "msg", exc))
+        if "encoding" in message.lower() or "char out of range" in message.lower():
+            xmlerrors.report_encoding_error(self.report, exc)
+        else:
+            xmlerrors.report_syntax_error(self.report, exc)
+
+
+def _drop_read(product: etree._Element) -> None:
+    """Drop what has been read, so memory stays flat whatever the file size."""
+    product.clear()
+    while product.getprevious() is not None:
+        del product.getparent()[0]
+
+
+@dataclasses.dataclass(slots=True)
+class _ProductElements:
+    """What one product's elements give, gathered in document order: the first of each field counts."""
+
+    product: etree._Element
+    raw: RawLine
+    mime_root: str
+    keywords: list[str] = dataclasses.field(default_factory=list)
+    images: list[str] = dataclasses.field(default_factory=list)
+    classification_system: str = ""
+
+    def first(self, name: str, element: etree._Element) -> None:
+        if name not in self.raw.values and _text(element):
+            self.raw.values[name] = _text(element)
+            self.raw.where[name] = _path(element, self.product)
+
+    def gtin(self, element: etree._Element) -> None:
+        """INTERNATIONAL_PID of type GTIN (or EAN); other types are other numbering systems."""
+        if element.get("type", "").lower() in ("gtin", "ean") and "gtin" not in self.raw.values:
+            self.raw.values["gtin"] = _text(element)
+            self.raw.where["gtin"] = _path(element, self.product)
+
+    def keyword(self, element: etree._Element) -> None:
+        if _text(element):
+            self.keywords.append(_text(element))
+
+    def feature_system(self, element: etree._Element) -> None:
+        """REFERENCE_FEATURE_SYSTEM_NAME says which code list the group IDs after it belong to."""
+        self.classification_system = _text(element).upper()
+
+    def feature_group(self, element: etree._Element) -> None:
+        """REFERENCE_FEATURE_GROUP_ID: a UNSPSC or CPV code by the system named before it."""
+        system = self.classification_system
+        name = "unspsc" if system.startswith("UNSPSC") else "cpv" if system.startswith("CPV") else None
+        if name and name not in self.raw.values:
+            self.raw.values[name] = _text(element)
+            self.raw.where[name] = _path(element, self.product)
+
+    def mime(self, element: etree._Element) -> None:
+        image = _image(element, self.mime_root)
+        if image:
+            self.images.append(image)
+
+
+# Local name -> reader, for the elements whose meaning depends on an attribute or on what came before.
+_ELEMENT_READERS: dict[str, Callable[[_ProductElements, etree._Element], None]] = {
+    "INTERNATIONAL_PID": _ProductElements.gtin,
+    "KEYWORD": _ProductElements.keyword,
+    "REFERENCE_FEATURE_SYSTEM_NAME": _ProductElements.feature_system,
+    "REFERENCE_FEATURE_GROUP_ID": _ProductElements.feature_group,
+    "MIME": _ProductElements.mime,
+}
+
+
+def _image(mime: etree._Element, mime_root: str) -> str:
+    """The product picture (purpose normal), as an absolute URL when MIME_ROOT gives one."""
+    kind = _text(_child(mime, "MIME_TYPE")).lower()
+    purpose = _text(_child(mime, "MIME_PURPOSE")).lower()
+    source = _text(_child(mime, "MIME_SOURCE"))
+    if not source or (kind and not kind.startswith("image/")) or purpose not in ("", "normal"):
+        return ""
+    if "://" not in source and mime_root.startswith(("http://", "https://")):
+        return urljoin(mime_root.rstrip("/") + "/", source)
+    return source

@@ -124,6 +124,16 @@ def _short_name(description: str, limit: int = 255) -> str:
     return cut + "…"
 
 
+def _read_classification_codes(raw: RawLine, value: str, label: str) -> None:
+    """Classification Codes: domain:value pairs ("unspsc:14111507 cpv:30197630-1"); the first of each counts."""
+    for part in re.split(r"[\s;]+", value):
+        domain, _colon, code = part.partition(":")
+        field = CLASSIFICATION_DOMAINS.get(domain.strip().casefold())
+        if field and code and field not in raw.values:
+            raw.values[field] = code.strip()
+            raw.where[field] = label
+
+
 def _date(value: str) -> str:
     """CIF dates may carry a time ('2026-12-31 00:00:00'); hub_rules wants the date."""
     text = value.strip()
@@ -143,6 +153,7 @@ class CifReader(CatalogueReader):
         self.attributes: dict[str, str] = {}
         self.codec = codecs.lookup(DEFAULT_CHARSET).name
         self.ok = True
+        self.row_action = "Add"
 
     # --- decoding ---------------------------------------------------------------------------
 
@@ -169,6 +180,27 @@ class CifReader(CatalogueReader):
 
     def _read_header(self, lines: Iterator[tuple[int, str]]) -> int | None:
         """Reads up to DATA. Returns DATA's line number, or None (errors reported) when the file ends first."""
+        last = self._signature_line(lines)
+        if last is None:
+            return None
+        for number, text in lines:
+            last = number
+            stripped = text.strip()
+            if not stripped:
+                continue
+            marker = stripped.upper()
+            if marker == "DATA":
+                return number
+            if marker == "ENDOFDATA":
+                break
+            if not self._header_entry(number, stripped):
+                return None
+        if self.ok:
+            self.report.error("CIF-DATA-MISSING", source=SOURCE_FILE, line=last)
+        return None
+
+    def _signature_line(self, lines: Iterator[tuple[int, str]]) -> int | None:
+        """The first line that is not blank must say CIF_I_V3.0: its number, or None (reported)."""
         first = next(lines, None)
         while first is not None and not first[1].strip():
             first = next(lines, None)
@@ -180,35 +212,27 @@ class CifReader(CatalogueReader):
         if signature != SIGNATURE + VERSION:
             self.report.error("CIF-VERSION", source=SOURCE_FILE, line=first[0], value=signature[:40], expected=VERSION)
             return None
-        last = first[0]
-        for number, text in lines:
-            last = number
-            stripped = text.strip()
-            if not stripped:
-                continue
-            if stripped.upper() == "DATA":
-                return number
-            if stripped.upper() == "ENDOFDATA":
-                break
-            key, colon, value = stripped.partition(":")
-            key = key.strip().upper()
-            if not colon or not key:
-                self.report.error("CIF-HEADER-LINE", source=SOURCE_FILE, line=number, value=stripped[:80])
-                continue
-            if key not in HEADER_KEYS:
-                self.report.warning("CIF-HEADER-UNKNOWN", source=SOURCE_FILE, line=number, value=key)
-                continue
-            self.attributes[key] = value.strip()
-            self._header_lines[key] = number
-            if key == "CHARSET":
-                codec = codec_for(value)
-                if codec is None:
-                    self.report.error("CIF-CHARSET-UNKNOWN", source=SOURCE_FILE, line=number, value=value.strip())
-                    return None
-                self.codec = codec
-        if self.ok:
-            self.report.error("CIF-DATA-MISSING", source=SOURCE_FILE, line=last)
-        return None
+        return first[0]
+
+    def _header_entry(self, number: int, stripped: str) -> bool:
+        """One `KEY: value` line; False when the rest cannot be read (a CHARSET the hub does not know)."""
+        key, colon, value = stripped.partition(":")
+        key = key.strip().upper()
+        if not colon or not key:
+            self.report.error("CIF-HEADER-LINE", source=SOURCE_FILE, line=number, value=stripped[:80])
+            return True
+        if key not in HEADER_KEYS:
+            self.report.warning("CIF-HEADER-UNKNOWN", source=SOURCE_FILE, line=number, value=key)
+            return True
+        self.attributes[key] = value.strip()
+        self._header_lines[key] = number
+        if key == "CHARSET":
+            codec = codec_for(value)
+            if codec is None:
+                self.report.error("CIF-CHARSET-UNKNOWN", source=SOURCE_FILE, line=number, value=value.strip())
+                return False
+            self.codec = codec
+        return True
 
     def _make_header(self) -> Header | None:
         attributes = self.attributes
@@ -264,53 +288,55 @@ class CifReader(CatalogueReader):
     # --- rows -------------------------------------------------------------------------------
 
     def _raw_line(self, number: int, cells: list[str], mapping: dict[int, str]) -> RawLine:
-        raw = RawLine(line=number, where_kind="column", action="Update" if self.header.action == "Update" else "Add")
-        values = raw.values
-        images: list[str] = []
-        thumbnails: list[str] = []
+        raw = RawLine(line=number, where_kind="column", action=self.row_action)
+        pictures: dict[str, list[str]] = {"image": [], "thumbnail": []}
         for index, key in mapping.items():
             value = cells[index].strip()
             if not value:
                 continue
-            label = self.labels.get(key)
             if key in FIELDS:
-                field = FIELDS[key]
-                if field in ("valid_from", "valid_to"):
-                    value = _date(value)
-                elif field == "unspsc" and self.code_format != "UNSPSC":
-                    field = "cpv" if self.code_format == "CPV" else None
-                if field:
-                    values[field] = value
-                    raw.where[field] = label
+                self._read_field(raw, FIELDS[key], value, self.labels[key])
+            elif key in pictures:
+                pictures[key].append(value)
             elif key == "classification codes":
-                # "unspsc:14111507 cpv:30197630-1": domain:value pairs.
-                for part in re.split(r"[\s;]+", value):
-                    domain, _colon, code = part.partition(":")
-                    field = CLASSIFICATION_DOMAINS.get(domain.strip().casefold())
-                    if field and code and field not in values:
-                        values[field] = code.strip()
-                        raw.where[field] = label
+                _read_classification_codes(raw, value, self.labels[key])
             elif key == "delete":
-                flag = value.upper()
-                if flag in TRUE_VALUES:
-                    raw.action = "Delete"
-                    raw.action_where = label
-                elif flag not in FALSE_VALUES:
-                    self.report.error("CIF-DELETE-INVALID", source=SOURCE_FILE, line=number, column=label, value=value)
-            elif key == "image":
-                images.append(value)
-            elif key == "thumbnail":
-                thumbnails.append(value)
+                self._read_delete(raw, value, self.labels[key])
+        self._fill_from_header_and_description(raw)
+        # The thumbnail is a smaller copy of the image; the hub makes its own, so it is only a fallback.
+        if pictures["image"] or pictures["thumbnail"]:
+            raw.values["image_urls"] = pictures["image"] or pictures["thumbnail"]
+        return raw
+
+    def _read_field(self, raw: RawLine, field: str, value: str, label: str) -> None:
+        """A column with an item field of its own: dates lose their time; SPSC Code follows CODEFORMAT."""
+        if field in ("valid_from", "valid_to"):
+            value = _date(value)
+        elif field == "unspsc" and self.code_format != "UNSPSC":
+            if self.code_format != "CPV":
+                return  # codes of a list the hub does not keep
+            field = "cpv"
+        raw.values[field] = value
+        raw.where[field] = label
+
+    def _read_delete(self, raw: RawLine, value: str, label: str) -> None:
+        """The Delete column: a true value deletes the line (incremental loads), a false one keeps it."""
+        flag = value.upper()
+        if flag in TRUE_VALUES:
+            raw.action = "Delete"
+            raw.action_where = label
+        elif flag not in FALSE_VALUES:
+            self.report.error("CIF-DELETE-INVALID", source=SOURCE_FILE, line=raw.line, column=label, value=value)
+
+    def _fill_from_header_and_description(self, raw: RawLine) -> None:
+        """The header's CURRENCY for a row without one; a name from the description when there is no Short Name."""
+        values = raw.values
         if "currency" not in values and self.attributes.get("CURRENCY"):
             values["currency"] = self.attributes["CURRENCY"]
             raw.where["currency"] = "CURRENCY"
         if "name" not in values and "description" in values:
-            values["name"] = _short_name(values["description"])
+            values["name"] = _short_name(str(values["description"]))
             raw.where["name"] = raw.where["description"]
-        # The thumbnail is a smaller copy of the image; the hub makes its own, so it is only a fallback.
-        if images or thumbnails:
-            values["image_urls"] = images or thumbnails
-        return raw
 
     def lines(self) -> Iterator[RawLine]:
         self._header_lines: dict[str, int] = {}
@@ -325,6 +351,8 @@ class CifReader(CatalogueReader):
                 return
             self.code_format = (self.attributes.get("CODEFORMAT") or "UNSPSC").strip().upper()
             self.header = header
+            # An incremental load changes the lines it names; a full one adds them all anew.
+            self.row_action = "Update" if header.action == "Update" else "Add"
             count = yield from self._rows(numbered, data_line, mapping)
         if count is not None:
             self._check_count(count)

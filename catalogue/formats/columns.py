@@ -151,7 +151,7 @@ def line_action(value: object) -> str | None:
     return ACTION_WORDS.get(text) if text else "Add"
 
 
-def _key(text: str) -> str:
+def _key(text: object) -> str:
     return " ".join(str(text).replace("\ufeff", "").split()).casefold()
 
 

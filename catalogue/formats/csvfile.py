@@ -75,7 +75,7 @@ class CsvReader(CatalogueReader):
             if mapping is None:
                 return
 
-            def rows() -> Iterator[tuple[int, list[object]]]:
+            def rows() -> Iterator[tuple[int, list[str]]]:
                 while True:
                     try:
                         cells = next(reader)

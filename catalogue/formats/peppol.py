@@ -10,11 +10,14 @@ bounded whatever the file size. The reader itself checks nothing.
 from __future__ import annotations
 
 import copy
+import datetime
 import re
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -38,7 +41,7 @@ PROFILE_IDS = (
 )
 GTIN_SCHEME = "0160"
 # Run on each chunk document in the chunk thread: the pipeline passes catalogue.validation.schema.XsdCheck.
-ChunkCheck = Callable[[etree._Element], list[Issue]]
+ChunkCheck = Callable[[etree._Element], list[Issue]]  # noqa: SLF001 (lxml's element type has no public name)
 DEFAULT_CHUNK_LINES = 500
 
 # Item field -> path under cac:CatalogueLine (first match).
@@ -87,6 +90,7 @@ _PARTY_NAME = _key("cac:PartyName/cbc:Name")
 _MANUFACTURER_PARTY = _c("cac:ManufacturerParty")
 _ID_TAG = _c("cbc:ID")
 _KEYWORDS_FIELD, _IMAGES_FIELD, _CLASSIFICATION_FIELD = "keywords", "image_urls", "classification"
+_LABELS_FIELD = "eco_labels"
 _CURRENCY_PATH = f"{FIELD_PATHS['price']}/@currencyID"
 # Tags that mean one thing wherever they sit in a catalogue line.
 _BY_TAG = {
@@ -145,6 +149,7 @@ class PeppolReader(CatalogueReader):
         self.write_chunks = write_chunks
         self.ok = True
         self._chunk_issues_seen: set[tuple] = set()
+        self._header_children: list[etree._Element] = []
 
     # -- the header ---------------------------------------------------------------------------------
     def _prolog_ok(self) -> bool:
@@ -202,78 +207,35 @@ class PeppolReader(CatalogueReader):
         """
         raw = RawLine(line=element.sourceline or 0, action_where="cac:CatalogueLine/cbc:ActionCode")
         values = raw.values
-        where = raw.where
-        keywords: list[str] = []
-        labels: list[str] = []
-        images: list[str] = []
+        lists: dict[str, list[str]] = {_KEYWORDS_FIELD: [], _LABELS_FIELD: [], _IMAGES_FIELD: []}
         for node in element.iter(*_WANTED_TAGS):
-            tag = node.tag
-            name = _BY_TAG.get(tag)
+            name = _BY_TAG.get(node.tag)
             if name is None:
-                parent = node.getparent()
-                name = _FIELD_BY_KEY.get((parent.tag, tag))
+                name = _field_by_parent(raw, element, node, lists)
                 if name is None:
-                    if tag == _ID_TAG and parent.tag == _STANDARD_ID[0]:
-                        if node.get("schemeID") == GTIN_SCHEME and "gtin" not in values:
-                            values["gtin"] = (node.text or "").strip()
-                            where["gtin"] = _STANDARD_ID_PATH
-                    elif tag == _ID_TAG and parent.tag == _LABEL[0]:
-                        text = (node.text or "").strip()
-                        if text:
-                            labels.append(text)
-                    elif parent is element and tag == _LINE_ACTION[1]:
-                        raw.action = (node.text or "").strip() or "Add"
                     continue
-                if name == "manufacturer" and parent.getparent().tag != _MANUFACTURER_PARTY:
-                    continue
-                if parent.tag == LINE_TAG and parent is not element:
-                    continue
-            elif name == _KEYWORDS_FIELD:
-                text = (node.text or "").strip()
-                if text:
-                    keywords.append(text)
-                continue
-            elif name == _IMAGES_FIELD:
-                text = (node.text or "").strip()
-                if text:
-                    images.append(text)
+            elif name in lists:
+                _add_text(lists[name], node)
                 continue
             elif name == _CLASSIFICATION_FIELD:
-                name = _CLASSIFICATION_FIELDS.get(node.get("listID", ""))
-                if name and name not in values:
-                    values[name] = (node.text or "").strip()
-                    where[name] = _CLASSIFICATION_PATH
+                _read_classification(raw, node)
                 continue
             if name in values:
                 continue  # a later repeat: the first one counts
             values[name] = (node.text or "").strip()
-            where[name] = FIELD_PATHS[name]
-            if name == "price":
-                values["currency"] = node.get("currencyID", "")
-                where["currency"] = _CURRENCY_PATH
-            elif name == "lead_time_days":
-                values["lead_time_unit"] = node.get("unitCode", "DAY")
+            raw.where[name] = FIELD_PATHS[name]
+            attributes = _ATTRIBUTE_READERS.get(name)
+            if attributes is not None:
+                attributes(raw, node)
         if "unit" not in values and "base_quantity" in values:
-            unit = base_unit_of(element)
-            if unit:
-                values["unit"] = unit
-                where["unit"] = f"{FIELD_PATHS['base_quantity']}/@unitCode"
-        values["keywords"] = keywords
-        values["eco_labels"] = labels
-        values["image_urls"] = images
+            _unit_from_base_quantity(raw, element)
+        values.update(lists)
         return raw
 
     def lines(self) -> Iterator[RawLine]:
         if not self._prolog_ok():
             self.ok = False
             return
-        root = None
-        header_children: list[etree._Element] = []
-        chunk_root = None
-        chunk_children: list[int] = []
-        chunk_count = 0
-        first_index = 1
-        total = 0
         handle = open(self.path, "rb")  # noqa: SIM115 - closed in finally; the position drives progress
         # Chunks are validated and written in a second thread: lxml releases the GIL for both, so that
         # work runs beside the parsing and the line mapping instead of after them.
@@ -281,47 +243,9 @@ class PeppolReader(CatalogueReader):
         self._pending_chunk: Future | None = None
         self._pending_first_index = 1
         try:
-            if not self._peek_root(handle):
-                return
-            handle.seek(0)
-            # Only the catalogue lines raise events (filtered in C); the header builds up on the root.
-            context = safe_xml.iterparse(handle, events=("start", "end"), tag=LINE_TAG)
-            for event, element in context:
-                if event == "start":
-                    if root is None:
-                        root = element.getparent()
-                        # The parser reads ahead: later lines may already hang off the root.
-                        header_children = [copy.deepcopy(c) for c in root if c.tag != LINE_TAG]
-                        self.header = self._read_header(root, header_children)
-                    continue
-                if element.getparent() is not root:
-                    continue  # a CatalogueLine nested somewhere else is not a catalogue line
-                total += 1
-                yield self._raw_line(element)
-                if chunk_root is None:
-                    chunk_root = self._new_chunk_root(root, header_children)
-                    chunk_children = [c.sourceline or 0 for c in header_children]
-                    first_index = total
-                chunk_children.append(element.sourceline or 0)
-                chunk_root.append(element)  # moves it out of the parse tree, so memory stays flat
-                chunk_count += 1
-                if chunk_count >= self.chunk_lines:
-                    self._close_chunk(chunk_root, chunk_children, first_index, chunk_count, root)
-                    chunk_root, chunk_count = None, 0
-                    self.bytes_done = handle.tell()
-            if root is None:
-                root = context.root
-                if root is None:
-                    return
-                header_children = [copy.deepcopy(c) for c in root if c.tag != LINE_TAG]
-                self.header = self._read_header(root, header_children)
-            if chunk_root is not None:
-                self._close_chunk(chunk_root, chunk_children, first_index, chunk_count, root)
-            elif total == 0:
-                # No lines: the official rules still judge the header.
-                chunk_root = self._new_chunk_root(root, header_children)
-                self._close_chunk(chunk_root, [c.sourceline or 0 for c in header_children], 1, 0, root)
-            self._collect_chunk()
+            if self._peek_root(handle):
+                handle.seek(0)
+                yield from self._stream(handle)
         except etree.XMLSyntaxError as exc:
             self.ok = False
             self._syntax_error(exc)
@@ -331,6 +255,49 @@ class PeppolReader(CatalogueReader):
                 self._collect_chunk()
             self.bytes_done = self.bytes_total
             handle.close()
+
+    def _stream(self, handle: BinaryIO) -> Iterator[RawLine]:
+        """The one pass: each catalogue line out as a RawLine, then moved into the open chunk."""
+        # Only the catalogue lines raise events (filtered in C); the header builds up on the root.
+        context = safe_xml.iterparse(handle, events=("start", "end"), tag=LINE_TAG)
+        root = None
+        chunk: _OpenChunk | None = None
+        total = 0
+        for event, element in context:
+            if event == "start":
+                if root is None:
+                    root = element.getparent()
+                    self._take_header(root)
+                continue
+            if element.getparent() is not root:
+                continue  # a CatalogueLine nested somewhere else is not a catalogue line
+            total += 1
+            yield self._raw_line(element)
+            if chunk is None:
+                chunk = self._open_chunk(root, first_index=total)
+            chunk.add(element)
+            if chunk.line_count >= self.chunk_lines:
+                self._close_chunk(chunk, root)
+                chunk = None
+                self.bytes_done = handle.tell()
+        self._finish(context.root if root is None else root, chunk, total)
+
+    def _take_header(self, root: etree._Element) -> None:
+        # The parser reads ahead: later lines may already hang off the root, so the header is copied.
+        self._header_children = [copy.deepcopy(c) for c in root if c.tag != LINE_TAG]
+        self.header = self._read_header(root, self._header_children)
+
+    def _finish(self, root: etree._Element | None, chunk: _OpenChunk | None, total: int) -> None:
+        """The last chunk; a file without lines still gets its header read and one chunk for the official rules."""
+        if root is None:
+            return
+        if self.header is None:
+            self._take_header(root)
+        if chunk is None and total == 0:
+            chunk = self._open_chunk(root, first_index=1)
+        if chunk is not None:
+            self._close_chunk(chunk, root)
+        self._collect_chunk()
 
     def _peek_root(self, handle) -> bool:
         """Check the root element (and that there is no DOCTYPE) before the long pass."""
@@ -372,30 +339,32 @@ class PeppolReader(CatalogueReader):
             xmlerrors.report_encoding_error(self.report, exc)
         elif ("entity" in lowered or "doctype" in lowered) and not xmlerrors.is_bare_ampersand(exc):
             self.report.error("XML-DOCTYPE", source=SOURCE_FILE, line=line)
-        elif "document is empty" in lowered or "start tag expected" in lowered and self.bytes_total == 0:
+        elif "document is empty" in lowered or ("start tag expected" in lowered and self.bytes_total == 0):
             self.report.error("FILE-EMPTY", source=SOURCE_FILE)
         else:
             xmlerrors.report_syntax_error(self.report, exc)
 
     # -- chunks -------------------------------------------------------------------------------------
-    @staticmethod
-    def _new_chunk_root(root: etree._Element, header_children: list[etree._Element]) -> etree._Element:
+    def _open_chunk(self, root: etree._Element, first_index: int) -> _OpenChunk:
+        """A new chunk document: the root's attributes and namespaces, a copy of the header, no lines yet."""
         chunk_root = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=root.nsmap)
         chunk_root.text = root.text
-        for child in header_children:
+        for child in self._header_children:
             chunk_root.append(copy.deepcopy(child))
-        return chunk_root
+        return _OpenChunk(chunk_root, [c.sourceline or 0 for c in self._header_children], first_index)
 
-    def _close_chunk(self, chunk_root, child_lines, first_index, line_count, root) -> None:
+    def _close_chunk(self, chunk: _OpenChunk, root: etree._Element) -> None:
         """Hand a finished chunk to the chunk thread; its check's issues join the report one chunk later."""
         self._collect_chunk()
         path = None
         if self.write_chunks:
             path = self.chunk_dir / f"chunk-{len(self.chunks) + 1:06d}.xml"
-            self.chunks.append(Chunk(str(path), tuple(child_lines), first_index, line_count, root.sourceline or 1))
-        # From here on only the chunk thread touches chunk_root (a document of its own).
-        self._pending_chunk = self._chunk_thread.submit(_check_and_write, chunk_root, path, self.chunk_check)
-        self._pending_first_index = first_index
+            self.chunks.append(
+                Chunk(str(path), tuple(chunk.child_lines), chunk.first_index, chunk.line_count, root.sourceline or 1)
+            )
+        # From here on only the chunk thread touches the chunk's root (a document of its own).
+        self._pending_chunk = self._chunk_thread.submit(_check_and_write, chunk.root, path, self.chunk_check)
+        self._pending_first_index = chunk.first_index
 
     def _collect_chunk(self) -> None:
         """Wait for the chunk in the thread and report its check's issues (header issues only once)."""
@@ -409,6 +378,90 @@ class PeppolReader(CatalogueReader):
             self._chunk_issues_seen.add(key)
             issue.element = _whole_file_path(issue.element, self._pending_first_index)
             self.report.append(issue)
+
+
+@dataclass(slots=True)
+class _OpenChunk:
+    """The chunk document that lines are moved into until it holds chunk_lines of them."""
+
+    root: etree._Element
+    child_lines: list[int]  # source line of each top-level child: the header's, then each line's
+    first_index: int  # 1-based position of its first CatalogueLine in the whole file
+    line_count: int = 0
+
+    def add(self, line: etree._Element) -> None:
+        self.child_lines.append(line.sourceline or 0)
+        self.root.append(line)  # moves it out of the parse tree, so memory stays flat
+        self.line_count += 1
+
+
+# -- one catalogue line's elements, told apart ------------------------------------------------------
+def _field_by_parent(
+    raw: RawLine, line: etree._Element, node: etree._Element, lists: dict[str, list[str]]
+) -> str | None:
+    """The field of an ambiguous tag (cbc:ID, cbc:Name, prices, dates) by its parent; None when there is none
+    to store: the GTIN, an eco label and the line's action are taken here, and misplaced tags are skipped."""
+    parent = node.getparent()
+    tag = node.tag
+    name = _FIELD_BY_KEY.get((parent.tag, tag))
+    if name is None:
+        if tag == _ID_TAG and parent.tag == _STANDARD_ID[0]:
+            _read_gtin(raw, node)
+        elif tag == _ID_TAG and parent.tag == _LABEL[0]:
+            _add_text(lists[_LABELS_FIELD], node)
+        elif parent is line and tag == _LINE_ACTION[1]:
+            raw.action = (node.text or "").strip() or "Add"
+        return None
+    if name == "manufacturer" and parent.getparent().tag != _MANUFACTURER_PARTY:
+        return None  # a Name in another party
+    if parent.tag == LINE_TAG and parent is not line:
+        return None  # a CatalogueLine nested in this one
+    return name
+
+
+def _add_text(texts: list[str], node: etree._Element) -> None:
+    text = (node.text or "").strip()
+    if text:
+        texts.append(text)
+
+
+def _read_gtin(raw: RawLine, node: etree._Element) -> None:
+    """The first standard item ID in the GTIN scheme; other schemes are not GTINs."""
+    if node.get("schemeID") == GTIN_SCHEME and "gtin" not in raw.values:
+        raw.values["gtin"] = (node.text or "").strip()
+        raw.where["gtin"] = _STANDARD_ID_PATH
+
+
+def _read_classification(raw: RawLine, node: etree._Element) -> None:
+    """The first UNSPSC (listID TST) and the first CPV (STI) code; other lists are not kept."""
+    name = _CLASSIFICATION_FIELDS.get(node.get("listID", ""))
+    if name and name not in raw.values:
+        raw.values[name] = (node.text or "").strip()
+        raw.where[name] = _CLASSIFICATION_PATH
+
+
+def _read_currency(raw: RawLine, price: etree._Element) -> None:
+    raw.values["currency"] = price.get("currencyID", "")
+    raw.where["currency"] = _CURRENCY_PATH
+
+
+def _read_lead_time_unit(raw: RawLine, lead_time: etree._Element) -> None:
+    raw.values["lead_time_unit"] = lead_time.get("unitCode", "DAY")
+
+
+# Fields whose element carries a second value in an attribute.
+_ATTRIBUTE_READERS: dict[str, Callable[[RawLine, etree._Element], None]] = {
+    "price": _read_currency,
+    "lead_time_days": _read_lead_time_unit,
+}
+
+
+def _unit_from_base_quantity(raw: RawLine, line: etree._Element) -> None:
+    """No OrderableUnit: the unit code of the price's base quantity stands in."""
+    unit = base_unit_of(line)
+    if unit:
+        raw.values["unit"] = unit
+        raw.where["unit"] = f"{FIELD_PATHS['base_quantity']}/@unitCode"
 
 
 _CHUNK_LINE_STEP = re.compile(r"^(/\*/(?:[\w.-]+:)?CatalogueLine\[)(\d+)(\])")
@@ -434,9 +487,7 @@ def _clark(prefixed: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-def _date(value: str):
-    import datetime
-
+def _date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:

@@ -49,7 +49,7 @@ def _read_in_child(path: str, options: dict, pipe) -> None:
                 batch = []
         pipe.send(("lines", batch, report.take(), reader.header, reader.bytes_done))
         pipe.send(("done", reader.chunks, reader.ok))
-    except BaseException as exc:  # noqa: BLE001 - the parent raises it (StandardsMissing and the like)
+    except BaseException as exc:  # any: the parent raises it (StandardsMissing and the like)
         pipe.send(("error", exc, report.take()))
     finally:
         pipe.close()

@@ -63,7 +63,7 @@ class XlsxReader(CatalogueReader):
             logger.info("damaged xlsx %s: %s", self.path.name, exc)
             self.report.error("SHEET-DAMAGED", source=SOURCE_FILE)
             return
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
             self.report.error("SHEET-UNREADABLE", source=SOURCE_FILE, detail=type(exc).__name__)
             return
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from openpyxl.utils import get_column_letter
 
@@ -11,7 +11,7 @@ from catalogue.formats.columns import ACTION_FIELD, COLUMNS, column_for, line_ac
 from catalogue.report import SOURCE_FILE, Report
 
 
-def map_headings(cells: list[object], report: Report, row: int = 1) -> dict[int, tuple[str, str]] | None:
+def map_headings(cells: Sequence[object], report: Report, row: int = 1) -> dict[int, tuple[str, str]] | None:
     """Column index -> (field, label). None (errors reported) when required headings are missing."""
     mapping: dict[int, tuple[str, str]] = {}
     seen: set[str] = set()
@@ -42,7 +42,9 @@ def map_headings(cells: list[object], report: Report, row: int = 1) -> dict[int,
 NEUTRALISED_PREFIXES = tuple("'" + prefix for prefix in ("=", "+", "-", "@"))
 
 
-def rows_to_lines(rows: Iterable[tuple[int, list[object]]], mapping: dict[int, tuple[str, str]]) -> Iterator[RawLine]:
+def rows_to_lines(
+    rows: Iterable[tuple[int, Sequence[object]]], mapping: dict[int, tuple[str, str]]
+) -> Iterator[RawLine]:
     for number, cells in rows:
         if all(c in (None, "") or (isinstance(c, str) and not c.strip()) for c in cells):
             continue  # blank rows are common at the end of a sheet

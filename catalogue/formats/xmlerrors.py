@@ -57,7 +57,8 @@ def report_encoding_error(report: Report, exc: etree.XMLSyntaxError) -> None:
 
 def report_syntax_error(report: Report, exc: etree.XMLSyntaxError) -> None:
     line, column = position(exc)
-    reason = REASONS.get(getattr(exc, "code", None), GENERIC)
+    code = getattr(exc, "code", None)
+    reason = REASONS.get(code, GENERIC) if isinstance(code, int) else GENERIC
     report.error(
         "XML-MALFORMED",
         source=SOURCE_FILE,

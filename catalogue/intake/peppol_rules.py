@@ -41,7 +41,7 @@ def _start_pool(version: CatalogueVersion, wanted: bool, processes: int | None) 
         return None
     try:
         return official.RulePool(processes)
-    except Exception:  # noqa: BLE001 - without a pool the rules still run, in new workers later
+    except Exception:  # without a pool the rules still run, in new workers later
         logger.exception("could not start the official rules' worker processes ahead")
         return None
 

@@ -29,6 +29,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import certifi
@@ -39,7 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from urllib3.exceptions import LocationParseError
-from urllib3.util import Url, parse_url
+from urllib3.util import parse_url
 
 from catalogue.models import CatalogueItem, CatalogueVersion
 from catalogue.pictures.files import (
@@ -53,6 +54,9 @@ from catalogue.pictures.files import (
     verify,
 )
 from catalogue.pictures.uploads import apply_uploaded_images, uploaded_image_ids
+
+if TYPE_CHECKING:
+    from wagtail.images.models import AbstractImage
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,15 @@ class Target:
         return host if self.port == DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
 
 
-def _parse(url: str) -> Url:
+@dataclass(frozen=True)
+class _CheckedUrl:
+    scheme: str
+    host: str
+    port: int
+    request_target: str
+
+
+def _parse(url: str) -> _CheckedUrl:
     """The URL's parts as urllib3 reads them; anything two parsers could read differently is refused."""
     if not _ALLOWED_URL.fullmatch(url) or "\\" in url:
         raise _Refused("not printable ASCII, or a backslash")
@@ -90,13 +102,13 @@ def _parse(url: str) -> Url:
         parts = parse_url(url)
     except LocationParseError:
         raise _Refused("unparsable") from None
-    if parts.scheme not in DEFAULT_PORTS:
+    if parts.scheme is None or parts.scheme not in DEFAULT_PORTS:
         raise _Refused(f"scheme {parts.scheme!r}")
     if parts.auth is not None or "@" in (parts.netloc or ""):
         raise _Refused("userinfo")
     if not parts.host or "%" in parts.host:
         raise _Refused("no host, or an IPv6 zone")
-    return parts
+    return _CheckedUrl(parts.scheme, parts.host, parts.port or DEFAULT_PORTS[parts.scheme], parts.request_uri)
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -120,20 +132,23 @@ def resolve_target(url: str, allow_private: bool) -> Target:
     """Parse once, resolve once, check every address; the connection then goes to the address checked."""
     parts = _parse(url)
     host = parts.host.strip("[]")
-    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    port = parts.port
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise _Refused("the host does not resolve") from None
     addresses = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        found = info[4][0]
+        if not isinstance(found, str):  # not an IP socket address; nothing to connect to is checked
+            raise _Refused(f"{host} resolves to a non-IP address")
+        address = ipaddress.ip_address(found.split("%", 1)[0])
         if not allow_private and not _is_public(address):
             raise _Refused(f"{host} resolves to the non-public address {address}")
         addresses.append(str(address))
     if not addresses:
         raise _Refused("the host has no address")
-    return Target(parts.scheme, host, port, parts.request_uri, addresses[0])
+    return Target(parts.scheme, host, port, parts.request_target, addresses[0])
 
 
 class _Deadline:
@@ -251,7 +266,7 @@ def fetch_images(version: CatalogueVersion, config: FetchSettings | None = None)
     """Fetch every item's first usable image URL; store the report on the version and return it."""
     config = config or FetchSettings.from_settings()
     uploaded = uploaded_image_ids(version.catalogue_id)  # a supplier's uploaded picture wins over a URL
-    by_url: dict[str, object] = {}  # url -> image or ImageProblem
+    by_url: dict[str, AbstractImage | ImageProblem] = {}
     problems: list[dict] = []
     problem_count = 0
     updated: list[CatalogueItem] = []

@@ -10,14 +10,20 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.images import ImageFile
 from django.utils.translation import gettext_lazy
 from PIL import Image as PILImage
 from PIL import ImageOps
+from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from catalogue.error_codes import in_page_language
+
+if TYPE_CHECKING:
+    from wagtail.images.models import AbstractImage
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +57,8 @@ IMAGE_PROBLEMS = {
 
 def image_problem_text(problem: dict) -> str:
     """A stored image problem in the active language; reports stored before codes keep their "sv / en" text."""
-    wording = IMAGE_PROBLEMS.get(problem.get("code"))
+    code = problem.get("code")
+    wording = IMAGE_PROBLEMS.get(code) if isinstance(code, str) else None
     if wording is not None:
         try:
             return str(wording) % (problem.get("params") or {})
@@ -118,13 +125,11 @@ def verify(data: bytes, content_type: str, config: FetchSettings) -> None:
         raise ImageProblem("NOT-AN-IMAGE") from None
     if width * height > config.max_pixels:
         raise too_many_pixels()
-    if PILLOW_FORMATS.get(probe_format) != content_type:
+    if PILLOW_FORMATS.get(probe_format or "") != content_type:
         raise ImageProblem("TYPE-MISMATCH", found=probe_format, declared=content_type)
 
 
-def _collection():
-    from wagtail.models import Collection
-
+def _collection() -> Collection:
     root = Collection.get_first_root_node()
     existing = root.get_children().filter(name=COLLECTION_NAME).first()
     return existing or root.add_child(name=COLLECTION_NAME)
@@ -151,10 +156,8 @@ def reencode(data: bytes) -> tuple[bytes, str]:
         return out.getvalue(), "image/png"
 
 
-def store_image(data: bytes, content_type: str, title: str):
+def store_image(data: bytes, content_type: str, title: str) -> AbstractImage:
     """A Wagtail image of these pixels, re-encoded (reused when identical) with its thumbnail."""
-    from wagtail.images import get_image_model
-
     data, content_type = reencode(data)
     Image = get_image_model()
     file_hash = hashlib.sha1(data).hexdigest()  # noqa: S324 - Wagtail's own file_hash is SHA-1
@@ -162,7 +165,9 @@ def store_image(data: bytes, content_type: str, title: str):
     if image is None:
         image = Image(title=title[:255], collection=_collection())
         image.file = ImageFile(io.BytesIO(data), name=f"{file_hash[:16]}.{ALLOWED_TYPES[content_type]}")
-        image._set_image_file_metadata()
+        # What Wagtail's upload form sets besides the file (its _set_image_file_metadata), known here already.
+        image.file_size = len(data)
+        image.file_hash = file_hash
         image.save()
     image.get_rendition(THUMBNAIL_SPEC)
     return image

@@ -37,13 +37,15 @@ MAX_ZIP_ENTRIES = 5_000
 # Versions whose items get a new picture at once: the live one and those on their way to it.
 CURRENT_STATUSES = CatalogueItem.INDEXED_VERSION_STATUSES
 BATCH = 500
+# A file name with its bytes, or the problem that kept it from being read (e.g. too large).
+Upload = tuple[str, bytes | ImageProblem]
 
 
 def too_large_upload() -> ImageProblem:
     return ImageProblem("FILE-TOO-BIG", limit=settings.CATALOGUE_MAX_UPLOAD_BYTES)
 
 
-def expand_uploads(uploads: Iterable[tuple[str, object]], config: FetchSettings) -> Iterator[tuple[str, object]]:
+def expand_uploads(uploads: Iterable[Upload], config: FetchSettings) -> Iterator[Upload]:
     """(file name, bytes or ImageProblem) for each picture; ZIP files give one pair per entry."""
     for name, data in uploads:
         if isinstance(data, ImageProblem):  # refused before it was read, e.g. too large
@@ -131,7 +133,7 @@ def _match(file_name: str, keys: dict[str, str]) -> str | None:
 
 
 def attach_uploaded_images(
-    catalogue: Catalogue, uploads: Iterable[tuple[str, bytes]], user=None, config: FetchSettings | None = None
+    catalogue: Catalogue, uploads: Iterable[Upload], user=None, config: FetchSettings | None = None
 ) -> dict:
     """Store each picture, remember it for its item ID, and show it on the current versions' items."""
     config = config or FetchSettings.from_settings()

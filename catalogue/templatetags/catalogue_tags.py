@@ -1,9 +1,13 @@
 """Stored reports, review reasons and comments worded in the page's language (catalogue.error_codes, review)."""
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from catalogue.error_codes import issue_detail as _issue_detail
 from catalogue.error_codes import issue_text
+from catalogue.models import CatalogueItem
+from catalogue.pictures.files import image_problem_text
 from catalogue.review import percent_text, review_comment_text, review_reason_text
 
 register = template.Library()
@@ -39,20 +43,18 @@ def review_comment(version) -> str:
 @register.filter
 def item_field_labels(names) -> str:
     """Changed item fields by their names in the page's language ("pris, enhet"), not the code's ("price, unit")."""
-    from catalogue.models import CatalogueItem
-
     labels = []
     for name in names or []:
         try:
-            labels.append(str(CatalogueItem._meta.get_field(name).verbose_name))
-        except Exception:  # noqa: BLE001 - a field no longer on the model is still named
+            field = CatalogueItem._meta.get_field(name)
+        except FieldDoesNotExist:  # a field no longer on the model is still named
             labels.append(name)
+            continue
+        labels.append(str(field.verbose_name) if isinstance(field, models.Field) else name)
     return ", ".join(labels)
 
 
 @register.filter
 def image_problem(problem) -> str:
     """A stored image problem (code + parameters) in the active language."""
-    from catalogue.pictures.files import image_problem_text
-
     return image_problem_text(problem)

@@ -87,9 +87,11 @@ def live_version(intake_catalogue) -> CatalogueVersion:
     return version
 
 
-def live_snapshot(catalogue: Catalogue) -> list[tuple]:
+def live_snapshot(catalogue: Catalogue) -> list[object]:
     catalogue.refresh_from_db()
     version = catalogue.live_version
+    if version is None:
+        raise AssertionError(f"catalogue {catalogue.pk} has no live version")
     return [version.pk, version.status, *version.items.order_by("pk").values_list("seller_item_id", "price")]
 
 

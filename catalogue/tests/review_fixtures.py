@@ -15,6 +15,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion
+from catalogue.publish import publish_version
+from catalogue.review import submit_for_review
 
 TODAY = datetime.date(2026, 11, 27)
 
@@ -62,8 +64,6 @@ def make_version(
 
 def publish_directly(version: CatalogueVersion) -> CatalogueVersion:
     """Make a version live without review (test set-up only)."""
-    from catalogue.publish import publish_version
-
     publish_version(version)
     version.refresh_from_db()
     return version
@@ -103,8 +103,6 @@ def review_changed_items() -> list[dict]:
 
 @pytest.fixture
 def review_pending_version(review_live_version, review_changed_items) -> CatalogueVersion:
-    from catalogue.review import submit_for_review
-
     return submit_for_review(make_version(review_live_version.catalogue, review_changed_items))
 
 

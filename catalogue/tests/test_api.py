@@ -4,8 +4,11 @@ import io
 import logging
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from catalogue.api import create_token, hash_token
 from catalogue.catalogue_response import check_response
@@ -51,8 +54,6 @@ def test_command_prints_the_token_once(intake_supplier):
 
 
 def test_command_refuses_a_bad_orgnr(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="organisationsnummer"):
         call_command("create_supplier_token", "5560160681")
 
@@ -75,7 +76,6 @@ def test_raw_upload_accepted_201_with_report(client, token, intake_agreement, pe
 
 def test_multipart_invalid_upload_is_422_with_bilingual_issues(client, token, intake_agreement):
     csv = "Artikelnummer;Benämning;Enhet;Pris;Valuta\nA-1;Penna;EA;;SEK\n"
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
         upload_url(intake_agreement.reference),
@@ -109,8 +109,6 @@ def test_token_in_the_url_is_not_accepted(client, token, intake_agreement):
 
 
 def test_revoked_token_is_401(client, token, intake_agreement):
-    from django.utils import timezone
-
     SupplierApiToken.objects.update(revoked_at=timezone.now())
     response = client.post(
         upload_url(intake_agreement.reference), data=b"<x/>", content_type="application/xml", **auth(token)
@@ -147,8 +145,6 @@ def test_oversize_body_is_413(client, token, intake_agreement, settings):
 
 
 def test_oversize_multipart_is_413(client, token, intake_agreement, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.CATALOGUE_MAX_UPLOAD_BYTES = 1000
     response = client.post(
         upload_url(intake_agreement.reference),
@@ -196,8 +192,6 @@ def test_wrong_method_is_405(client, token, intake_agreement):
 
 
 def test_invalid_upload_gets_a_t58_rejection_with_the_reasons(client, token, intake_agreement):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     csv = "Artikelnummer;Benämning;Enhet;Pris;Valuta\nA-1;Penna;EA;;SEK\n"
     client.post(
         upload_url(intake_agreement.reference),

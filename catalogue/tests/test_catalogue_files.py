@@ -1,13 +1,18 @@
 """Uploaded catalogue files are private: never under the public media, downloadable only by their owner
 and reviewers, as attachments no browser renders (issue 8, item 2)."""
 
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from catalogue.models import CatalogueVersion
 from catalogue.storage import private_catalogue_storage
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +93,6 @@ def test_nobody_else_can_download_it(client, supplier_user, other_supplier_user,
 
 def test_the_data_migration_moves_public_files_into_private_storage(intake_catalogue):
     """Versions uploaded before the fix point at MEDIA_ROOT/catalogues/...; the migration moves them."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from catalogue.models import CatalogueVersion
-
     migration = import_module("catalogue.migrations.0004_private_catalogue_files")
     old_name = default_storage.save("catalogues/2026/12/RA-2026-002.xml", ContentFile(b"<Catalogue>priser</Catalogue>"))
     version = CatalogueVersion.objects.create(catalogue=intake_catalogue, number=1, format="peppol")

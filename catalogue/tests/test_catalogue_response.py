@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.base import ContentFile
 from lxml import etree
@@ -136,8 +138,6 @@ def test_matches_the_official_example_structure(shared_standards, review_pending
         return sorted({tree.getpath(el).replace("[1]", "") for el in root.iter() if isinstance(el.tag, str)})
 
     def normalise(paths_):
-        import re
-
         return sorted({re.sub(r"\[\d+\]", "", p) for p in paths_})
 
     assert normalise(paths(ours)) == normalise(paths(example.getroot()))

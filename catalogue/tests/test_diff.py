@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -93,8 +94,6 @@ def test_price_from_zero_and_currency_change_are_unbounded(review_live_version):
 
 
 def test_summary_is_json_safe(review_live_version, review_changed_items):
-    import json
-
     summary = diff_versions(make_version(review_live_version.catalogue, review_changed_items)).summary()
     assert json.loads(json.dumps(summary))["max_increase_percent"] == "10.00"
 

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalogue.models import CatalogueItem, UploadedImage
+from catalogue.pictures import fetch as images
 from catalogue.pictures.files import FetchSettings, image_problem_text
 from catalogue.pictures.uploads import attach_uploaded_images
 from catalogue.review import submit_for_review
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 from catalogue.tests.test_images import picture
+from hub.organisations.tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 CONFIG = FetchSettings(timeout=1, max_bytes=200_000, max_pixels=1_000_000, allow_private=False)
@@ -93,8 +95,6 @@ def test_a_broken_zip_is_reported_not_raised(review_live_version):
 
 
 def test_an_uploaded_picture_wins_over_a_url_in_the_catalogue(review_live_version, monkeypatch):
-    from catalogue.pictures import fetch as images
-
     CatalogueItem.objects.filter(version=review_live_version).update(image_urls=["https://bilder.example/x.png"])
     attach_uploaded_images(review_live_version.catalogue, [("KP-100.png", picture())], config=CONFIG)
     fetched = []
@@ -136,8 +136,6 @@ def test_another_supplier_cannot_see_or_upload(client, other_supplier_user, revi
 
 
 def test_a_buyer_cannot_open_the_picture_page(client, django_user_model, review_live_version):
-    from hub.organisations.tests.fixtures import make_user
-
     buyer = make_user(django_user_model, "bestallare-x", "Beställare")
     client.force_login(buyer)
     url = reverse("catalogue:catalogue-images", args=[review_live_version.catalogue.pk])

@@ -7,18 +7,22 @@ see which address the fetch really connected to.
 
 import io
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+import urllib3.util.connection
 from django.utils import translation
 from PIL import Image as PILImage
+from wagtail.images import get_image_model
 
 from catalogue.models import CatalogueVersion
 from catalogue.pictures.fetch import fetch_image_bytes, fetch_images
-from catalogue.pictures.files import NOT_FETCHED, FetchSettings, ImageProblem
-from catalogue.review import submit_for_review
+from catalogue.pictures.files import NOT_FETCHED, FetchSettings, ImageProblem, store_image
+from catalogue.review import approve, submit_for_review
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +48,7 @@ SEEN: list[tuple[str, str]] = []  # (path, Host header) of every request the loc
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
+    def do_GET(self):  # http.server's name
         SEEN.append((self.path, self.headers.get("Host", "")))
         if self.path == "/slow.png":
             time.sleep(2)
@@ -110,8 +114,6 @@ def fake_internet(image_server, monkeypatch):
 
     Returns the list of (address, port) the fetch connected to.
     """
-    import urllib3.util.connection
-
     local_port = int(image_server.rsplit(":", 1)[1])
     real_getaddrinfo = socket.getaddrinfo
     real_connect = urllib3.util.connection.create_connection
@@ -296,8 +298,6 @@ def test_version_images_stored_with_thumbnails_and_problems_reported(image_serve
 
 
 def test_same_bytes_in_a_later_version_reuse_the_stored_image(image_server, config, review_catalogue):
-    from wagtail.images import get_image_model
-
     items = [dict(BASE_ITEMS[0], image_urls=[image_server + "/ok.png"])]
     fetch_images(make_version(review_catalogue, items), config)
     fetch_images(make_version(review_catalogue, items), config)
@@ -325,8 +325,6 @@ def test_pictures_are_fetched_only_after_a_reviewer_approves(
     image_server, settings, review_live_version, review_changed_items, django_capture_on_commit_callbacks, admin_user
 ):
     """The catalogue's author picks the URLs: nothing is fetched for a version nobody has approved yet."""
-    from catalogue.review import approve
-
     settings.CATALOGUE_FETCH_IMAGES = True
     settings.CATALOGUE_IMAGE_ALLOW_PRIVATE = True
     SEEN.clear()
@@ -347,8 +345,6 @@ def test_pictures_are_fetched_only_after_a_reviewer_approves(
 @pytest.mark.parametrize(("fmt", "stored_format"), [("PNG", "PNG"), ("GIF", "PNG"), ("JPEG", "JPEG"), ("WEBP", "PNG")])
 def test_public_media_gets_only_pixels_re_encoded_by_pillow(fmt, stored_format):
     """A valid picture with HTML riding along (a polyglot) must not reach the public media as it came."""
-    from catalogue.pictures.files import store_image
-
     payload = b"<html><script>alert(document.cookie)</script></html>"
     data = picture(fmt) + payload
     image = store_image(
@@ -366,11 +362,6 @@ def test_public_media_gets_only_pixels_re_encoded_by_pillow(fmt, stored_format):
 def tls_image_server(monkeypatch):
     """An HTTPS server with a test certificate for images.example (trusted only by these tests), reached as
     PUBLIC:443 through the faked DNS and network. Returns the SNI names it was asked for."""
-    import ssl
-    from pathlib import Path
-
-    import urllib3.util.connection
-
     tls = Path(__file__).parent / "tls"
     server = QuietServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -58,14 +58,14 @@ def cif_lines(
     rows: list[dict[str, str]],
     *,
     fieldnames: list[str] | None = None,
-    attributes: dict[str, str] | None = None,
+    attributes: dict[str, str | None] | None = None,
     itemcount: int | None = None,
     data: bool = True,
     end: bool = True,
 ) -> list[str]:
     """A CIF 3.0 file as lines; None in attributes drops that header line."""
     fieldnames = FIELDNAMES if fieldnames is None else fieldnames
-    header = {
+    header: dict[str, str | None] = {
         "CHARSET": "UTF-8",
         "LOADMODE": "F",
         "CODEFORMAT": "UNSPSC",

@@ -9,13 +9,17 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler, load_handler
+from django.http.multipartparser import MultiPartParser
 from django.urls import reverse
 from django.utils import translation
+from PIL import Image
 
 from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.pictures.files import image_problem_text
+from catalogue.pictures.uploads import attach_uploaded_images
 from catalogue.tests.fixtures import issues, live_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +160,6 @@ def test_an_xml_encoding_error_names_the_byte_not_libxml2s_words(intake_catalogu
 def test_the_portal_refuses_an_oversized_upload_before_reading_it(
     client, supplier_user, intake_catalogue, settings, monkeypatch
 ):
-    from django.http.multipartparser import MultiPartParser
-
     settings.CATALOGUE_MAX_UPLOAD_BYTES = 1000
 
     def never(*args, **kwargs):
@@ -175,8 +177,6 @@ def test_the_portal_refuses_an_oversized_upload_before_reading_it(
 
 
 def test_uploads_stream_to_disk_above_the_memory_limit(settings):
-    from django.core.files.uploadhandler import TemporaryFileUploadHandler, load_handler
-
     handlers = [load_handler(path) for path in settings.FILE_UPLOAD_HANDLERS]
     assert any(isinstance(handler, TemporaryFileUploadHandler) for handler in handlers)
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 10 * 1024 * 1024
@@ -193,8 +193,6 @@ def pixel_bomb() -> bytes:
 
 
 def test_an_uploaded_pixel_bomb_is_called_too_large_not_a_non_image(review_live_version):
-    from catalogue.pictures.uploads import attach_uploaded_images
-
     result = attach_uploaded_images(review_live_version.catalogue, [("KP-100.png", pixel_bomb())])
     assert result["attached"] == []
     assert result["problems"][0]["code"] == "TOO-MANY-PIXELS"
@@ -203,7 +201,5 @@ def test_an_uploaded_pixel_bomb_is_called_too_large_not_a_non_image(review_live_
 
 
 def test_a_png_pixel_bomb_really_is_one():
-    from PIL import Image
-
     with pytest.raises(Image.DecompressionBombError):
         Image.open(io.BytesIO(pixel_bomb()))

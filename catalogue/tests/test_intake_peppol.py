@@ -3,6 +3,7 @@ bad input gets a clear Swedish and English error, and the live catalogue is neve
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from lxml import etree
 
 from catalogue import safe_xml
 from catalogue.error_codes import issue_detail, issue_texts
+from catalogue.formats.base import Chunk
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS, PeppolReader
+from catalogue.generator import Party, generate_items, write_peppol
 from catalogue.intake import import_file
 from catalogue.models import CatalogueVersion
 from catalogue.report import Report
@@ -39,8 +42,6 @@ def test_generated_50_lines_pass_xsd_official_and_hub_rules(intake_catalogue, pe
 
 
 def test_lines_map_to_item_fields(intake_catalogue, peppol_file):
-    from catalogue.generator import generate_items
-
     expected = generate_items(3, seed=7)
     version = import_file(peppol_file(3, seed=7), catalogue=intake_catalogue, background=False)
     stored = {i.seller_item_id: i for i in version.items.all()}
@@ -85,8 +86,6 @@ def _catalogue_line_start(text: str, needle: str) -> int:
 
 
 def test_provider_must_be_the_agreements_supplier(intake_catalogue, peppol_file, other_supplier):
-    from catalogue.generator import Party, generate_items, write_peppol
-
     path = write_peppol(
         peppol_file(1).with_name("fel.xml"), generate_items(2), other_supplier, Party("2120000142", "K"), "X"
     )
@@ -97,8 +96,6 @@ def test_provider_must_be_the_agreements_supplier(intake_catalogue, peppol_file,
 
 
 def test_agreement_must_be_valid(intake_catalogue, peppol_file):
-    import datetime
-
     agreement = intake_catalogue.agreement
     agreement.valid_from, agreement.valid_to = datetime.date(2001, 1, 1), datetime.date(2002, 1, 1)
     agreement.save()
@@ -250,7 +247,7 @@ def _failing_catalogue(peppol_file, n: int = 30) -> Path:
 def test_chunked_run_reports_the_same_failed_asserts_as_one_piece(tmp_path, peppol_file):
     path = _failing_catalogue(peppol_file)
 
-    def run(chunk_lines: int, processes: int) -> list[official.FailedAssert]:
+    def run(chunk_lines: int, processes: int) -> tuple[list[Chunk], list[official.FailedAssert]]:
         reader = PeppolReader(path, Report(), chunk_lines=chunk_lines, chunk_dir=tmp_path / f"c{chunk_lines}")
         (tmp_path / f"c{chunk_lines}").mkdir()
         list(reader.lines())

@@ -14,6 +14,7 @@ from catalogue.generator import DEMO_RECEIVER, DEMO_SUPPLIER, iter_items, write_
 from catalogue.intake.lines import LineSemantics
 from catalogue.report import SOURCE_XSD, Report
 from catalogue.validation.schema import XsdCheck
+from catalogue.validation.standards import StandardsMissing
 
 UNKNOWN = "<cbc:Okänd>x</cbc:Okänd>"
 
@@ -60,8 +61,6 @@ def test_the_xsd_check_travels_to_the_reader_process():
 
 
 def test_a_missing_schema_folder_is_named(tmp_path):
-    from catalogue.validation.standards import StandardsMissing
-
     with pytest.raises(StandardsMissing, match="make standards"):
         XsdCheck(str(tmp_path / "nowhere"))(None)
 

@@ -1,8 +1,10 @@
 """The catalogue version lifecycle: the state machine, one waiting version, withdraw, failure and retry."""
 
 import datetime
+import io
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 from unittest import mock
 
@@ -12,14 +14,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
+from openpyxl import Workbook
 
 from catalogue import intake, lifecycle
+from catalogue.api import create_token
 from catalogue.error_codes import issue_texts
-from catalogue.intake import import_file
+from catalogue.intake import create_version, finish, import_file, process_catalogue_version
 from catalogue.models import CatalogueItem, CatalogueVersion, IllegalTransition
-from catalogue.review import ReviewError, approve, submit_for_review
-from catalogue.tests.fixtures import issues
+from catalogue.report import Report
+from catalogue.review import ReviewError, activate_scheduled, approve, submit_for_review
+from catalogue.tests.fixtures import INTAKE_AGREEMENT, issues
 from catalogue.tests.review_fixtures import make_version
+from catalogue.validation import official
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_peppol_id")]
 Status = CatalogueVersion.Status
@@ -59,8 +66,6 @@ def test_scheduled_activation_supersedes_through_the_state_machine(review_live_v
     newer = make_version(review_live_version.catalogue, review_changed_items, status=Status.VALIDATED)
     approve(newer, None, "ok")
     with mock.patch.object(CatalogueVersion, "transition", autospec=True, side_effect=CatalogueVersion.transition) as t:
-        from catalogue.review import activate_scheduled
-
         assert activate_scheduled() == []
     scheduled.refresh_from_db()
     assert scheduled.status == Status.SUPERSEDED
@@ -93,9 +98,6 @@ def test_a_version_cannot_be_approved_while_its_official_rules_run(intake_catalo
 
 
 def test_an_import_verdict_never_writes_over_a_decision_made_meanwhile(review_catalogue):
-    from catalogue.intake import finish
-    from catalogue.report import Report
-
     version = make_version(review_catalogue, [], status=Status.CHECKING)
     stale = CatalogueVersion.objects.get(pk=version.pk)
     CatalogueVersion.objects.filter(pk=version.pk).update(status=Status.PUBLISHED)
@@ -244,14 +246,10 @@ def test_portal_upload_that_cannot_be_stored_keeps_nothing(client, supplier_user
 
 @pytest.fixture
 def api_token(intake_supplier):
-    from catalogue.api import create_token
-
     return create_token(intake_supplier)[1]
 
 
 def _api_upload(client, token, content: str):
-    from catalogue.tests.fixtures import INTAKE_AGREEMENT
-
     return client.post(
         reverse("catalogue-api:upload", args=[INTAKE_AGREEMENT]),
         {"file": SimpleUploadedFile("katalog.csv", content.encode("utf-8"), "text/csv")},
@@ -348,7 +346,6 @@ def test_waiting_reasons_are_recomputed_when_another_version_goes_live(
     waiting = submit_for_review(make_version(catalogue, review_changed_items))
     assert waiting.status == Status.PENDING_REVIEW
     assert waiting.diff_summary["base_version_id"] == review_live_version.pk
-    from catalogue.review import activate_scheduled
 
     with django_capture_on_commit_callbacks(execute=True):  # refreshed once the publication has committed
         assert activate_scheduled(start) == [scheduled]
@@ -385,7 +382,7 @@ def test_withdraw_needs_post_and_refuses_a_published_version(client, review_pend
     assert response.status_code == 302
     live.refresh_from_db()
     assert live.status == Status.PUBLISHED
-    assert "kan inte återkallas" in str(list(get_messages(response.wsgi_request))[0])
+    assert "kan inte återkallas" in str(next(iter(get_messages(response.wsgi_request))))
 
 
 def test_another_supplier_cannot_withdraw_or_retry(client, review_pending_version, other_supplier_user):
@@ -401,8 +398,6 @@ def test_another_supplier_cannot_withdraw_or_retry(client, review_pending_versio
 
 def _killed_mid_import(catalogue, csv_path: Path) -> CatalogueVersion:
     """What a killed worker leaves: RECEIVED, part of the items inserted, a temporary folder."""
-    from catalogue.intake import create_version
-
     version = create_version(catalogue, csv_path, filename="katalog.csv")
     CatalogueItem.objects.create(
         version=version, line_number=1, seller_item_id="KON-0000001", name="x", unit="EA", price=1
@@ -436,8 +431,6 @@ def test_stalled_import_is_failed_its_folder_cleaned_and_the_retry_works(live_ve
 
 
 def test_a_failed_import_task_fails_the_version_and_a_queued_one_does_not(live_version, tmp_path):
-    from django_tasks_db.models import DBTaskResult
-
     path = tmp_path / "katalog.csv"
     path.write_text(PRICE_CUT_PLUS_ONE, encoding="utf-8")
     task_failed = _killed_mid_import(live_version.catalogue, path)
@@ -484,11 +477,6 @@ def test_reviewer_sees_a_failed_version(client, review_catalogue, reviewer_user)
 
 
 def _damaged_xlsx(tmp_path: Path, how: str) -> Path:
-    import io
-    import zipfile
-
-    from openpyxl import Workbook
-
     # A workbook as Excel saves it (with its <dimension>), so openpyxl opens it and the damage shows while reading.
     workbook = Workbook()
     sheet = workbook.active
@@ -536,8 +524,6 @@ def test_a_damaged_xlsx_through_the_portal_is_not_a_500(client, supplier_user, i
 
 
 def test_a_restarted_import_task_after_a_kill_during_the_rules_starts_over(live_version, tmp_path):
-    from catalogue.intake import process_catalogue_version
-
     path = tmp_path / "katalog.csv"
     path.write_text(PRICE_CUT_PLUS_ONE, encoding="utf-8")
     version = _killed_mid_import(live_version.catalogue, path)
@@ -566,8 +552,6 @@ def test_the_clean_up_leaves_another_hubs_import_folders_alone(settings, tmp_pat
 
 def test_a_crash_of_the_official_rules_fails_the_version_for_a_retry(intake_catalogue, peppol_file):
     """The hub's failure, not the file's: FAILED and retryable, never INVALID with "fix the file"."""
-    from catalogue.validation import official
-
     folders = []
 
     def crash(chunks, **options):

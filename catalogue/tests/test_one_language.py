@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from catalogue import error_codes
 from catalogue.error_codes import issue_texts
 from catalogue.models import CatalogueVersion
 from catalogue.report import SOURCE_PEPPOL, SOURCE_XSD, Report
@@ -186,8 +187,6 @@ def test_the_stored_report_is_worded_in_the_page_language_with_technical_details
 
 def test_an_improved_wording_reaches_reports_stored_before(reported_version, monkeypatch):
     """The report stores the code and its parameters, so today's wording is what the page shows."""
-    from catalogue import error_codes
-
     issue = next(i for i in reported_version.report["issues"] if i["code"] == "HUB-PRICE-MISSING")
     assert set(issue) >= {"code", "params", "line", "column", "severity"} and "message_sv" not in issue
     improved = error_codes.ErrorCode("HUB-PRICE-MISSING", "Raden saknar pris (kolumnen Pris är tom).")

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from catalogue.review import reject
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
+from hub.organisations.models import Membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_peppol_id")]
 
@@ -101,8 +102,6 @@ def test_reviewer_and_administrator_reach_review_screens(client, reviewer_user, 
 
 
 def test_supplier_without_upload_permission_cannot_upload(client, django_user_model, supplier, review_catalogue):
-    from hub.organisations.models import Membership
-
     user = django_user_model.objects.create_user(username="lasare", password="test-password-1")
     Membership.objects.create(user=user, supplier=supplier)  # no Leverantör group: may look, not upload
     client.force_login(user)

@@ -1,14 +1,18 @@
 """The supplier portal and review screens, through Django's test client."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from lxml import etree
+from openpyxl import load_workbook
 
 from catalogue.catalogue_response import check_response
 from catalogue.error_codes import issue_texts
 from catalogue.models import CatalogueVersion
+from catalogue.review import approve, review_reason_text
 from catalogue.tests.review_fixtures import make_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_peppol_id")]
@@ -86,8 +90,6 @@ def test_the_version_page_polls_until_the_outcome_is_known(client, supplier_user
 
 
 def test_t58_download_from_the_portal(client, supplier_user, review_pending_version, reviewer_user):
-    from catalogue.review import approve
-
     client.force_login(supplier_user)
     url = reverse("catalogue:version-response", args=[review_pending_version.pk])
     pending = client.get(url)
@@ -102,10 +104,6 @@ def test_t58_download_from_the_portal(client, supplier_user, review_pending_vers
 
 
 def test_xlsx_template_download(client, supplier_user):
-    import io
-
-    from openpyxl import load_workbook
-
     client.force_login(supplier_user)
     response = client.get(reverse("catalogue:xlsx-template"))
     assert response.status_code == 200
@@ -211,10 +209,6 @@ def test_version_page_counts_changes_once_and_names_price_cuts_too(client, revie
 
 def test_version_page_writes_percentages_with_a_decimal_comma(client, review_pending_version, supplier_user):
     """Found on make run: "högst +10.02 %" and "Prishöjning upp till 10.02 %" on a Swedish page."""
-    from django.utils import translation
-
-    from catalogue.review import review_reason_text
-
     client.force_login(supplier_user)
     page = client.get(reverse("catalogue:version", args=[review_pending_version.pk])).content.decode()
     stored = review_pending_version.diff_summary["max_increase_percent"]

@@ -2,7 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.models import CatalogueItem, CatalogueVersion
+import search.indexing
+from catalogue.models import Catalogue, CatalogueItem, CatalogueVersion
 from catalogue.publish import PublicationError, publish_version
 from catalogue.tests.review_fixtures import BASE_ITEMS, make_version
 
@@ -32,8 +33,6 @@ def test_publish_switches_live_version_and_items(review_live_version, review_cha
 def test_publication_is_one_transaction(review_live_version, review_changed_items):
     """If the final step fails, neither the status switch nor the live pointer is kept."""
     new = make_version(review_live_version.catalogue, review_changed_items)
-    from catalogue.models import Catalogue
-
     original_save = Catalogue.save
 
     def failing_save(self, *args, **kwargs):
@@ -69,8 +68,6 @@ def test_search_index_new_before_switch_old_after_commit(
     review_live_version, review_changed_items, django_capture_on_commit_callbacks, monkeypatch
 ):
     """The new version is indexed while still unpublished; the old one is removed only after the commit."""
-    import search.indexing
-
     calls = []
 
     def index_version(version):
@@ -92,8 +89,6 @@ def test_search_index_new_before_switch_old_after_commit(
 
 
 def test_publication_goes_on_when_the_search_index_fails(review_live_version, review_changed_items, monkeypatch):
-    import search.indexing
-
     def broken(version):
         raise ConnectionError("OpenSearch is down")
 

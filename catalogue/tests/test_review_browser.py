@@ -8,7 +8,7 @@ import pytest
 
 from catalogue.catalogue_response import check_response
 from catalogue.models import CatalogueItem, CatalogueVersion
-from catalogue.review import submit_for_review
+from catalogue.review import reject, submit_for_review
 from catalogue.tests.review_fixtures import make_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hub_peppol_id")]
@@ -64,8 +64,6 @@ def test_reviewer_approves_and_downloads_t58(browser_page, axe, pending, reviewe
 def test_supplier_sees_the_decision_and_the_report_page_is_accessible(
     browser_page, axe, pending, supplier_user, reviewer_user
 ):
-    from catalogue.review import reject
-
     reject(pending, reviewer_user, "Priset på KP-100 är inte avtalat")
     page = browser_page
     sign_in(page, supplier_user.username, "/sv/leverantor/")

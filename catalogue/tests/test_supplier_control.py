@@ -19,10 +19,11 @@ from catalogue.api import create_token
 from catalogue.error_codes import issue_texts
 from catalogue.formats.columns import COLUMNS
 from catalogue.formats.spreadsheet import INSTRUCTIONS_SHEET, ITEMS_SHEET, template_xlsx
+from catalogue.generator import generate_items, write_peppol
 from catalogue.intake import import_file
 from catalogue.models import CatalogueItem, CatalogueVersion
-from catalogue.review import approve
-from catalogue.tests.fixtures import issues, live_snapshot
+from catalogue.review import approve, confirm_removals
+from catalogue.tests.fixtures import INTAKE_AGREEMENT, RECEIVER, issues, live_snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_peppol_id")]
 Status = CatalogueVersion.Status
@@ -246,8 +247,6 @@ def test_many_removals_wait_for_the_suppliers_confirmation_then_go_to_review(
 def test_confirmed_version_within_the_limits_is_approved_automatically(
     settings, supplier_user, intake_catalogue, live_version
 ):
-    from catalogue.review import confirm_removals
-
     settings.CATALOGUE_CONFIRM_REMOVALS_OVER = 1
     version = upload(intake_catalogue, "en.csv", csv_bytes([["OLD-1", "Gem 28 mm", "EA", "12", ""]]))
     assert version.status == Status.AWAITING_CONFIRM
@@ -346,9 +345,6 @@ def test_template_has_the_action_column_and_explains_both_modes():
 @pytest.fixture
 def rich_live_version(intake_catalogue, peppol_file):
     """A published catalogue imported from a generated Peppol file, with text a spreadsheet would run."""
-    from catalogue.generator import generate_items, write_peppol
-    from catalogue.tests.fixtures import INTAKE_AGREEMENT, RECEIVER
-
     items = generate_items(12, seed=4)
     items[0].name = '=HYPERLINK("http://example.com";"klicka")'
     items[1].description = "-20 % rabatt"

@@ -10,12 +10,14 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import Field
 from stdnum import ean
 from stdnum.se import orgnr as se_orgnr
 
 from catalogue.formats.base import HEADER_ACTIONS, LINE_ACTIONS, Header, RawLine
 from catalogue.formats.columns import ACTION_WORDS_DISPLAY
 from catalogue.formats.peppol import CUSTOMIZATION_ID, PROFILE_IDS
+from catalogue.models import CatalogueItem
 from catalogue.report import ERROR, Report
 from catalogue.validation import codelists
 
@@ -84,9 +86,7 @@ def parse_date(value: object) -> datetime.date:
 
 
 def _field_limits() -> dict[str, int]:
-    from catalogue.models import CatalogueItem
-
-    return {f.name: f.max_length for f in CatalogueItem._meta.get_fields() if getattr(f, "max_length", None)}
+    return {f.name: f.max_length for f in CatalogueItem._meta.get_fields() if isinstance(f, Field) and f.max_length}
 
 
 _LIMITS: dict[str, int] = {}
@@ -336,15 +336,20 @@ def _dates(line: _Line, item: dict) -> None:
 def _lists(line: _Line, item: dict) -> None:
     kind = line.kind
     for name in LIST_FIELDS:
-        value = line.values.get(name) or []
-        if isinstance(value, str):
-            value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
+        raw = line.values.get(name) or []
+        values: list[object]
+        if isinstance(raw, str):
+            values = [part.strip() for part in re.split(r"[;,]", raw) if part.strip()]
+        elif isinstance(raw, list | tuple):
+            values = list(raw)
+        else:
+            values = [raw]  # one value where a list was expected: a list of one
         most, longest = LIST_LIMITS[name]
-        if len(value) > most:
-            line.error("HUB-LIST-TOO-LONG", name, count=len(value), limit=most)
+        if len(values) > most:
+            line.error("HUB-LIST-TOO-LONG", name, count=len(values), limit=most)
         cleaned = []
-        for entry in value:
-            entry = str(entry)
+        for value in values:
+            entry = str(value)
             if not entry.isprintable() or (kind == "column" and entry.startswith(FORMULA_PREFIXES)):
                 entry = _clean_text(entry, line.report, line.line, kind, line.where(name))
             if len(entry) > longest:

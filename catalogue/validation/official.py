@@ -22,6 +22,7 @@ from lxml import etree
 
 from catalogue import safe_xml
 from catalogue.formats.base import Chunk
+from catalogue.validation import standards
 from catalogue.validation.standards import rule_path
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -47,7 +48,7 @@ class FailedAssert:
 def compiled(transaction: str = "T19"):
     """(processor, executable) for the transaction's rules, compiled once per process."""
     if transaction not in _COMPILED:
-        from saxonche import PySaxonProcessor
+        from saxonche import PySaxonProcessor  # noqa: PLC0415 (Saxon's native image, only where rules run)
 
         processor = PySaxonProcessor(license=False)
         executable = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(rule_path(transaction)))
@@ -180,9 +181,7 @@ class RulePool:
 
     def __init__(self, processes: int, transaction: str = "T19", standards_dir: str | None = None) -> None:
         if standards_dir is None:
-            from catalogue.validation.standards import standards_dir as current_standards_dir
-
-            standards_dir = str(current_standards_dir())
+            standards_dir = str(standards.standards_dir())
         self.processes = max(1, processes)
         self.transaction = transaction
         # spawn: Saxon (a GraalVM native image) must not be forked after it has started.
@@ -234,7 +233,7 @@ def run_chunks(
                 progress(index + 1, total)
         return merge(results)
     own_pool = pool is None
-    if own_pool:
+    if pool is None:
         pool = RulePool(min(processes, total), transaction, standards_dir)
     done = 0
     try:

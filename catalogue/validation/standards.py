@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.conf import settings
+
 PEPPOL_RELEASE = "2026.5"
 
 
@@ -17,13 +19,8 @@ class StandardsMissing(RuntimeError):
 
 def standards_dir() -> Path:
     # Settings when Django is configured; the environment or var/standards in worker processes.
-    try:
-        from django.conf import settings
-
-        if settings.configured:
-            return Path(settings.HUB_STANDARDS_DIR)
-    except ImportError:  # pragma: no cover - Django is always installed in the hub
-        pass
+    if settings.configured:
+        return Path(settings.HUB_STANDARDS_DIR)
     return Path(os.environ.get("HUB_STANDARDS_DIR", Path(__file__).resolve().parents[2] / "var" / "standards"))
 
 

@@ -51,11 +51,15 @@ def report_issues(version: CatalogueVersion) -> list[dict]:
 
 def status_hint(version: CatalogueVersion) -> str:
     Status = CatalogueVersion.Status
-    if version.status == Status.SUPERSEDED and version.superseded_by_id and version.published_at is None:
+    if (
+        version.status == Status.SUPERSEDED
+        and version.published_at is None
+        and (newer := version.superseded_by) is not None
+    ):
         return _("En nyare giltig fil kom medan den här väntade; version %(number)s granskas i stället") % {
-            "number": version.superseded_by.number
+            "number": newer.number
         }
-    hints = {
+    hints: dict[str, str] = {
         Status.RECEIVED: _("Filen kontrolleras"),
         Status.CHECKING: _("Filen är läst; de officiella Peppol-reglerna körs. Den kan granskas när de är klara."),
         Status.INVALID: _("Rätta felen i rapporten och ladda upp igen"),

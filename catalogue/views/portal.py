@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,12 +38,17 @@ from catalogue.views.common import (
 )
 from hub.organisations.roles import supplier_for
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from hub.organisations.models import Supplier
+
 logger = logging.getLogger(__name__)
 Status = CatalogueVersion.Status
 UploadMode = CatalogueVersion.UploadMode
 ISSUES_PER_PAGE = 100
 # What each upload mode does, said plainly beside its radio button.
-MODE_HELP = {
+MODE_HELP: dict[str, StrPromise] = {
     UploadMode.REPLACE: gettext_lazy(
         "Filen är hela katalogen: artiklar som inte finns i filen tas bort. Gäller alla format; en Peppol-fil "
         "följer sina egna åtgärdskoder (ActionCode)."
@@ -82,12 +88,18 @@ class UploadForm(forms.Form):
         ]
 
 
+class SupplierRequest(HttpRequest):
+    """A request through `supplier_required`: the signed-in user acts for `supplier`."""
+
+    supplier: Supplier
+
+
 def supplier_required(view):
     """Signed in and acting for a supplier; the supplier is put on request.supplier."""
 
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: SupplierRequest, *args, **kwargs):
         supplier = supplier_for(request.user)
         if supplier is None:
             raise PermissionDenied(_("Sidan är för leverantörer"))
@@ -97,13 +109,13 @@ def supplier_required(view):
     return wrapper
 
 
-def _own_catalogue(request: HttpRequest, catalogue_id: int) -> Catalogue:
+def _own_catalogue(request: SupplierRequest, catalogue_id: int) -> Catalogue:
     return get_object_or_404(
         Catalogue.objects.select_related("agreement", "supplier"), pk=catalogue_id, supplier=request.supplier
     )
 
 
-def _own_version(request: HttpRequest, version_id: int) -> CatalogueVersion:
+def _own_version(request: SupplierRequest, version_id: int) -> CatalogueVersion:
     return get_object_or_404(
         CatalogueVersion.objects.select_related("catalogue__agreement", "catalogue__supplier", "superseded_by"),
         pk=version_id,
@@ -113,7 +125,7 @@ def _own_version(request: HttpRequest, version_id: int) -> CatalogueVersion:
 
 @require_GET
 @supplier_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SupplierRequest) -> HttpResponse:
     catalogues = (
         Catalogue.objects.filter(supplier=request.supplier)
         .select_related("agreement", "live_version")
@@ -123,7 +135,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @supplier_required
-def catalogue_detail(request: HttpRequest, catalogue_id: int) -> HttpResponse:
+def catalogue_detail(request: SupplierRequest, catalogue_id: int) -> HttpResponse:
     catalogue = _own_catalogue(request, catalogue_id)
     can_upload = request.user.has_perm("catalogue.upload_catalogue")
     form = UploadForm()
@@ -169,7 +181,7 @@ def _import(request: HttpRequest, catalogue: Catalogue, upload, mode: str) -> Ca
     return version
 
 
-def _own_version_to_change(request: HttpRequest, version_id: int) -> CatalogueVersion:
+def _own_version_to_change(request: SupplierRequest, version_id: int) -> CatalogueVersion:
     """The supplier's own version, for a user who may upload (withdraw and retry change it)."""
     version = _own_version(request, version_id)
     if not request.user.has_perm("catalogue.upload_catalogue"):
@@ -188,7 +200,7 @@ def _tell_outcome(request: HttpRequest, version: CatalogueVersion) -> None:
 
 @require_POST
 @supplier_required
-def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_withdraw(request: SupplierRequest, version_id: int) -> HttpResponse:
     version = _own_version_to_change(request, version_id)
     try:
         withdraw(version, request.user)
@@ -201,7 +213,7 @@ def version_withdraw(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_POST
 @supplier_required
-def version_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_confirm(request: SupplierRequest, version_id: int) -> HttpResponse:
     """The supplier has seen the counts of a version that removes many items and sends it on."""
     version = _own_version_to_change(request, version_id)
     if not request.POST.get("confirm_removals"):
@@ -218,7 +230,7 @@ def version_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_POST
 @supplier_required
-def version_retry(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_retry(request: SupplierRequest, version_id: int) -> HttpResponse:
     version = _own_version_to_change(request, version_id)
     try:
         version = retry(version, request.user)
@@ -231,7 +243,7 @@ def version_retry(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_GET
 @supplier_required
-def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_detail(request: SupplierRequest, version_id: int) -> HttpResponse:
     version = _own_version(request, version_id)
     can_upload = request.user.has_perm("catalogue.upload_catalogue")
     page = Paginator(report_issues(version), ISSUES_PER_PAGE).get_page(request.GET.get("sida"))
@@ -254,13 +266,13 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     )
 
 
-def _decided() -> set[str]:
+def _decided() -> frozenset[str]:
     return ACCEPTED | REJECTED
 
 
 @require_GET
 @supplier_required
-def version_progress(request: HttpRequest, version_id: int) -> JsonResponse:
+def version_progress(request: SupplierRequest, version_id: int) -> JsonResponse:
     version = _own_version(request, version_id)
     return JsonResponse(
         {
@@ -276,19 +288,19 @@ def version_progress(request: HttpRequest, version_id: int) -> JsonResponse:
 
 @require_GET
 @supplier_required
-def version_response(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_response(request: SupplierRequest, version_id: int) -> HttpResponse:
     return t58_download(_own_version(request, version_id))
 
 
 @require_GET
 @supplier_required
-def version_file(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_file(request: SupplierRequest, version_id: int) -> FileResponse:
     return catalogue_file_download(_own_version(request, version_id))
 
 
 @require_GET
 @supplier_required
-def xlsx_template(request: HttpRequest) -> HttpResponse:
+def xlsx_template(request: SupplierRequest) -> HttpResponse:
     response = HttpResponse(
         template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -298,7 +310,7 @@ def xlsx_template(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @supplier_required
-def csv_template(request: HttpRequest) -> HttpResponse:
+def csv_template(request: SupplierRequest) -> HttpResponse:
     response = HttpResponse(template_csv(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="katalogmall.csv"'
     return response
@@ -306,7 +318,7 @@ def csv_template(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @supplier_required
-def catalogue_export(request: HttpRequest, catalogue_id: int, fmt: str) -> HttpResponse:
+def catalogue_export(request: SupplierRequest, catalogue_id: int, fmt: str) -> HttpResponse:
     """The supplier's own live catalogue in the template's format, to edit and upload again."""
     catalogue = _own_catalogue(request, catalogue_id)
     version = catalogue.live_version

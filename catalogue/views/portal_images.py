@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from catalogue.pictures.uploads import attach_uploaded_images, too_large_upload
-from catalogue.views.portal import _own_catalogue, supplier_required
+from catalogue.views.portal import SupplierRequest, _own_catalogue, supplier_required
 
 PER_PAGE = 100
 MAX_FILES = 1_000
 
 
 @supplier_required
-def catalogue_images(request: HttpRequest, catalogue_id: int) -> HttpResponse:
+def catalogue_images(request: SupplierRequest, catalogue_id: int) -> HttpResponse:
     catalogue = _own_catalogue(request, catalogue_id)
     can_upload = request.user.has_perm("catalogue.upload_catalogue")
     report = None
@@ -34,7 +34,7 @@ def catalogue_images(request: HttpRequest, catalogue_id: int) -> HttpResponse:
         else:
             # A file over the limit is reported without being read into memory.
             limit = settings.CATALOGUE_MAX_UPLOAD_BYTES
-            uploads = ((f.name, f.read() if f.size <= limit else too_large_upload()) for f in files)
+            uploads = ((f.name or "", f.read() if (f.size or 0) <= limit else too_large_upload()) for f in files)
             report = attach_uploaded_images(catalogue, uploads, user=request.user)
         status = 400 if error else 200
     uploaded = catalogue.uploaded_images.select_related("image").order_by("seller_item_id")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -111,7 +111,8 @@ def _render_detail(request: HttpRequest, version: CatalogueVersion, comment: str
     }
     if version.status in Status.DECIDABLE:
         diff = diff_versions(version)
-        old = CatalogueVersion.objects.filter(pk=diff.base_version_id).first()
+        base_id = diff.base_version_id
+        old = CatalogueVersion.objects.filter(pk=base_id).first() if base_id is not None else None
         changes = sorted(diff.changes, key=_sort_key)
         context.update(
             diff=diff,
@@ -132,7 +133,7 @@ def review_response(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def review_file(request: HttpRequest, version_id: int) -> HttpResponse:
+def review_file(request: HttpRequest, version_id: int) -> FileResponse:
     """The uploaded file, for reviewers only; anyone else gets the same 404 as for a missing version."""
     if not request.user.has_perm("catalogue.review_catalogueversion"):
         raise Http404

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from axes.helpers import get_cool_off
+from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -88,8 +90,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # A new password ends any lockout of the account (django-axes).
-        from axes.utils import reset
-
         reset(username=form.user.get_username())
         return response
 
@@ -105,8 +105,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): 429 and how long to wait, in the page's language."""
-    from axes.helpers import get_cool_off
-
     cool_off = get_cool_off(request)
     minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else None
     context = {"minutes": minutes, "password_reset_url": localized_reverse("accounts:password_reset")}

@@ -7,14 +7,20 @@ here once, so the SVG drawing and its text alternative can never disagree.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
+from typing import ClassVar, NotRequired, TypedDict
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import NoReverseMatch
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from catalogue.models import Agreement
 from followup import public as followup_public
 
 # The e-handel process, in order (avtal → … → uppföljning).
@@ -35,9 +41,24 @@ _STEPS_PER_ROW = 3
 _BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD = 232, 56, 56, 48, 10
 
 
-def process_layout() -> list[dict]:
+class ProcessBox(TypedDict):
+    """One step's box in the process SVG; `arrow` leads to the next step (none from the last)."""
+
+    key: str
+    label: object
+    number: int
+    x: int
+    y: int
+    cx: int
+    cy: int
+    w: int
+    h: int
+    arrow: NotRequired[dict[str, int]]
+
+
+def process_layout() -> list[ProcessBox]:
     """Boxes and connecting arrows for the process SVG, computed from PROCESS_STEPS."""
-    boxes = []
+    boxes: list[ProcessBox] = []
     for index, (key, label) in enumerate(PROCESS_STEPS):
         row, col = divmod(index, _STEPS_PER_ROW)
         if row % 2:  # every other row runs right to left, so arrows stay short
@@ -57,7 +78,7 @@ def process_layout() -> list[dict]:
                 "h": _BOX_H,
             }
         )
-    for current, following in zip(boxes, boxes[1:], strict=False):
+    for current, following in pairwise(boxes):
         if current["y"] == following["y"]:
             if following["x"] > current["x"]:
                 x1, x2 = current["x"] + _BOX_W, following["x"] - 4
@@ -154,8 +175,6 @@ class AgreementLinkBlock(blocks.StructBlock):
         template = "guidance/blocks/agreement_link.html"
 
     def get_context(self, value, parent_context=None):
-        from catalogue.models import Agreement
-
         context = super().get_context(value, parent_context=parent_context)
         agreement = Agreement.objects.filter(reference=value["reference"]).first()
         context["agreement"] = agreement
@@ -196,14 +215,10 @@ def agreement_search_url(agreement_id: int, language: str | None = None) -> str:
 
 
 def _search_url(params: dict, language: str | None) -> str:
-    from urllib.parse import urlencode
-
-    from django.urls import NoReverseMatch
-    from django.utils import translation
-
     language = "en" if (language or get_language() or "sv").startswith("en") else "sv"
     try:
-        from search.views import search_page_url
+        # Not at the top: views are not imported while models load (this module is imported by guidance.models).
+        from search.views import search_page_url  # noqa: PLC0415 (optional app; views after model loading)
 
         with translation.override(language):
             base = search_page_url(language)
@@ -312,7 +327,7 @@ class GuidanceStreamBlock(blocks.StreamBlock):
     category_link = CategoryLinkBlock()
 
     class Meta:
-        block_counts = {"process": {"max_num": 1}}
+        block_counts: ClassVar[dict[str, dict[str, int]]] = {"process": {"max_num": 1}}
 
 
 class FollowUpStreamBlock(GuidanceStreamBlock):

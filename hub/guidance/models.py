@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -18,8 +20,12 @@ class GuidanceBase(Page):
     intro = RichTextField(_("ingress"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(GuidanceStreamBlock(), verbose_name=_("innehåll"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    content_panels: ClassVar[list[Panel]] = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields: ClassVar[list[index.BaseField]] = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
 
     class Meta:
         abstract = True
@@ -40,8 +46,8 @@ class GuidanceBase(Page):
 class HomePage(GuidanceBase):
     """The start page (startsida): the root of one language's tree."""
 
-    parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["guidance.GuidancePage", "guidance.FollowUpPage"]
+    parent_page_types: ClassVar[list[str]] = ["wagtailcore.Page"]
+    subpage_types: ClassVar[list[str]] = ["guidance.GuidancePage", "guidance.FollowUpPage"]
     template = "guidance/home_page.html"
 
     class Meta:
@@ -52,8 +58,8 @@ class HomePage(GuidanceBase):
 class GuidancePage(GuidanceBase):
     """A guidance page (vägledningssida) under the start page or another guidance page."""
 
-    parent_page_types = ["guidance.HomePage", "guidance.GuidancePage"]
-    subpage_types = ["guidance.GuidancePage", "guidance.FollowUpPage"]
+    parent_page_types: ClassVar[list[str]] = ["guidance.HomePage", "guidance.GuidancePage"]
+    subpage_types: ClassVar[list[str]] = ["guidance.GuidancePage", "guidance.FollowUpPage"]
     template = "guidance/guidance_page.html"
 
     class Meta:
@@ -65,13 +71,19 @@ class FollowUpPage(GuidanceBase):
     """Follow-up figures (uppföljning) editors publish, such as contract compliance (avtalstrohet)."""
 
     body = StreamField(FollowUpStreamBlock(), verbose_name=_("innehåll"), blank=True)
-    period_note = models.CharField(
+    # Wagtail has no type information, so the stubs cannot see this class as a model and infer the field's types.
+    period_note: models.CharField[str, str] = models.CharField(
         _("avser period"), max_length=120, blank=True, help_text=_("Till exempel 2026 kvartal 1–3")
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("period_note"), FieldPanel("body")]
-    parent_page_types = ["guidance.HomePage", "guidance.GuidancePage"]
-    subpage_types: list[str] = []
+    content_panels: ClassVar[list[Panel]] = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("period_note"),
+        FieldPanel("body"),
+    ]
+    parent_page_types: ClassVar[list[str]] = ["guidance.HomePage", "guidance.GuidancePage"]
+    subpage_types: ClassVar[list[str]] = []
     template = "guidance/follow_up_page.html"
 
     class Meta:

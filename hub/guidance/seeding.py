@@ -11,14 +11,31 @@ what editors have changed since.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from hub.guidance.models import GuidancePage, HomePage
+from hub.organisations.roles import ADMINISTRATOR
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("sv", "en")
@@ -47,9 +64,9 @@ class Section:
     blocks: list[dict] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
-    def walk(self, path: tuple[str, ...] = ()):
+    def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Section]]:
         """Yield (heading path, section) depth first, in document order."""
-        here = path + (self.title,)
+        here = (*path, self.title)
         yield here, self
         for child in self.children:
             yield from child.walk(here)
@@ -63,79 +80,111 @@ def parse_guidance(text: str, illustration_marker: str) -> Section:
     """Parse the restricted markdown into a tree of sections with StreamField raw blocks."""
     md = MarkdownIt("commonmark")
     tokens = md.parse(text)
-    root: Section | None = None
-    stack: list[Section] = []
+    outline = _Outline()
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token.type == "heading_open":
-            level = int(token.tag[1])
-            title = tokens[i + 1].content.strip()
-            line = (token.map or [0])[0] + 1
-            section = Section(level=level, title=title)
-            if level == 1:
-                if root is not None:
-                    raise GuidanceSeedError(
-                        f"Rad {line}: bara en rubrik på nivå 1 är tillåten / Line {line}: only one level-1 heading"
-                    )
-                root = section
-                stack = [root]
-            else:
-                if root is None or level > 3 or level - 1 > len(stack):
-                    raise GuidanceSeedError(
-                        f"Rad {line}: rubriken ”{title}” har fel nivå / Line {line}: heading '{title}' is out of place"
-                    )
-                stack = stack[: level - 1]
-                stack[-1].children.append(section)
-                stack.append(section)
+            outline.add_heading(level=int(token.tag[1]), title=tokens[i + 1].content.strip(), line=_line(token))
             i += 3
             continue
         if token.type == "html_block":  # the explanatory comment at the top
             i += 1
             continue
-        if root is None:
-            line = (token.map or [0])[0] + 1
+        current = outline.current_section(_line(token))
+        if token.type == "paragraph_open":
+            _add_paragraph(current, tokens[i + 1].content, md, illustration_marker)
+            i += 3
+            continue
+        if token.type in LIST_OPENS:
+            end = _list_end(tokens, i)
+            _add_list(current, tokens[i:end])
+            i = end + 1
+            continue
+        i += 1
+    return outline.finished()
+
+
+LIST_OPENS = ("bullet_list_open", "ordered_list_open")
+LIST_CLOSES = ("bullet_list_close", "ordered_list_close")
+
+
+def _line(token: Token) -> int:
+    """The token's line in the source, counted from 1."""
+    return (token.map or [0])[0] + 1
+
+
+class _Outline:
+    """The heading tree as it is read: the start page and the open path down to the latest heading."""
+
+    def __init__(self) -> None:
+        self.root: Section | None = None
+        self.open_path: list[Section] = []
+
+    def add_heading(self, level: int, title: str, line: int) -> None:
+        section = Section(level=level, title=title)
+        if level == 1:
+            if self.root is not None:
+                raise GuidanceSeedError(
+                    f"Rad {line}: bara en rubrik på nivå 1 är tillåten / Line {line}: only one level-1 heading"
+                )
+            self.root = section
+            self.open_path = [section]
+            return
+        if self.root is None or level > 3 or level - 1 > len(self.open_path):
+            raise GuidanceSeedError(
+                f"Rad {line}: rubriken ”{title}” har fel nivå / Line {line}: heading '{title}' is out of place"
+            )
+        self.open_path = self.open_path[: level - 1]
+        self.open_path[-1].children.append(section)
+        self.open_path.append(section)
+
+    def current_section(self, line: int) -> Section:
+        """The section that text at `line` belongs to; text before the first heading is refused."""
+        if self.root is None:
             raise GuidanceSeedError(
                 f"Rad {line}: texten måste börja med en rubrik ”# ” / "
                 f"Line {line}: the text must start with a '# ' heading"
             )
-        current = stack[-1]
-        if token.type == "paragraph_open":
-            inline = tokens[i + 1]
-            if inline.content.strip() == illustration_marker:
-                current.blocks.append({"type": "process", "value": {"heading": illustration_marker}})
-            else:
-                html = f"<p>{md.renderInline(inline.content)}</p>"
-                previous = current.blocks[-1] if current.blocks else None
-                if previous and previous["type"] == "text":
-                    previous["value"] += html  # consecutive paragraphs share one rich-text block
-                else:
-                    current.blocks.append({"type": "text", "value": html})
-            i += 3
-            continue
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            items: list[str] = []
-            depth = 0
-            j = i
-            while True:
-                t = tokens[j]
-                if t.type in ("bullet_list_open", "ordered_list_open"):
-                    depth += 1
-                elif t.type in ("bullet_list_close", "ordered_list_close"):
-                    depth -= 1
-                    if depth == 0:
-                        break
-                elif t.type == "inline":
-                    items.append(t.content.strip())
-                j += 1
-            style = "benefits" if any(word in current.title.lower() for word in BENEFIT_WORDS) else "facts"
-            current.blocks.append({"type": "facts", "value": {"heading": "", "style": style, "items": items}})
-            i = j + 1
-            continue
-        i += 1
-    if root is None:
-        raise GuidanceSeedError("Texten saknar rubrik ”# ” / The text has no '# ' heading")
-    return root
+        return self.open_path[-1]
+
+    def finished(self) -> Section:
+        if self.root is None:
+            raise GuidanceSeedError("Texten saknar rubrik ”# ” / The text has no '# ' heading")
+        return self.root
+
+
+def _add_paragraph(section: Section, content: str, md: MarkdownIt, illustration_marker: str) -> None:
+    """The marker line becomes the process illustration; other paragraphs become rich text."""
+    if content.strip() == illustration_marker:
+        section.blocks.append({"type": "process", "value": {"heading": illustration_marker}})
+        return
+    html = f"<p>{md.renderInline(content)}</p>"
+    previous = section.blocks[-1] if section.blocks else None
+    if previous and previous["type"] == "text":
+        previous["value"] += html  # consecutive paragraphs share one rich-text block
+    else:
+        section.blocks.append({"type": "text", "value": html})
+
+
+def _list_end(tokens: list[Token], start: int) -> int:
+    """The index of the token that closes the list opened at `start` (nested lists included)."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        if tokens[index].type in LIST_OPENS:
+            depth += 1
+        elif tokens[index].type in LIST_CLOSES:
+            depth -= 1
+            if depth == 0:
+                return index
+    raise GuidanceSeedError("En lista slutar aldrig / A list never ends")  # markdown-it always closes its lists
+
+
+def _add_list(section: Section, list_tokens: list[Token]) -> None:
+    """Every item's text, nested items included, in one fact list; benefits under a benefit heading."""
+    items = [token.content.strip() for token in list_tokens if token.type == "inline"]
+    style = "benefits" if any(word in section.title.lower() for word in BENEFIT_WORDS) else "facts"
+    section.blocks.append({"type": "facts", "value": {"heading": "", "style": style, "items": items}})
 
 
 def load_guidance(language: str, content_dir: Path | None = None) -> Section:
@@ -157,15 +206,18 @@ def translation_key(sv_path: tuple[str, ...]) -> uuid.UUID:
     return uuid.uuid5(KEY_NAMESPACE, "/".join(sv_path))
 
 
-def seed_guidance(content_dir: Path | None = None) -> dict:
+class SeedResult(TypedDict):
+    created: int
+    existing: int
+    site: str  # created, replaced or kept
+    workflow: str  # created, replaced or kept
+
+
+def seed_guidance(content_dir: Path | None = None) -> SeedResult:
     """Create the guidance tree in sv and en, the site, and the moderation workflow.
 
     Returns counts: {"created": n, "existing": n, "site": "created|replaced|kept", "workflow": ...}.
     """
-    from wagtail.models import Locale, Page, Site
-
-    from hub.guidance.models import GuidancePage, HomePage
-
     trees = {language: load_guidance(language, content_dir) for language in LANGUAGES}
     if _shape(trees["sv"]) != _shape(trees["en"]):
         raise GuidanceSeedError(
@@ -173,47 +225,64 @@ def seed_guidance(content_dir: Path | None = None) -> dict:
             "The English text does not have the same headings and blocks as the Swedish"
         )
     sv_paths = [path for path, _ in trees["sv"].walk()]
-    result = {"created": 0, "existing": 0}
+    created = existing = 0
     with transaction.atomic():
         root = Page.get_first_root_node() or _create_tree_root()
         for language in LANGUAGES:
-            locale, _ = Locale.objects.get_or_create(language_code=language)
-            parents: dict[int, Page] = {}
-            for sv_path, (_, section) in zip(sv_paths, trees[language].walk(), strict=True):
-                key = translation_key(sv_path)
-                page = Page.objects.filter(translation_key=key, locale=locale).first()
-                if page is None:
-                    parent = root if section.level == 1 else parents[section.level - 1]
-                    page_class = HomePage if section.level == 1 else GuidancePage
-                    page = page_class(
-                        title=section.title,
-                        slug=_free_slug(parent, slugify(section.title) or "sida"),
-                        locale=locale,
-                        translation_key=key,
-                        body=section.blocks,
-                    )
-                    parent.add_child(instance=page)
-                    page.save_revision().publish()
-                    result["created"] += 1
-                else:
-                    result["existing"] += 1
-                parents[section.level] = page
+            created_here, existing_here = _seed_language_tree(root, language, trees[language], sv_paths)
+            created += created_here
+            existing += existing_here
         sv_home = Page.objects.get(translation_key=translation_key(sv_paths[0]), locale__language_code="sv")
-        result["site"] = _ensure_site(sv_home)
-        result["workflow"] = ensure_workflow(root)
+        result = SeedResult(
+            created=created, existing=existing, site=_ensure_site(sv_home), workflow=ensure_workflow(root)
+        )
     Site.clear_site_root_paths_cache()
     return result
 
 
-def _create_tree_root():
-    """Wagtail's migration makes the tree root; a flushed database (live-server tests) has none."""
-    from wagtail.models import Locale, Page
+def _seed_language_tree(root: Page, language: str, tree: Section, sv_paths: list[tuple[str, ...]]) -> tuple[int, int]:
+    """Create one language's missing pages; each page's key comes from its Swedish heading path.
 
+    Returns (pages created, pages already there).
+    """
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    created = existing = 0
+    parents: dict[int, Page] = {}
+    for sv_path, (_, section) in zip(sv_paths, tree.walk(), strict=True):
+        key = translation_key(sv_path)
+        page = Page.objects.filter(translation_key=key, locale=locale).first()
+        if page is None:
+            parent = root if section.level == 1 else parents[section.level - 1]
+            page = _create_page(parent, section, locale, key)
+            created += 1
+        else:
+            existing += 1
+        parents[section.level] = page
+    return created, existing
+
+
+def _create_page(parent: Page, section: Section, locale: Locale, key: uuid.UUID) -> Page:
+    """A published start page (level 1) or guidance page holding the section's blocks."""
+    page_class = HomePage if section.level == 1 else GuidancePage
+    page = page_class(
+        title=section.title,
+        slug=_free_slug(parent, slugify(section.title) or "sida"),
+        locale=locale,
+        translation_key=key,
+        body=section.blocks,
+    )
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _create_tree_root() -> Page:
+    """Wagtail's migration makes the tree root; a flushed database (live-server tests) has none."""
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
-def _free_slug(parent, base: str) -> str:
+def _free_slug(parent: Page, base: str) -> str:
     slug, n = base, 1
     while parent.get_children().filter(slug=slug).exists():
         n += 1
@@ -221,11 +290,8 @@ def _free_slug(parent, base: str) -> str:
     return slug
 
 
-def _ensure_site(home) -> str:
+def _ensure_site(home: Page) -> str:
     """Point the default site at the Swedish start page, replacing Wagtail's 'Welcome' page."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, Site
-
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         Site.objects.create(
@@ -234,8 +300,6 @@ def _ensure_site(home) -> str:
         return "created"
     if site.root_page_id == home.id:
         return "kept"
-    from hub.guidance.models import HomePage
-
     old = site.root_page
     if old.specific_class is not None and issubclass(old.specific_class, HomePage):
         return "kept"  # an editor chose another start page on purpose
@@ -249,12 +313,8 @@ def _ensure_site(home) -> str:
     return "replaced"
 
 
-def ensure_workflow(root) -> str:
+def ensure_workflow(root: Page) -> str:
     """Editors submit, an Administratör approves: one workflow on the root covers both languages."""
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
-
-    from hub.organisations.roles import ADMINISTRATOR
-
     approvers, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
     _grant_page_permissions(approvers, root)
     workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
@@ -275,11 +335,8 @@ def ensure_workflow(root) -> str:
 APPROVER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 
 
-def _grant_page_permissions(group: Group, root) -> None:
+def _grant_page_permissions(group: Group, root: Page) -> None:
     """Approvers need page permissions to open the page and act on its task in the admin."""
-    from django.contrib.auth.models import Permission
-    from wagtail.models import GroupPagePermission
-
     for codename in APPROVER_PAGE_PERMISSIONS:
         permission = Permission.objects.filter(content_type__app_label="wagtailcore", codename=codename).first()
         if permission is not None:

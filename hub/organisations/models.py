@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -32,7 +34,7 @@ class LegalEntity(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        ordering: ClassVar[list[str]] = ["name"]
 
     def clean(self) -> None:
         super().clean()
@@ -89,7 +91,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("tillhörighet")
         verbose_name_plural = _("tillhörigheter")
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=~(models.Q(organisation__isnull=False) & models.Q(supplier__isnull=False)),
                 name="membership_one_side_only",

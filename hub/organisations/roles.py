@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission, Page
 
 EDITOR = "Redaktör"
 SUPPLIER = "Leverantör"
@@ -91,8 +92,6 @@ def sync_roles() -> list[str]:
 
 
 def _grant_editor_page_permissions() -> None:
-    from wagtail.models import GroupPagePermission, Page
-
     root = Page.get_first_root_node()
     if root is None:
         return

@@ -1,5 +1,7 @@
 """Organisations, suppliers and memberships in the Wagtail admin (Administratör)."""
 
+from typing import ClassVar
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -10,21 +12,21 @@ from hub.organisations.models import BuyerOrganisation, Membership, Supplier
 class BuyerOrganisationViewSet(SnippetViewSet):
     model = BuyerOrganisation
     icon = "group"
-    list_display = ["name", "orgnr_display", "peppol_id", "public_catalogue"]
-    search_fields = ["name", "orgnr"]
+    list_display: ClassVar[list[str]] = ["name", "orgnr_display", "peppol_id", "public_catalogue"]
+    search_fields: ClassVar[list[str]] = ["name", "orgnr"]
 
 
 class SupplierViewSet(SnippetViewSet):
     model = Supplier
     icon = "site"
-    list_display = ["name", "orgnr_display", "peppol_id"]
-    search_fields = ["name", "orgnr"]
+    list_display: ClassVar[list[str]] = ["name", "orgnr_display", "peppol_id"]
+    search_fields: ClassVar[list[str]] = ["name", "orgnr"]
 
 
 class MembershipViewSet(SnippetViewSet):
     model = Membership
     icon = "user"
-    list_display = ["user", "organisation", "supplier"]
+    list_display: ClassVar[list[str]] = ["user", "organisation", "supplier"]
 
 
 class OrganisationsGroup(SnippetViewSetGroup):

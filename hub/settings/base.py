@@ -9,6 +9,8 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import defaults as catalogue_defaults
+from catalogue.defaults import *
 from hub.accounts.links import localized_reverse_lazy
 from hub.settings.environment import (
     base_url_from_env,
@@ -224,13 +226,14 @@ HUB_STANDARDS_DIR = Path(os.environ.get("HUB_STANDARDS_DIR", VAR_DIR / "standard
 # Uploaded catalogue files: private, outside MEDIA_ROOT, never served by the web server (catalogue.storage).
 CATALOGUE_FILES_ROOT = Path(os.environ.get("CATALOGUE_FILES_ROOT", VAR_DIR / "private" / "catalogues"))
 
-# Catalogue tuning: every CATALOGUE_* default and its meaning is in catalogue/defaults.py.
-from catalogue.defaults import *  # noqa: E402
-
-CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", CATALOGUE_MAX_UPLOAD_BYTES)
+# Catalogue tuning: every CATALOGUE_* default and its meaning is in catalogue/defaults.py (imported
+# whole at the top); the ones below can also be set from the environment.
+CATALOGUE_MAX_UPLOAD_BYTES = positive_int("CATALOGUE_MAX_UPLOAD_BYTES", catalogue_defaults.CATALOGUE_MAX_UPLOAD_BYTES)
 # A valid upload that removes more items than this from the live catalogue waits (status awaiting_confirm)
 # until the supplier has seen the counts and confirmed; 0 asks for every removal.
-CATALOGUE_CONFIRM_REMOVALS_OVER = non_negative_int("CATALOGUE_CONFIRM_REMOVALS_OVER", CATALOGUE_CONFIRM_REMOVALS_OVER)
+CATALOGUE_CONFIRM_REMOVALS_OVER = non_negative_int(
+    "CATALOGUE_CONFIRM_REMOVALS_OVER", catalogue_defaults.CATALOGUE_CONFIRM_REMOVALS_OVER
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
+
+from search.backends import search_backends_for
 
 SUPPORTED_DATABASE_ENGINES = {
     "django.db.backends.sqlite3",
@@ -33,7 +37,7 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_env(default_sqlite_path: Path) -> dict:
+def database_from_env(default_sqlite_path: Path) -> dict[str, Any]:
     """Return the DATABASES['default'] entry for DATABASE_URL (SQLite when unset)."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -43,7 +47,7 @@ def database_from_env(default_sqlite_path: Path) -> dict:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:  # dj-database-url raises several types
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a valid database address ({exc}). Example: postgres://hub:secret@127.0.0.1:5432/hub"
@@ -60,8 +64,6 @@ def database_from_env(default_sqlite_path: Path) -> dict:
 
 def search_backends_from_env(index_prefix: str = "hub_") -> dict:
     """Return WAGTAILSEARCH_BACKENDS: the database backend, plus OpenSearch when OPENSEARCH_URL is set."""
-    from search.backends import search_backends_for
-
     return search_backends_for(
         os.environ.get("OPENSEARCH_URL", "").strip(),
         index_prefix=index_prefix,
@@ -126,8 +128,6 @@ def log_level(name: str = "LOG_LEVEL", default: str = "WARNING") -> str:
 
 def secret_key_from_file(path: Path) -> str:
     """A secret key generated once and kept in `path` (mode 600), for a hub run without SECRET_KEY set."""
-    from django.core.management.utils import get_random_secret_key
-
     if path.exists():
         key = path.read_text().strip()
         if len(key) >= 50:

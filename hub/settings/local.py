@@ -8,7 +8,7 @@ Responses (T58) as the demo organisation unless HUB_PEPPOL_ID says otherwise.
 
 from hub.settings.environment import secret_key_from_file
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import DEMO_HUB_PEPPOL_ID, HUB_PEPPOL_ID, SECRET_KEY, VAR_DIR
 
 DEBUG = False
@@ -18,7 +18,7 @@ HUB_SERVE_PUBLIC_MEDIA = True
 # Static files straight from the apps and static/, so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 # WhiteNoise warns at every start when STATIC_ROOT is missing; with the finders it stays empty.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

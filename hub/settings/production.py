@@ -6,12 +6,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 from hub.settings.environment import flag, non_negative_int, origins_from_env, proxy_ssl_header_from_env
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import HUB_BASE_URL
 
 DEBUG = False
 HUB_PRODUCTION = True
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.html import format_html
+from wagtail.models import Locale
 
 from hub import units
 from hub.money import format_amount
@@ -63,8 +64,6 @@ def language_switch(context) -> dict:
 def _page_translation_url(page, language: str, request) -> str | None:
     if page is None or not hasattr(page, "get_translation_or_none"):
         return None
-    from wagtail.models import Locale
-
     locale = Locale.objects.filter(language_code=language).first()
     translated = page.get_translation_or_none(locale) if locale else None
     if translated is None or not translated.live:

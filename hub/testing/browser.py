@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import require_service
+
 CHROMIUM = Path(os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,12 +32,10 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     """One headless Chromium for the session (Debian's, never a downloaded one)."""
-    from conftest import require_service
-
     if not CHROMIUM.exists():
         require_service("Chromium", f"{CHROMIUM} not found; install Debian's chromium package")
     try:
-        from playwright.sync_api import Error, sync_playwright
+        from playwright.sync_api import Error, sync_playwright  # noqa: PLC0415 (only browser tests need it)
     except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
         require_service("Playwright", "playwright is not installed (pip install -r requirements-dev.txt)")
     # Playwright's sync API keeps an event loop on this thread; the ORM work done by the
@@ -71,7 +71,8 @@ def browser_page(browser, live_server) -> Iterator:
 
 def axe_violations(tab, context: str | dict | None = None) -> list[dict]:
     """Run axe-core on the current page and return the WCAG 2.1 A/AA violations."""
-    from axe_playwright_python.sync_playwright import Axe
+    # Imported here, as Playwright is above: without the browser packages only the browser tests skip.
+    from axe_playwright_python.sync_playwright import Axe  # noqa: PLC0415
 
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     return Axe().run(tab, context=context, options=options).response["violations"]

@@ -35,7 +35,7 @@ def module_name(path: Path) -> str:
 def imported_modules(path: Path) -> set[str]:
     module = module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -77,9 +77,11 @@ def source_files():
 @pytest.mark.parametrize("path", list(source_files()), ids=lambda path: str(path.relative_to(REPO_ROOT)))
 def test_imports_point_downward(path: Path) -> None:
     module = module_name(path)
-    allowed = ALLOWED[layer_of(module)]
+    layer = layer_of(module)
+    assert layer is not None, f"{module} is in no layer of ALLOWED"
+    allowed = ALLOWED[layer]
     upward = sorted(name for name in imported_modules(path) if not is_allowed(name, allowed))
-    assert upward == [], f"{module} imports {upward}; {layer_of(module)} may import only {allowed}"
+    assert upward == [], f"{module} imports {upward}; {layer} may import only {allowed}"
 
 
 def test_the_check_sees_a_function_level_upward_import(tmp_path, monkeypatch) -> None:

@@ -9,6 +9,8 @@ from catalogue.models import Agreement
 from hub import demo
 from hub.organisations.models import BuyerOrganisation, Membership, Supplier
 from hub.organisations.roles import organisation_for, supplier_for
+from punchout.credentials import open_sealed_secret, shared_secret_matches
+from punchout.models import BuyerSystem
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +75,6 @@ def test_demo_agreements_cover_valid_restricted_and_expired():
 
 
 def test_the_demo_buyer_system_is_made_once_and_speaks_peppol_with_the_documented_secret():
-    from punchout.credentials import open_sealed_secret, shared_secret_matches
-    from punchout.models import BuyerSystem
-
     seed_all()
     seed_all()
 

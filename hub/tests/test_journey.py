@@ -40,6 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import requests
 from django.conf import settings
 from django.utils import translation
 
@@ -209,8 +210,6 @@ def expected_message(status: str) -> str:
 
 
 def _answers(base_url: str) -> bool:
-    import requests
-
     try:
         return requests.get(f"{base_url}/sv/", timeout=5).status_code == 200
     except requests.RequestException:
@@ -253,7 +252,9 @@ class Walk:
         tab.set_input_files("input[name=file]", str(path))
         tab.get_by_role("button", name="Ladda upp").click()
         tab.wait_for_url(re.compile(r"/leverantor/versioner/\d+/$"), timeout=STEP_TIMEOUT * 1000)
-        return int(re.search(r"/versioner/(\d+)/", tab.url).group(1))
+        version = re.search(r"/versioner/(\d+)/", tab.url)
+        assert version is not None, tab.url
+        return int(version.group(1))
 
     def record_outcome(self, tab, name: str, version_id: int) -> None:
         """The messages on the version page now, and the status stored at the same moment."""
@@ -469,7 +470,9 @@ def journey(tmp_path_factory, browser) -> Journey:
     state.durations["setup"] = round(time.monotonic() - setup_started, 1)
 
     def kill_worker() -> None:
-        state.killed_worker_pid = worker_pid(state)
+        pid = worker_pid(state)
+        assert pid is not None, "serve.sh's log names no task worker"
+        state.killed_worker_pid = pid
         os.kill(state.killed_worker_pid, signal.SIGKILL)
         wait_for(
             lambda: (worker_pid(state) or state.killed_worker_pid) != state.killed_worker_pid,

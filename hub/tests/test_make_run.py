@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import stat
@@ -11,11 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.http import Http404
 from django.urls import clear_url_caches, reverse
 
+import hub.urls
 from catalogue.catalogue_response import check_response
 from catalogue.review import approve
+from hub.management.commands.seed_hub import Command
 from hub.media import public_image
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -86,8 +91,6 @@ def media_files(settings, tmp_path):
 @pytest.fixture
 def public_media_urls(settings):
     """hub.urls as `make run` builds it (DEBUG off, HUB_SERVE_PUBLIC_MEDIA on)."""
-    import hub.urls
-
     settings.DEBUG = False
     settings.HUB_SERVE_PUBLIC_MEDIA = True
     importlib.reload(hub.urls)
@@ -117,8 +120,6 @@ def test_make_run_serves_product_images_and_nothing_else_from_media(client, medi
 
 
 def test_public_image_refuses_paths_out_of_the_image_folders(rf, media_files):
-    from django.http import Http404
-
     for path in ("catalogues/2026/12/RA-2026-002.xml", "original_images/../../etc/passwd.png", "vas.png"):
         with pytest.raises(Http404):
             public_image(rf.get("/"), path)
@@ -129,20 +130,15 @@ def test_seed_hub_refuses_production_settings_unless_forced(settings):
     settings.HUB_PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_hub", "--no-catalogues")
-    from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="leverantor").exists()
 
 
 def test_seed_hub_prints_a_punchout_test_command_for_the_hub_it_seeded(settings, tmp_path):
     """`make run PORT=8010`: the printed command must test that hub, not the default port 8000."""
-    import io
-
-    from hub.management.commands.seed_hub import Command
-
     settings.VAR_DIR = tmp_path
     settings.HUB_BASE_URL = "http://127.0.0.1:8010"
     out = io.StringIO()
-    Command(stdout=out)._print_logins()
+    Command(stdout=out).print_logins()
     hint = next(line for line in out.getvalue().splitlines() if "punchout_test" in line)
     assert "--hub-url http://127.0.0.1:8010 " in hint and "--receiver-port 8765" in hint

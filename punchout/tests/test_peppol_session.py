@@ -78,7 +78,9 @@ def test_a_signed_token_opens_the_shop_once_without_cookies(client, peppol_syste
     ],
 )
 def test_bad_start_tokens_are_refused_and_open_nothing(client, peppol_system, change, status, reason):
-    change = {name: value.at(time.time()) if isinstance(value, SecondsFromNow) else value for name, value in change.items()}
+    change = {
+        name: value.at(time.time()) if isinstance(value, SecondsFromNow) else value for name, value in change.items()
+    }
     secret = change.pop("secret", SHARED_SECRET)
 
     response = start(client, peppol_token(peppol_system, secret=secret, **change))

@@ -11,13 +11,9 @@ import swedish_text as text
 def wordlists(request, monkeypatch):
     """Every behaviour holds with Debian's word lists and with the shipped list alone."""
     monkeypatch.setenv("HUB_SEARCH_SYSTEM_WORDLISTS", "1" if request.param == "system" else "0")
-    for f in (text.dictionary, text._stems_of_dictionary, text._by_initial, text.split_compound, text.expand_word):
-        f.cache_clear()
-    text.correct_typo.cache_clear()
+    text.clear_caches()
     yield
-    for f in (text.dictionary, text._stems_of_dictionary, text._by_initial, text.split_compound, text.expand_word):
-        f.cache_clear()
-    text.correct_typo.cache_clear()
+    text.clear_caches()
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from catalogue.intake import import_file
 from catalogue.models import Agreement, CatalogueVersion
 from catalogue.report import Report
-from catalogue.review import approve
+from catalogue.review import approve, confirm_removals
 
 Status = CatalogueVersion.Status
 
@@ -57,8 +58,6 @@ class Command(BaseCommand):
         bar = None
         progress = None
         if sys.stderr.isatty():
-            from tqdm import tqdm
-
             bar = tqdm(total=100, unit="%", desc=path.name)
 
             def progress(percent: int, stage: str) -> None:
@@ -82,8 +81,6 @@ class Command(BaseCommand):
         if report.issues:
             self.stdout.write(report.render())
         if options["publish"] and version.status == Status.AWAITING_CONFIRM:
-            from catalogue.review import confirm_removals
-
             version = confirm_removals(version)  # the operator asked to publish: that is the confirmation
         if options["publish"] and version.status in Status.DECIDABLE:
             version = self._publish(version)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from hub.organisations.roles import sync_roles
+from hub.organisations.tests.fixtures import make_user
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(os.environ.get("HUB_SCREENSHOT_DIR", "var/screenshots"))
@@ -14,9 +17,6 @@ SCREENSHOTS = Path(os.environ.get("HUB_SCREENSHOT_DIR", "var/screenshots"))
 
 @pytest.fixture
 def buyer(transactional_db, django_user_model):
-    from hub.organisations.roles import sync_roles
-    from hub.organisations.tests.fixtures import make_user
-
     sync_roles()  # a transactional test starts from a flushed database
     return make_user(django_user_model, "bestallare", "Beställare")
 

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
+from wagtail.models import Page
 
-from hub.guidance.seeding import CONTENT_DIR, ILLUSTRATION_MARKERS
+from hub.guidance.seeding import CONTENT_DIR, ILLUSTRATION_MARKERS, SeedResult, seed_guidance
 
 
 @dataclass(frozen=True)
@@ -70,14 +72,10 @@ def _guidance_tree(request, django_db_setup, django_db_blocker):
     below). A module with transactional tests, or a tree asked for from inside a running test, gets
     None: seeded_guidance then seeds for each test, as before.
     """
-    from django.db import connection, transaction
-
     module_items = [item for item in request.session.items if item.module is request.module]
     if _module_commits(module_items) or connection.in_atomic_block:
         yield None
         return
-    from hub.guidance.seeding import seed_guidance
-
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -95,12 +93,10 @@ def _guidance_tree(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def seeded_guidance(_guidance_tree, db) -> dict:
+def seeded_guidance(_guidance_tree, db) -> SeedResult:
     """The seeded sv/en guidance tree and the seeding's counts."""
     if _guidance_tree is not None:
-        return dict(_guidance_tree)
-    from hub.guidance.seeding import seed_guidance
-
+        return _guidance_tree.copy()
     return seed_guidance()
 
 
@@ -110,8 +106,8 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     the module ends. Runs after pytest-django's ordering (database tests before transactional ones,
     which flush the database) and keeps it: only tests next to each other in one module move."""
     reordered = []
-    for _path, run in itertools.groupby(items, key=lambda item: item.path):
-        run = list(run)
+    for _path, module_run in itertools.groupby(items, key=lambda item: item.path):
+        run = list(module_run)
         uses = [any(name in item.fixturenames for name in SHARED_TREE_USERS) for item in run]
         reordered += [item for item, used in zip(run, uses, strict=True) if not used]
         reordered += [item for item, used in zip(run, uses, strict=True) if used]
@@ -121,7 +117,5 @@ def pytest_collection_modifyitems(session, config, items) -> None:
 @pytest.fixture
 def guidance_pages(seeded_guidance):
     """{language: [specific pages of that locale in tree order]}."""
-    from wagtail.models import Page
-
     pages = Page.objects.filter(depth__gte=2).order_by("path")
     return {language: [p.specific for p in pages.filter(locale__language_code=language)] for language in ("sv", "en")}

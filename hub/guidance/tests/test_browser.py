@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hub.guidance.models import GuidancePage
+from hub.guidance.seeding import seed_guidance
+from hub.testing.browser import axe_violations, format_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,8 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def seeded_live(live_server, transactional_db):
     """The guidance tree in the live server's database (a transactional test sees committed rows)."""
-    from hub.guidance.seeding import seed_guidance
-
     seed_guidance()
     return live_server
 
@@ -97,8 +97,6 @@ def test_404_page_has_no_violations(seeded_live, browser_page, axe):
 
 def test_the_axe_checker_catches_violations(browser):
     """Guard against a checker that silently passes everything."""
-    from hub.testing.browser import axe_violations, format_violations
-
     tab = browser.new_page()
     try:
         tab.set_content("<!DOCTYPE html><html><body><img src='data:,'><a href='#'></a></body></html>")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
+
+from conftest import require_service
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
@@ -44,13 +50,6 @@ def test_the_compiled_catalogue_is_used():
 
 def test_every_ui_string_in_the_code_has_an_english_translation(tmp_path):
     """makemessages over a copy of the code: no msgid it finds may lack English (a forgotten .po update)."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    from conftest import require_service
-
     if shutil.which("xgettext") is None:
         require_service("GNU gettext", "xgettext not found (Debian package gettext)")
     source = Path(settings.BASE_DIR)

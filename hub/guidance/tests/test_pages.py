@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -105,7 +106,7 @@ def test_process_labels_are_translated(client, seeded_guidance):
 def test_process_layout_connects_each_step_to_the_next():
     boxes = process_layout()
     assert [b["key"] for b in boxes] == [key for key, _ in PROCESS_STEPS]
-    for box, following in zip(boxes, boxes[1:], strict=False):
+    for box, following in pairwise(boxes):
         arrow = box["arrow"]
         # The arrow starts on this box's edge and ends just outside the next box.
         assert box["x"] <= arrow["x1"] <= box["x"] + box["w"] and box["y"] <= arrow["y1"] <= box["y"] + box["h"]

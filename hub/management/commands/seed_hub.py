@@ -1,9 +1,12 @@
 """Seed everything `make run` shows: guidance pages, organisations, agreements, users, catalogues."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hub import demo
+from hub.guidance.seeding import seed_guidance
 
 
 class Command(BaseCommand):
@@ -16,8 +19,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_catalogues: bool = False, force: bool = False, **options) -> None:
-        from hub.guidance.seeding import seed_guidance
-
         if getattr(settings, "HUB_PRODUCTION", False) and not force:
             # Demo users share one password and the demo agreements are fiction: never by accident.
             raise CommandError(
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 "seed_hub adds demo data and refuses to run with production settings (use --force)"
             )
 
-        steps = [
+        steps: list[tuple[str, Callable[[], object]]] = [
             ("Vägledningssidor / guidance pages", seed_guidance),
             ("Organisationer / organisations", demo.seed_organisations),
             ("Ramavtal / agreements", demo.seed_agreements),
@@ -38,9 +39,9 @@ class Command(BaseCommand):
         steps.append(("Ett års aktivitet / a year of activity", demo.seed_activity))
         for label, step in steps:
             self.stdout.write(f"{label}: {step()}")
-        self._print_logins()
+        self.print_logins()
 
-    def _print_logins(self) -> None:
+    def print_logins(self) -> None:
         password = demo.demo_password()
         base = settings.HUB_BASE_URL
         self.stdout.write(self.style.SUCCESS("\nE-handelshubben är redo / is ready"))

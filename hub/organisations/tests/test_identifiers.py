@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from hub.organisations.identifiers import normalise_orgnr, peppol_participant_id
@@ -63,8 +64,6 @@ def test_create_organisation_command_rejects_bad_orgnr():
 
 @pytest.mark.django_db
 def test_a_membership_cannot_be_both_buyer_and_supplier(django_user_model, buyer_organisation, supplier):
-    from django.db import IntegrityError, transaction
-
     user = django_user_model.objects.create_user("dubbel")
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, organisation=buyer_organisation, supplier=supplier)

@@ -1,7 +1,7 @@
 """Each role gets exactly its permissions; the wrong roles cannot reach the admin."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from wagtail.models import GroupPagePermission, Page
 
 from hub.organisations import roles
@@ -90,8 +90,6 @@ def test_administrator_manages_organisations(client, administrator_user, buyer_o
 
 
 def test_membership_lookups(buyer_user, supplier_user, buyer_organisation, supplier, django_user_model):
-    from django.contrib.auth.models import AnonymousUser
-
     assert organisation_for(buyer_user) == buyer_organisation
     assert supplier_for(buyer_user) is None
     assert supplier_for(supplier_user) == supplier

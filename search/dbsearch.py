@@ -24,7 +24,7 @@ BODY_WEIGHT = 1.0
 
 
 def index_tables() -> tuple[str, str]:
-    entry = get_app_config().get_model("IndexEntry")._meta.db_table  # noqa: SLF001 (Django's model Options API)
+    entry = get_app_config().get_model("IndexEntry")._meta.db_table
     return entry, f"{entry}_fts"
 
 
@@ -113,7 +113,7 @@ class _Tier:
         """(item id, score) among items of the versions: the best `limit` when ranked, else the first."""
         entry, fts = self.entry, self.fts
         content_type = get_content_type_pk(CatalogueItem)
-        items = CatalogueItem._meta.db_table  # noqa: SLF001 (Django's model Options API)
+        items = CatalogueItem._meta.db_table
         placeholders = ", ".join(["%s"] * len(versions))
         if connection.vendor == "sqlite":
             # bm25(): lower is better; columns are (autocomplete, body, title).
@@ -190,7 +190,7 @@ def refresh_autocomplete(version_ids: list[int]) -> None:
     if not version_ids or connection.vendor not in {"sqlite", "postgresql"}:
         return
     drop_autocomplete(version_ids)
-    items = CatalogueItem._meta.db_table  # noqa: SLF001 (Django's model Options API)
+    items = CatalogueItem._meta.db_table
     with connection.cursor() as cursor:
         for version_id in sorted(set(version_ids)):
             cursor.execute(

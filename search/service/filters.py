@@ -170,7 +170,7 @@ class EcoLabelFilter(Filter):
                 q |= Q(eco_labels__contains=[label])  # jsonb @>: an element equal to label
             return q
         # SQLite has no JSON containment lookup in Django: test each element of the stored list.
-        table = CatalogueItem._meta.db_table  # noqa: SLF001 (Django's model Options API)
+        table = CatalogueItem._meta.db_table
         placeholders = ", ".join(["%s"] * len(self.values))
         return Q(
             RawSQL(  # noqa: S611 - the labels are parameters
@@ -260,7 +260,7 @@ def condition_q(condition: Condition) -> Q:
     simple = _simplified(condition)
     if simple is None:
         return Q(pk__in=[])
-    table = CatalogueItem._meta.db_table  # noqa: SLF001 (Django's model Options API)
+    table = CatalogueItem._meta.db_table
     if connection.vendor == "postgresql":
         where, params = _postgres(simple)
         sql = f"SELECT id FROM {table} WHERE {where}"  # noqa: S608 - the terms are parameters

@@ -135,7 +135,7 @@ def test_search_log_has_no_personal_data(test_catalogue):
     search(SearchQuery(q="zzzyyyxxx"))
     log = SearchLog.objects.get(query="zzzyyyxxx")
     assert log.zero_hit and log.result_count == 0 and log.backend
-    fields = {f.name for f in SearchLog._meta.get_fields()}  # noqa: SLF001 (Django's model Options API)
+    fields = {f.name for f in SearchLog._meta.get_fields()}
     assert not fields & {"user", "ip", "ip_address", "session"}
 
 

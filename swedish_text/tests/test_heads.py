@@ -1,9 +1,25 @@
 """Compound heads, synonyms, English terms and "did you mean": the language logic, without a database."""
 
+import json
+from pathlib import Path
+
 import pytest
 
-from swedish_text import dictionary
-from swedish_text.heads import has_head, head_groups, mentions, name_is_kind, query_word, query_words
+from catalogue.generator import iter_items
+from search.tests.catalogue_data import parsed_items
+from swedish_text import dictionary, normalise
+from swedish_text.heads import (
+    has_head,
+    head_condition,
+    head_groups,
+    kind_condition,
+    mention_condition,
+    mentions,
+    name_is_kind,
+    narrowing_terms,
+    query_word,
+    query_words,
+)
 from swedish_text.suggest import Vocabulary, did_you_mean
 from swedish_text.terms import english_phrases, singular, swedish_synonyms
 
@@ -97,12 +113,6 @@ def test_svartpeppar_is_pepper_not_anything_black():
 
 def _queries_and_texts():
     """Every relevance query and the test catalogue's names and descriptions, plus generated demo items."""
-    import json
-    from pathlib import Path
-
-    from catalogue.generator import iter_items
-    from search.tests.catalogue_data import parsed_items
-
     root = Path(__file__).resolve().parents[2]
     queries = [q["q"] for q in json.loads((root / "search/tests/relevance/queries.json").read_text())["queries"]]
     queries += ["kontorsstol", "köksstol", "diskmedel", "papperskorg", "skrivbord", "skrivare", "svartpeppar"]
@@ -113,9 +123,6 @@ def _queries_and_texts():
 
 @pytest.mark.parametrize("any_word", [False, True])
 def test_the_indexed_terms_give_the_same_answers_as_the_tests_on_the_text(any_word):
-    from swedish_text import normalise
-    from swedish_text.heads import head_condition, kind_condition, mention_condition, narrowing_terms
-
     queries, texts = _queries_and_texts()
     item_terms = [
         (name, description, set(narrowing_terms(name, description, normalise(f"{name} {description}"))))

@@ -315,6 +315,7 @@ def measure_in_process(rounds: int) -> None:
             assert result.backend.startswith("database") == (engine == "database"), result.backend
             raw_text[q]()
         totals = {}
+        per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
         for _ in range(rounds):
             for q in QUERIES:
                 # The service and the bare engine side by side, query by query.
@@ -324,6 +325,7 @@ def measure_in_process(rounds: int) -> None:
                         lambda q=q, holder=holder: holder.setdefault("r", service.search(SearchQuery(q=q, log=False)))
                     )
                 )
+                per_query[q].append(facet_times[-1])
                 raw_times.append(_timed(raw_text[q]))
                 result = holder["r"]
                 assert result.total_exact, q
@@ -343,6 +345,7 @@ def measure_in_process(rounds: int) -> None:
         print("  exact totals: " + ", ".join(f"{q} {n:,}" for q, n in totals.items()))
         print(line("text query + facets", facet_times))
         print(line("  raw engine, same query", raw_times))
+        print("  per query, median ms: " + ", ".join(f"{q} {statistics.median(t):.0f}" for q, t in per_query.items()))
         print(f"  {'ratio p95 service / raw':26s} {pct(facet_times, 95) / max(pct(raw_times, 95), 1e-9):.2f}x")
         took = getattr(next(iter(raw_text.values())), "took", None)
         if took:

@@ -23,6 +23,7 @@ from catalogue.signals import versions_superseded
 from catalogue.storage import catalogue_file_path, catalogue_files_storage
 from hub.organisations.models import BuyerOrganisation, Supplier
 from swedish_text import search_text_for, title_text_for
+from swedish_text.heads import narrowing_terms as terms_for_narrowing
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -376,6 +377,10 @@ class CatalogueItem(index.Indexed, models.Model):
     valid_to = models.DateField(null=True, blank=True)
     # Swedish-normalised text (compound parts, stems) computed at import; see swedish_text.
     search_text = models.TextField(blank=True)
+    # What search narrows a text's matches by (the kind of goods asked for): space-separated terms from
+    # swedish_text.heads.narrowing_terms, filled with search_text; indexed per engine (search/service/filters.py,
+    # catalogue migration 0008: FTS5 on SQLite, GIN on PostgreSQL; a keyword field on OpenSearch).
+    narrowing_terms = models.TextField(blank=True)
 
     objects = CatalogueItemQuerySet.as_manager()
 
@@ -400,6 +405,7 @@ class CatalogueItem(index.Indexed, models.Model):
         index.FilterField("valid_from"),
         index.FilterField("valid_to"),
         index.FilterField("unit_price", type="FloatField"),
+        index.FilterField("narrowing_term_list"),
     ]
 
     class Meta:
@@ -431,12 +437,16 @@ class CatalogueItem(index.Indexed, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # Every save keeps search_text in step with the fields it reads; bulk loaders call fill_search_text.
-        self.search_text = search_text_for(self)
+        fill_search_text([self])
         super().save(*args, **kwargs)
 
     def title(self) -> str:
         """The Swedish-normalised name (compound parts and stems), indexed for search only."""
         return title_text_for(self)
+
+    def narrowing_term_list(self) -> list[str]:
+        """The narrowing terms as a list (OpenSearch's keyword field)."""
+        return self.narrowing_terms.split()
 
     @property
     def catalogue_supplier_id(self) -> int:
@@ -498,9 +508,16 @@ class SupplierApiToken(models.Model):
 
 
 def fill_search_text(items: Iterable[CatalogueItem]) -> list[CatalogueItem]:
-    """Compute search_text for each item in memory (bulk_create sends no save(): loaders call this first)."""
+    """Compute search_text and narrowing_terms for each item in memory (bulk_create sends no save(): loaders
+    call this first)."""
     out = []
     for item in items:
         item.search_text = search_text_for(item)
+        item.narrowing_terms = narrowing_terms_for(item)
         out.append(item)
     return out
+
+
+def narrowing_terms_for(item) -> str:
+    """The stored narrowing terms of an item whose search_text is filled (see swedish_text.heads)."""
+    return " ".join(terms_for_narrowing(item.name, item.description, item.search_text))

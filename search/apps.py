@@ -7,7 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Sök")
 
     def ready(self) -> None:
-        from search import checks  # noqa: F401  (registers the system checks)
-        from search.signal_handlers import register_signal_handlers
+        # Models are loaded only now: these import them.
+        from search import checks  # noqa: F401, PLC0415 (registers the system checks)
+        from search.signal_handlers import register_signal_handlers  # noqa: PLC0415 (imports the models)
 
         register_signal_handlers()

@@ -40,7 +40,7 @@ def search_backends_for(opensearch_url: str, index_prefix: str = "hub_", shards:
 
 def index_settings(shards: int, replicas: int) -> dict:
     """The hub's Swedish analysis settings, with the number of primary shards and replicas per index."""
-    from search.analysis import SWEDISH_INDEX_SETTINGS
+    from search.analysis import SWEDISH_INDEX_SETTINGS  # noqa: PLC0415 (settings import this module: no app code at load)
 
     settings = copy.deepcopy(SWEDISH_INDEX_SETTINGS)
     settings["settings"]["index"] = {

@@ -13,6 +13,10 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core import checks
 from django.utils.translation import gettext as _
+from modelsearch.backends import get_search_backend
+
+from catalogue.models import CatalogueItem
+from search.engines.opensearch3 import REPAIR_COMMAND
 
 # The check must not hold up start-up when the cluster is down.
 CHECK_TIMEOUT_SECONDS = 2
@@ -43,11 +47,6 @@ def check_opensearch_index(app_configs=None, **kwargs) -> list[checks.CheckMessa
     config = settings.WAGTAILSEARCH_BACKENDS.get("default", {})
     if "opensearch" not in config.get("BACKEND", "") and "elasticsearch" not in config.get("BACKEND", ""):
         return []  # no OPENSEARCH_URL: the database backend needs no index
-    from modelsearch.backends import get_search_backend
-
-    from catalogue.models import CatalogueItem
-    from search.engines.opensearch3 import REPAIR_COMMAND
-
     backend = get_search_backend("default")
     url = ", ".join(config.get("URLS", [])) or "OpenSearch"
     if not hasattr(backend, "index_problem"):

@@ -23,18 +23,18 @@ TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
 
 
-def _index_tables() -> tuple[str, str]:
+def index_tables() -> tuple[str, str]:
     entry = get_app_config().get_model("IndexEntry")._meta.db_table
     return entry, f"{entry}_fts"
 
 
-def _fts5_query(groups: list[list[str]], any_word: bool) -> str:
+def fts5_query(groups: list[list[str]], any_word: bool) -> str:
     joiner = " OR " if any_word else " AND "
     parts = ["(" + " OR ".join(f'"{form}"' for form in forms) + ")" for forms in groups]
     return "{title body} : (" + joiner.join(parts) + ")"
 
 
-def _tsquery(groups: list[list[str]], any_word: bool) -> str:
+def tsquery(groups: list[list[str]], any_word: bool) -> str:
     joiner = " | " if any_word else " & "
     return joiner.join("(" + " | ".join(forms) + ")" for forms in groups)
 
@@ -75,11 +75,11 @@ class _Tier:
 
     def __init__(self, groups: list[list[str]], any_word: bool, title_only: bool):
         self.groups, self.any_word, self.title_only = groups, any_word, title_only
-        self.entry, self.fts = _index_tables()
+        self.entry, self.fts = index_tables()
         self._more_than: dict[int, bool] = {}
 
     def _fts5(self) -> str:
-        query = _fts5_query(self.groups, self.any_word)
+        query = fts5_query(self.groups, self.any_word)
         return query.replace("{title body}", "{title}", 1) if self.title_only else query
 
     def _pg_where(self) -> str:
@@ -96,7 +96,7 @@ class _Tier:
                 f"SELECT 1 FROM {self.entry} e, to_tsquery(%s::regconfig, %s) AS q "  # noqa: S608
                 f"WHERE e.content_type_id = %s AND {self._pg_where()}"
             )
-            params = ["swedish", _tsquery(self.groups, self.any_word), get_content_type_pk(CatalogueItem)]
+            params = ["swedish", tsquery(self.groups, self.any_word), get_content_type_pk(CatalogueItem)]
         # A transaction only on PostgreSQL, for SET LOCAL: on SQLite (IMMEDIATE transactions) it would
         # take the one write lock for a read, and the search would wait behind the task worker.
         postgres = connection.vendor == "postgresql"
@@ -140,7 +140,7 @@ class _Tier:
                 + "LIMIT %s"
             )
             weights = [TITLE_WEIGHT, BODY_WEIGHT] if ranked else []
-            params = [*weights, "swedish", _tsquery(self.groups, self.any_word), content_type, *versions, limit]
+            params = [*weights, "swedish", tsquery(self.groups, self.any_word), content_type, *versions, limit]
         else:
             raise NotImplementedError(connection.vendor)
         with connection.cursor() as cursor:
@@ -170,7 +170,7 @@ def autocomplete_ids(words: list[str], versions: list[int], limit: int) -> list[
             f"SELECT item_id FROM {AUTOCOMPLETE_TABLE} WHERE {AUTOCOMPLETE_TABLE} MATCH %s "  # noqa: S608
             f"AND version_id IN ({placeholders}) LIMIT %s"
         )
-        params = [" AND ".join(f'"{w}"*' for w in words), *versions, limit]
+        params: list[str | int] = [" AND ".join(f'"{w}"*' for w in words), *versions, limit]
     elif connection.vendor == "postgresql":
         sql = (
             f"SELECT item_id FROM {AUTOCOMPLETE_TABLE} "  # noqa: S608

@@ -14,7 +14,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -66,11 +67,11 @@ def index_items(items: Iterable[CatalogueItem]) -> int:
 
 
 def _send(batch: list[CatalogueItem]) -> int:
-    missing = [i for i in batch if not i.search_text]
+    missing = [i for i in batch if not i.search_text or not i.narrowing_terms]
     if missing:
         # Items loaded with bulk_create before fill_search_text: fill and store now.
         fill_search_text(missing)
-        CatalogueItem.objects.bulk_update(missing, ["search_text"], batch_size=BATCH)
+        CatalogueItem.objects.bulk_update(missing, ["search_text", "narrowing_terms"], batch_size=BATCH)
     for name, backend in _backends():
         backend.add_bulk(CatalogueItem, batch)
         logger.debug("indexed %s items in %s", len(batch), name)
@@ -80,7 +81,7 @@ def _send(batch: list[CatalogueItem]) -> int:
 def index_version(version: CatalogueVersion) -> int:
     """Index every item of `version` in every backend. Call after the version is published."""
     items = CatalogueItem.objects.filter(version=version).select_related("version__catalogue")
-    return index_items(in_pk_batches(items, BATCH))
+    return index_items(cast(Iterator[CatalogueItem], in_pk_batches(items, BATCH)))  # rows of `items`
 
 
 def unindex_version(version: CatalogueVersion) -> int:
@@ -103,6 +104,6 @@ def _delete_database_entries(items) -> None:
     index_entry = get_app_config().get_model("IndexEntry")  # Wagtail's search app holds the table
     content_type = ContentType.objects.get_for_model(CatalogueItem)
     object_ids = items.annotate(object_key=Cast("pk", output_field=CharField())).values("object_key")
-    index_entry.objects.filter(content_type=content_type, object_id__in=object_ids)._raw_delete(
+    index_entry.objects.filter(content_type=content_type, object_id__in=object_ids)._raw_delete(  # noqa: SLF001 (one DELETE, no rows loaded)
         using=router.db_for_write(index_entry)
     )

@@ -9,8 +9,10 @@
   classes them as the same goods, the same 8-digit UNSPSC commodity as one of the kind: "Konferensstol"
   stays for "kontorsstol"; "Tvättmedel", "Rullstol", "Kontorsskåp" and "Kontorssax" go. When no name says
   it, items with the word or its head stay, and a modifier alone never does. Names of the kind rank first.
-  The answer is a MatchSetFilter (search/service/filters.py) that every backend applies to its whole match
-  set (SQL on the database backends, a query filter on OpenSearch), so totals and facets count what is shown.
+  The answer is a KindOfGoods (search/service/filters.py): conditions on the items' narrowing terms, computed
+  when an item is written (swedish_text.heads.narrowing_terms). Each backend looks up the kind's commodities in
+  its own match set and applies the resulting MatchSetFilter to the whole match set (its FTS5, GIN or keyword
+  index), so totals and facets count what is shown and no row is loaded to judge it.
 - `find_by_code(q, visible)`: an article number or GTIN answers with that item, or nothing.
 - English (the English page): English terms are read first ("office chair" -> "kontorsstol",
   swedish_text/data/sv_en_terms.csv), and a query that still finds nothing is matched against the English
@@ -31,9 +33,9 @@ from django.utils.translation import get_language
 from catalogue.models import CatalogueItem
 from search import suggestions
 from search.categories import is_family, is_segment, names
-from search.service.filters import MatchSetFilter
+from search.service.filters import KindOfGoods, MatchSetFilter
 from swedish_text import tokens
-from swedish_text.heads import QueryWord, has_head, head_groups, mentions, name_is_kind, query_words
+from swedish_text.heads import QueryWord, head_condition, head_groups, kind_condition, mention_condition, query_words
 from swedish_text.terms import singular
 
 
@@ -70,52 +72,21 @@ def english_filter(q: str) -> MatchSetFilter | None:
     return MatchSetFilter(prefixes=tuple(code[:4] if is_family(code) else code[:2] for code in codes))
 
 
-def _carries(word: QueryWord) -> Q:
-    """The items whose indexed forms (search_text) may carry one of the word's required forms (a superset:
-    `has_head` then tests whole forms)."""
-    q = Q()
-    for form in word.required:
-        q |= Q(search_text__contains=form)
-    return q
+def narrowing(shaped: ShapedQuery, any_word: bool = False) -> KindOfGoods | None:
+    """Which of the text's matches are the kind of goods asked for (see the module doc), as conditions on the
+    items' narrowing terms (CatalogueItem.narrowing_terms, computed when the item is written): each engine
+    evaluates them in its own index over the whole match set, so no item is loaded to judge it.
 
-
-def narrowing(shaped: ShapedQuery, visible: QuerySet[CatalogueItem], any_word: bool = False) -> MatchSetFilter | None:
-    """Which of the text's matches are the kind of goods asked for (see the module doc), as a filter on the
-    whole match set: the engines then count, facet and sort only those.
-
-    Every visible item that carries the word or its head (never a modifier alone) is judged here, not just the
-    engine's best matches. `any_word`: the match set is the relaxed query's, so an item is judged by any word.
+    `any_word`: the match set is the relaxed query's, so an item is judged by any word.
     """
     if not shaped.words:
         return None
-    word_sets = [[w] for w in shaped.words] if any_word else [shaped.words]
-
-    def by_any(test, value) -> bool:
-        return any(test(value, words) for words in word_sets)
-
-    carries = [_carries(w) for w in shaped.words]
-    candidates = Q()
-    for q in carries:
-        candidates = (candidates | q) if any_word else (candidates & q)
-    rows = visible.filter(candidates).values_list("pk", "name", "description", "unspsc", "search_text")
-    kind: list[int] = []
-    mentioned: list[int] = []
-    headed: list[int] = []
-    commodities: set[str] = set()
-    for pk, name, description, unspsc, search_text in rows.iterator(chunk_size=5_000):
-        if by_any(name_is_kind, name):
-            kind.append(pk)
-            if (unspsc or "").strip():
-                commodities.add(unspsc.strip())
-        elif by_any(mentions, f"{name} {description}"):
-            mentioned.append(pk)
-        elif by_any(has_head, set((search_text or "").split())):
-            headed.append(pk)
-    if kind:
-        # The kind, what names the word itself, and what the catalogue classes as the same goods as the kind.
-        return MatchSetFilter(ids=tuple(kind + mentioned), commodities=tuple(sorted(commodities)), boosted=tuple(kind))
-    # No name says it: whatever has the word or its head, never a modifier alone.
-    return MatchSetFilter(ids=tuple(mentioned + headed))
+    words = shaped.words
+    return KindOfGoods(
+        kind=kind_condition(words, any_word),
+        mentioned=mention_condition(words, any_word),
+        headed=head_condition(words, any_word),
+    )
 
 
 # An article number: one token with a digit, of letters, digits and - . / _ (no spaces); a GTIN: 8-14 digits.

@@ -44,7 +44,7 @@ MAX_ROW_ID = service.MAX_ROW_ID
 
 def _int(value: str | None, default: int) -> tuple[int, bool]:
     """An integer from a query parameter; the flag says whether the value was unusable."""
-    if value in (None, ""):
+    if not value:
         return default, False
     try:
         return int(value), False
@@ -59,12 +59,17 @@ def query_from_request(request: HttpRequest) -> tuple[SearchQuery, list[str]]:
     page_size, bad_size = _int(get.get("page_size"), service.DEFAULT_PAGE_SIZE)
     if bad_page or bad_size:
         notes.append(_("Ogiltigt sidnummer eller sidstorlek"))
+    chosen = {attr: [v.strip() for v in get.getlist(name) if v.strip()][:50] for name, attr in FACETS}
     query = SearchQuery(
         q=get.get("q", ""),
         sort=get.get("sort", "relevance") or "relevance",
         page=page,
         page_size=page_size,
-        **{attr: [v.strip() for v in get.getlist(name) if v.strip()][:50] for name, attr in FACETS},
+        suppliers=chosen["suppliers"],
+        agreements=chosen["agreements"],
+        categories=chosen["categories"],
+        eco_labels=chosen["eco_labels"],
+        price_ranges=chosen["price_ranges"],
     )
     return query, notes
 
@@ -360,12 +365,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         elif value not in ids:
             ids.append(value)
     if len(ids) > MAX_COMPARE:
-        notes.append(
-            _(
-                "Högst %(n)s artiklar kan jämföras åt gången; de %(n)s första visas"  # noqa: E501
-            )
-            % {"n": MAX_COMPARE}
-        )
+        notes.append(_("Högst %(n)s artiklar kan jämföras åt gången; de %(n)s första visas") % {"n": MAX_COMPARE})
         ids = ids[:MAX_COMPARE]
     back = clean_back(request.GET.get(BACK_PARAMETER))
     items = _compared_items(request, ids)
@@ -390,6 +390,6 @@ def compare_page(request: HttpRequest) -> HttpResponse:
 
 
 def _compare_url_for(ids: list[int], back: str, lang: str | None = None) -> str:
-    params = {"id": ids, **({BACK_PARAMETER: back} if back else {})}
+    params: dict[str, str | list[int]] = {"id": ids, **({BACK_PARAMETER: back} if back else {})}
     query = urlencode(params, doseq=True)
     return compare_url(lang) + (f"?{query}" if query else "")

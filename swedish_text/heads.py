@@ -196,3 +196,115 @@ def name_is_kind(name: str, words: list[QueryWord]) -> bool:
             continue
         return False
     return bool(words)
+
+
+# --- The same tests as indexed terms: computed once per item when its search data is written -------------------
+#
+# `narrowing_terms(name, description, search_text)` lists, for one item, every form the three tests above look at,
+# each with the prefix of the test that reads it; `kind_condition`, `mention_condition` and `head_condition` turn a
+# query's words into a condition on those terms (any of some terms, all of, any of), which the engines evaluate
+# in their index (search/service/filters.py). `Condition.holds(terms)` is the same condition in Python;
+# swedish_text/tests/test_heads.py checks that each agrees with name_is_kind, mentions and has_head.
+
+KIND = "k:"  # a head of the name: each word and its stem, a compound's head and its stem
+NAME_PART = "e:"  # every word, compound part and their stems of the name (a compound's modifier is found here)
+WRITTEN = "w:"  # every word and compound part of the name and description, as written
+STEM = "s:"  # the stems of those words and of their compound heads
+LEADS = "l:"  # what a compound of the name or description starts with: "skrivbord" of "skrivbordslampa"
+HEAD = "h:"  # every form in search_text (has_head)
+
+
+@lru_cache(maxsize=100_000)
+def _leading_words(word: str) -> tuple[str, ...]:
+    """Every `first` that `_leads(word, first)` accepts: the start of `word` before a known word or compound."""
+    return tuple(word[:i] for i in range(1, len(word)) if _leads(word, word[:i]))
+
+
+def narrowing_terms(name: str, description: str, search_text: str) -> list[str]:
+    """The item's narrowing terms (see above), without duplicates, in a stable order."""
+    every, heads = _name_forms(name or "")
+    written, stems = _text_forms(f"{name or ''} {description or ''}")
+    leads = {lead for word in written for lead in _leading_words(word)}
+    out = [KIND + f for f in sorted(heads)] + [NAME_PART + f for f in sorted(every)]
+    out += [WRITTEN + f for f in sorted(written)] + [STEM + f for f in sorted(stems)]
+    out += [LEADS + f for f in sorted(leads)]
+    out += [HEAD + f for f in sorted(set((search_text or "").split()))]
+    return out
+
+
+@dataclass(frozen=True)
+class AnyTerm:
+    """True when the item has one of these terms (none: never)."""
+
+    terms: tuple[str, ...]
+
+    def holds(self, item_terms: Collection[str]) -> bool:
+        return any(t in item_terms for t in self.terms)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Condition, ...]
+
+    def holds(self, item_terms: Collection[str]) -> bool:
+        return bool(self.parts) and all(p.holds(item_terms) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+    def holds(self, item_terms: Collection[str]) -> bool:
+        return any(p.holds(item_terms) for p in self.parts)
+
+
+Condition = AnyTerm | AllOf | AnyOf
+
+
+def _terms(prefix: str, forms: Collection[str]) -> AnyTerm:
+    return AnyTerm(tuple(dict.fromkeys(prefix + f for f in forms)))
+
+
+def _per_word(per_word: list[Condition], any_word: bool) -> Condition:
+    return AnyOf(tuple(per_word)) if any_word else AllOf(tuple(per_word))
+
+
+def _spelled(w: QueryWord) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*w.spellings, *(stem(f) for f in w.spellings))))
+
+
+def kind_condition(words: list[QueryWord], any_word: bool = False) -> Condition:
+    """`name_is_kind` on the terms: every word (`any_word`: one word) is a head of the name."""
+    per_word: list[Condition] = []
+    for w in words:
+        options: list[Condition] = [_terms(KIND, _spelled(w))]
+        if w.head:
+            options.append(AllOf((_terms(KIND, w.head), _terms(NAME_PART, w.modifiers))))
+        per_word.append(AnyOf(tuple(options)))
+    return _per_word(per_word, any_word)
+
+
+def mention_condition(words: list[QueryWord], any_word: bool = False) -> Condition:
+    """`mentions` of the name and description on the terms."""
+    per_word: list[Condition] = []
+    for w in words:
+        options: list[Condition] = [
+            AnyTerm(
+                tuple(
+                    dict.fromkeys(
+                        [WRITTEN + f for f in w.spellings]
+                        + [STEM + stem(f) for f in w.spellings]
+                        + [LEADS + f for f in w.spellings]
+                    )
+                )
+            )
+        ]
+        if w.head:
+            options.append(AllOf((_terms(WRITTEN, w.head), _terms(WRITTEN, w.modifiers))))
+        per_word.append(AnyOf(tuple(options)))
+    return _per_word(per_word, any_word)
+
+
+def head_condition(words: list[QueryWord], any_word: bool = False) -> Condition:
+    """`has_head` on the terms: search_text has, for every word, the word, its head or their stems."""
+    return _per_word([_terms(HEAD, w.required) for w in words], any_word)

@@ -32,12 +32,13 @@ def _search_text_key(item) -> tuple:
 
 
 class SearchTextCache:
-    """search_text once per distinct name, description, maker, keywords and eco-labels: catalogues repeat them."""
+    """search_text (and the narrowing terms, read from the same fields) once per distinct name, description,
+    maker, keywords and eco-labels: catalogues repeat them."""
 
     MAX_ENTRIES = 50_000
 
     def __init__(self) -> None:
-        self.texts: dict[tuple, str] = {}
+        self.texts: dict[tuple, tuple[str, str]] = {}
 
     def fill(self, items: list) -> None:
         texts = self.texts
@@ -47,7 +48,7 @@ class SearchTextCache:
             key = _search_text_key(item)
             text = texts.get(key)
             if text is not None:
-                item.search_text = text
+                item.search_text, item.narrowing_terms = text
             else:
                 missing.setdefault(key, item)
                 waiting.append((key, item))
@@ -57,9 +58,9 @@ class SearchTextCache:
         if len(texts) + len(missing) > self.MAX_ENTRIES:
             texts.clear()  # bounded memory on a catalogue of all-distinct texts
         for key, first in missing.items():
-            texts[key] = first.search_text
+            texts[key] = (first.search_text, first.narrowing_terms)
         for key, item in waiting:
-            item.search_text = texts[key]
+            item.search_text, item.narrowing_terms = texts[key]
 
 
 class _Fields:

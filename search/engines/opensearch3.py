@@ -21,9 +21,11 @@ the alias already in place drops its own.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from typing import Any
 
 from modelsearch.backends.opensearch3 import OpenSearch3Index, OpenSearch3SearchBackend
 from modelsearch.index import class_is_indexed, get_indexed_models
@@ -45,6 +47,10 @@ _known_indexes: dict[tuple[str, str], tuple[float, bool]] = {}
 _ready_indexes: dict[tuple[str, str], float] = {}
 _lock = threading.Lock()
 
+
+# Creating, mapping, aliasing, refreshing and deleting an index: how long the client (and the server) waits.
+ADMIN_TIMEOUT_SECONDS = 120
+ADMIN_TIMEOUT = f"{ADMIN_TIMEOUT_SECONDS}s"
 
 # Documents per bulk request when a version's items leave the index.
 DELETE_BATCH = 2000
@@ -110,6 +116,40 @@ class HubOpenSearchIndex(OpenSearch3Index):
     # Set by HubOpenSearchBackend.ensure_index when the name is the hub's alias.
     require_alias = False
 
+    # Index administration (create, mapping, alias, refresh, delete) waits for the cluster: creating an index
+    # returns once its primary shards have started, which on a busy cluster with replicas took longer than the
+    # searches' TIMEOUT (5 s). Those calls get ADMIN_TIMEOUT_SECONDS instead (client and server side).
+
+    def put(self):
+        answer = self.es.indices.create(
+            index=self.name, body=self.backend.settings, timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS
+        )
+        if not answer.get("shards_acknowledged", True):
+            # Created, but the primaries had not started within the timeout: writes need them.
+            self.es.cluster.health(
+                index=self.name, wait_for_status="yellow", timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS
+            )
+
+    def delete(self):
+        with contextlib.suppress(NotFoundError):
+            self.es.indices.delete(index=self.name, timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS)
+
+    def refresh(self):
+        self.es.indices.refresh(index=self.name, request_timeout=ADMIN_TIMEOUT_SECONDS)
+
+    def put_alias(self, name):
+        self.es.indices.put_alias(
+            name=name, index=self.name, timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT_SECONDS
+        )
+
+    def add_model(self, model):
+        self.es.indices.put_mapping(
+            index=self.name,
+            body=self.mapping_class(model).get_mapping(),
+            timeout=ADMIN_TIMEOUT,
+            request_timeout=ADMIN_TIMEOUT_SECONDS,
+        )
+
     def add_item(self, item):
         if not class_is_indexed(item.__class__):
             return
@@ -140,14 +180,18 @@ class HubOpenSearchIndex(OpenSearch3Index):
         return sent
 
 
+def _item_status(error: dict[str, Any]) -> object:
+    """The status of one failed bulk item ({"index": {"status": 404, ...}})."""
+    action: dict[str, Any] = next(iter(error.values()), {})
+    return action.get("status")
+
+
 def _is_missing_index(exc: Exception) -> bool:
     """OpenSearch said the index (or alias) does not exist; a bare 404 from something else is not that."""
     if isinstance(exc, NotFoundError):
         return exc.error == "index_not_found_exception"
     if isinstance(exc, BulkIndexError):
-        return bool(exc.errors) and all(
-            next(iter(error.values()), {}).get("status") == 404 for error in exc.errors if isinstance(error, dict)
-        )
+        return bool(exc.errors) and all(_item_status(error) == 404 for error in exc.errors if isinstance(error, dict))
     return False
 
 
@@ -157,7 +201,7 @@ class HubOpenSearchBackend(OpenSearch3SearchBackend):
     # --- writes -------------------------------------------------------------------------------------
 
     def add(self, obj):
-        self._write(obj._meta.model, lambda index: index.add_item(obj))
+        self._write(type(obj), lambda index: index.add_item(obj))
 
     def add_bulk(self, model, obj_list):
         self._write(model, lambda index: index.add_items(model, obj_list))

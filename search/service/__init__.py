@@ -20,7 +20,7 @@ import logging
 import math
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from modelsearch.backends import get_search_backend
 from modelsearch.query import And, Or, PlainText
 
@@ -115,8 +115,6 @@ def _require_ready(backend) -> None:
 
 
 def _is_database_backend(backend) -> bool:
-    from django.db import connection
-
     module = type(backend).__module__
     return (
         module.startswith("modelsearch.backends.database.")
@@ -245,7 +243,7 @@ def search(query: SearchQuery, user=None, scope: SearchScope | None = None) -> S
         narrowing = Narrowing(browse=MatchSetFilter(ids=tuple(code.ids)))
     else:
         narrowing = Narrowing(
-            lambda any_word: query_text.narrowing(shaped, visible, any_word),
+            lambda any_word: query_text.narrowing(shaped, any_word),
             unmatched=query_text.english_filter(q) if shaped.english else None,
         )
     if q and not groups and code is None:

@@ -18,10 +18,11 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet
 from django.db.models.expressions import RawSQL
 
+from catalogue.models import CatalogueItem
 from search import dbsearch
 from search.service import postgres, sqlite
 from search.service.facets import FacetCounts, database_counts
-from search.service.filters import Filter, MatchSetFilter, Narrowing
+from search.service.filters import Filter, MatchSetFilter, Narrowing, condition_q
 from search.service.query import MAX_MATCHES
 
 logger = logging.getLogger("search.service")
@@ -80,11 +81,13 @@ def search_database(
     scores: dict[int, float] | None = None
     if groups:
         any_word = False
-        base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), narrowing.of_text(any_word))
+        text_filter = _text_filter(narrowing, visible, groups, any_word)
+        base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), text_filter)
         counts = _counted(base, filters)
         if not counts.matched and len(groups) > 1:
             any_word = True
-            base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), narrowing.of_text(any_word))
+            text_filter = _text_filter(narrowing, visible, groups, any_word)
+            base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), text_filter)
             counts = _counted(base, filters)
             relaxed = bool(counts.matched)
         if not counts.matched and narrowing.unmatched is not None:
@@ -101,10 +104,13 @@ def search_database(
                 relaxed = bool(counts.matched)
         elif sort == "relevance":
             scores = dict(dbsearch.match(groups, versions, any_word, MAX_MATCHES))
-            boosted = narrowing.of_text(any_word)
-            if boosted is not None and boosted.boosted:
-                kind = set(boosted.boosted)
-                scores = {pk: score * boosted.BOOST if pk in kind else score for pk, score in scores.items()}
+            if text_filter is not None and text_filter.boost is not None and scores:
+                kind = set(
+                    CatalogueItem.objects.filter(pk__in=list(scores))
+                    .filter(condition_q(text_filter.boost))
+                    .values_list("pk", flat=True)
+                )
+                scores = {pk: score * text_filter.BOOST if pk in kind else score for pk, score in scores.items()}
     else:
         base = _narrowed(visible, narrowing.browse)
         counts = _counted(base, filters)
@@ -114,6 +120,17 @@ def search_database(
     else:
         ids = _sorted_page(filtered, sort, start, size)
     return Page(ids, counts, relaxed)
+
+
+def _text_filter(narrowing: Narrowing, visible: QuerySet, groups: list[list[str]], any_word: bool):
+    """The text's narrowing for this match set: the kind's commodities are looked up in the index (one small
+    DISTINCT over the matches of the kind), never by loading the matches."""
+    goods = narrowing.of_text(any_word)
+    if goods is None:
+        return None
+    kind = visible.filter(pk__in=match_set(groups, any_word)).filter(condition_q(goods.kind))
+    codes = list(kind.order_by().values_list("unspsc", flat=True).distinct())
+    return goods.resolved(codes or None)
 
 
 def _narrowed(base: QuerySet, match_filter: MatchSetFilter | None) -> QuerySet:

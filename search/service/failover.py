@@ -11,6 +11,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.db import connection
 from modelsearch.backends import get_search_backend
 
 from catalogue.models import CatalogueItem
@@ -35,8 +36,6 @@ def backend_label(name: str) -> str:
     path = settings.WAGTAILSEARCH_BACKENDS[name]["BACKEND"]
     if "opensearch" in path or "elasticsearch" in path:
         return path.rsplit(".", 1)[-1]
-    from django.db import connection
-
     return f"database ({connection.vendor})"
 
 

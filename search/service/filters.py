@@ -10,6 +10,7 @@ One `Filter` gives, from the same values:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -19,6 +20,7 @@ from django.db.models import BooleanField, Case, CharField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from catalogue.models import CatalogueItem
+from swedish_text.heads import AllOf, AnyOf, AnyTerm, Condition
 
 # Price ranges in SEK: (key, low inclusive, high exclusive or None).
 PRICE_RANGES = (
@@ -208,19 +210,97 @@ class PriceFilter(Filter):
         return row.price_range in self.values
 
 
+# OpenSearch refuses a terms query with more values than index.max_terms_count (65,536 by default): longer
+# lists are sent as several terms queries, any of which may match.
+MAX_TERMS = 65_536
+# The items' narrowing terms (CatalogueItem.narrowing_terms): OpenSearch's keyword field, SQLite's FTS5 table
+# and PostgreSQL's GIN expression (catalogue migration 0008).
+TERMS_FIELD = "narrowing_term_list_filter"
+TERMS_FTS_TABLE = "catalogue_item_narrowing"
+TERMS_ARRAY = "string_to_array(narrowing_terms, ' ')"
+
+
+def any_of_terms(field: str, values: Sequence) -> dict:
+    """A clause true for a document whose `field` has one of `values`, in terms queries of at most MAX_TERMS."""
+    values = list(values)
+    chunks = [{"terms": {field: values[i : i + MAX_TERMS]}} for i in range(0, len(values), MAX_TERMS)]
+    if len(chunks) == 1:
+        return chunks[0]
+    return {"bool": {"should": chunks, "minimum_should_match": 1}} if chunks else {"match_none": {}}
+
+
+def _simplified(condition: Condition) -> Condition | None:
+    """The condition without parts that can never hold (an empty AnyTerm); None when it never holds."""
+    if isinstance(condition, AnyTerm):
+        return condition if condition.terms else None
+    parts = [_simplified(p) for p in condition.parts]
+    if isinstance(condition, AllOf):
+        return None if not parts or None in parts else AllOf(tuple(p for p in parts if p is not None))
+    kept = tuple(p for p in parts if p is not None)
+    return AnyOf(kept) if kept else None
+
+
+def condition_clause(condition: Condition) -> dict:
+    """The OpenSearch clause of a narrowing condition (on TERMS_FIELD)."""
+    simple = _simplified(condition)
+    return {"match_none": {}} if simple is None else _clause(simple)
+
+
+def _clause(condition: Condition) -> dict:
+    if isinstance(condition, AnyTerm):
+        return any_of_terms(TERMS_FIELD, condition.terms)
+    parts = [_clause(p) for p in condition.parts]
+    if isinstance(condition, AllOf):
+        return {"bool": {"filter": parts}}
+    return {"bool": {"should": parts, "minimum_should_match": 1}}
+
+
+def condition_q(condition: Condition) -> Q:
+    """The Django condition of a narrowing condition: the ids the database's index of the terms gives."""
+    simple = _simplified(condition)
+    if simple is None:
+        return Q(pk__in=[])
+    table = CatalogueItem._meta.db_table
+    if connection.vendor == "postgresql":
+        where, params = _postgres(simple)
+        sql = f"SELECT id FROM {table} WHERE {where}"  # noqa: S608 - the terms are parameters
+    else:
+        sql = f"SELECT rowid FROM {TERMS_FTS_TABLE} WHERE {TERMS_FTS_TABLE} MATCH %s"  # noqa: S608
+        params = [_fts5(simple)]
+    return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - parameters only; the SQL is the hub's own
+
+
+def _fts5(condition: Condition) -> str:
+    """An FTS5 query: each term a quoted token (terms are letters, digits and one ':')."""
+    if isinstance(condition, AnyTerm):
+        return "(" + " OR ".join('"' + term.replace('"', "") + '"' for term in condition.terms) + ")"
+    joiner = " AND " if isinstance(condition, AllOf) else " OR "
+    return "(" + joiner.join(_fts5(p) for p in condition.parts) + ")"
+
+
+def _postgres(condition: Condition) -> tuple[str, list]:
+    if isinstance(condition, AnyTerm):
+        return f"{TERMS_ARRAY} && %s::text[]", [list(condition.terms)]
+    parts = [_postgres(p) for p in condition.parts]
+    joiner = " AND " if isinstance(condition, AllOf) else " OR "
+    return "(" + joiner.join(sql for sql, _ in parts) + ")", [param for _, params in parts for param in params]
+
+
 @dataclass(frozen=True)
 class MatchSetFilter:
     """Which of the text's matches are the goods asked for (search.query_text.narrowing), or what an article
-    number or an English category name selects: items by id, by 8-digit UNSPSC commodity or by UNSPSC prefix.
+    number or an English category name selects: items by id, by 8-digit UNSPSC commodity, by UNSPSC prefix, or
+    by a condition on their narrowing terms (swedish_text.heads).
 
     Not a facet: it narrows the match set itself, before the total, the facets and the sorting, so they count
-    exactly the items the pages show. `boosted` (the items whose name says they are the kind) rank first.
+    exactly the items the pages show. Items satisfying `boost` (the names of the kind) rank first.
     """
 
     ids: tuple[int, ...] = ()
     commodities: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()
-    boosted: tuple[int, ...] = ()
+    terms: Condition | None = None
+    boost: Condition | None = None
 
     # A boosted item's relevance score is multiplied by this.
     BOOST = 2.0
@@ -233,34 +313,70 @@ class MatchSetFilter:
             q |= Q(unspsc__in=self.commodities)
         for prefix in self.prefixes:
             q |= Q(unspsc__startswith=prefix)
+        if self.terms is not None:
+            q |= condition_q(self.terms)
         return q
 
     def clause(self) -> dict:
         clauses = []
         if self.ids:
-            clauses.append({"terms": {ID_FIELD: list(self.ids)}})
+            clauses.append(any_of_terms(ID_FIELD, self.ids))
         if self.commodities:
-            clauses.append({"terms": {UNSPSC_FIELD: list(self.commodities)}})
+            clauses.append(any_of_terms(UNSPSC_FIELD, self.commodities))
         clauses += [{"prefix": {UNSPSC_FIELD: prefix}} for prefix in self.prefixes]
+        if self.terms is not None:
+            clauses.append(condition_clause(self.terms))
         return {"bool": {"should": clauses, "minimum_should_match": 1}} if clauses else {"match_none": {}}
 
-    def matches(self, pk: int, unspsc: str) -> bool:
+    def matches(self, pk: int, unspsc: str, terms: Collection[str] = ()) -> bool:
+        """The same test in Python; `terms`: the item's narrowing terms."""
         unspsc = unspsc or ""
-        return pk in self.ids or unspsc in self.commodities or any(unspsc.startswith(p) for p in self.prefixes)
+        return (
+            pk in self.ids
+            or unspsc in self.commodities
+            or any(unspsc.startswith(p) for p in self.prefixes)
+            or (self.terms is not None and self.terms.holds(terms))
+        )
+
+
+@dataclass(frozen=True)
+class KindOfGoods:
+    """What search.query_text.narrowing asks of a text's matches, as conditions on the narrowing terms: names of
+    the kind, texts that name the words, and items with more than a modifier of each word. Which commodities the
+    kind has depends on the engine's match set: each engine looks them up in its index and calls `resolved`."""
+
+    kind: Condition
+    mentioned: Condition
+    headed: Condition
+
+    def resolved(self, commodities: Collection[str] | None) -> MatchSetFilter:
+        """`commodities`: the UNSPSC codes of the matches of the kind; None when no match is of the kind."""
+        if commodities is None:
+            # No name says it: whatever has the word or its head, never a modifier alone.
+            return MatchSetFilter(terms=AnyOf((self.mentioned, self.headed)))
+        # The kind, what names the word itself, and what the catalogue classes as the same goods as the kind.
+        codes = tuple(sorted({code.strip() for code in commodities if (code or "").strip()}))
+        return MatchSetFilter(terms=AnyOf((self.kind, self.mentioned)), commodities=codes, boost=self.kind)
 
 
 class Narrowing:
-    """What search.query_text makes of the query, for the engines: `of_text(any_word)` narrows the text's match
-    set (strict, or relaxed to any word), computed once each; `browse` limits a search without text (an article
-    number's items); `unmatched` is searched when the text matched nothing (English category names)."""
+    """What search.query_text makes of the query, for the engines: `of_text(any_word)` is what the text's match
+    set is narrowed to (strict, or relaxed to any word), computed once each; `browse` limits a search without
+    text (an article number's items); `unmatched` is searched when the text matched nothing (English category
+    names)."""
 
-    def __init__(self, of_text=None, browse: MatchSetFilter | None = None, unmatched: MatchSetFilter | None = None):
+    def __init__(
+        self,
+        of_text: Callable[[bool], KindOfGoods | None] | None = None,
+        browse: MatchSetFilter | None = None,
+        unmatched: MatchSetFilter | None = None,
+    ):
         self._of_text = of_text
-        self._computed: dict[bool, MatchSetFilter | None] = {}
+        self._computed: dict[bool, KindOfGoods | None] = {}
         self.browse = browse
         self.unmatched = unmatched
 
-    def of_text(self, any_word: bool) -> MatchSetFilter | None:
+    def of_text(self, any_word: bool) -> KindOfGoods | None:
         if self._of_text is None:
             return None
         if any_word not in self._computed:

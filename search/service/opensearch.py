@@ -9,6 +9,8 @@ FilterFields of CatalogueItem (catalogue/models.py). Totals are tracked exactly 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils import timezone
 from modelsearch.query import MATCH_ALL
@@ -26,8 +28,10 @@ from search.service.filters import (
     SUPPLIER_FIELD,
     UNSPSC_FIELD,
     Filter,
+    KindOfGoods,
     MatchSetFilter,
     Narrowing,
+    condition_clause,
 )
 
 # OpenSearch's default index.max_result_window (from + size of one request).
@@ -40,13 +44,7 @@ UNIT_PRICE_FIELD = "unit_price_filter"
 RANK_SCRIPT = (
     "def r = params.ranks.get(String.valueOf(doc['" + AGREEMENT_FIELD + "'].value)); double rank = r == null ? 1 : r;"
 )
-BOOSTED_SCORE = (
-    RANK_SCRIPT
-    + " double kind = params.kind.containsKey(String.valueOf(doc['"
-    + ID_FIELD
-    + "'].value)) ? params.kind_boost : 1;"
-    + " return kind * _score / (1 + params.penalty * Math.max(0, rank - 1));"
-)
+BOOSTED_SCORE = RANK_SCRIPT + " return _score / (1 + params.penalty * Math.max(0, rank - 1));"
 RANK_VALUE = RANK_SCRIPT + " return rank;"
 SORTS = {
     "price": [{PRICE_FIELD: "asc"}],
@@ -74,12 +72,17 @@ def search_opensearch(
             "catalogue__agreement_id", "catalogue__agreement__preferred_rank"
         )
     }
-    attempts = [(text_query, narrowing.of_text(i > 0), True) for i, text_query in enumerate(text_queries)]
+    attempts: list[tuple[Any, KindOfGoods | MatchSetFilter | None, bool]] = [
+        (text_query, narrowing.of_text(i > 0), True) for i, text_query in enumerate(text_queries)
+    ]
     if not text_queries:
         attempts = [(None, narrowing.browse, False)]
     elif narrowing.unmatched is not None:
         attempts.append((None, narrowing.unmatched, False))
-    for i, (text_query, restriction, relaxable) in enumerate(attempts):
+    for i, (text_query, narrowed, relaxable) in enumerate(attempts):
+        restriction = (
+            _resolved(backend, narrowed, text_query, versions) if isinstance(narrowed, KindOfGoods) else narrowed
+        )
         deep = start + size > DEFAULT_RESULT_WINDOW
         # A deep page is asked for only when it exists: an index built before max_result_window was
         # raised (search.backends.index_settings) refuses from + size above 10,000.
@@ -105,27 +108,46 @@ def search_opensearch(
     raise AssertionError("unreachable")
 
 
-def request_body(backend, text_query, versions, filters, sort, start, size, ranks, restriction=None) -> dict:
-    """`restriction`: a MatchSetFilter on the match set itself (counted by the total and every facet);
-    its `boosted` items' scores are multiplied by its BOOST."""
+def _scoped(backend, text_query, versions) -> dict:
+    """The text query (or all) restricted to the visible versions and to items valid today."""
     day = timezone.localdate()
     scope = (
         CatalogueItem.objects.filter(version_id__in=versions)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
     )
-    query = backend.query_clause(text_query if text_query is not None else MATCH_ALL, scope)
+    return backend.query_clause(text_query if text_query is not None else MATCH_ALL, scope)
+
+
+def _resolved(backend, goods: KindOfGoods, text_query, versions) -> MatchSetFilter:
+    """The narrowing of this match set: whether any match is of the kind, and the kind's commodities, from one
+    aggregation over the matches of the kind (no hits loaded)."""
+    body = {
+        "query": {"bool": {"must": [_scoped(backend, text_query, versions)], "filter": [condition_clause(goods.kind)]}},
+        "size": 0,
+        "track_total_hits": 1,
+        "aggs": {"codes": {"terms": {"field": UNSPSC_FIELD, "size": MAX_FACET_TERMS}}},
+    }
+    answer = backend.search_request(CatalogueItem, body)
+    if not answer["hits"]["total"]["value"]:
+        return goods.resolved(None)
+    return goods.resolved([bucket["key"] for bucket in answer["aggregations"]["codes"]["buckets"]])
+
+
+def request_body(backend, text_query, versions, filters, sort, start, size, ranks, restriction=None) -> dict:
+    """`restriction`: a MatchSetFilter on the match set itself (counted by the total and every facet);
+    the scores of the items satisfying its `boost` are multiplied by its BOOST."""
+    query: dict[str, Any] = _scoped(backend, text_query, versions)
     if restriction is not None:
         query = {"bool": {"must": [query], "filter": [restriction.clause()]}}
-    boosted = restriction.boosted if restriction is not None else ()
-    params = {
-        "ranks": ranks,
-        "penalty": RANK_PENALTY,
-        "kind": dict.fromkeys(map(str, boosted), 1),
-        "kind_boost": MatchSetFilter.BOOST,
-    }
-    tie_break = [{NAME_FIELD: "asc"}, {ID_FIELD: "asc"}]
+    params = {"ranks": ranks, "penalty": RANK_PENALTY}
+    tie_break: list[dict[str, Any]] = [{NAME_FIELD: "asc"}, {ID_FIELD: "asc"}]
+    order: list[dict[str, Any]]
     if sort == "relevance" and text_query is not None:
+        if restriction is not None and restriction.boost is not None:
+            # Names of the kind first: their score times BOOST (an item matching no function keeps its score).
+            boost = [{"filter": condition_clause(restriction.boost), "weight": restriction.BOOST}]
+            query = {"function_score": {"query": query, "functions": boost, "boost_mode": "multiply"}}
         query = {"script_score": {"query": query, "script": {"source": BOOSTED_SCORE, "params": params}}}
         order = [{"_score": "desc"}, *tie_break]
     elif sort == "relevance":

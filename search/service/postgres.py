@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from modelsearch.utils import get_content_type_pk
 
 import swedish_text as text
@@ -19,8 +19,6 @@ def trigram_matches(q: str, versions: list[int], limit: int = 50) -> list[tuple[
 
     PostgreSQL only (elsewhere: []).
     """
-    from django.db import connection
-
     if connection.vendor != "postgresql" or not q or not versions:
         return []
     query = " ".join(text.tokens(q))[: text.MAX_QUERY_CHARS]
@@ -48,9 +46,9 @@ def match_set_sql(groups: list[list[str]], any_word: bool) -> tuple[str, list]:
 
     The same tsquery and columns as search.dbsearch's ranked match, without ranking or a limit.
     """
-    entry, _fts = dbsearch._index_tables()
+    entry, _fts = dbsearch.index_tables()
     sql = (
         f"SELECT e.object_id::bigint FROM {entry} e, to_tsquery(%s::regconfig, %s) AS q "  # noqa: S608
         "WHERE e.content_type_id = %s AND (e.title @@ q OR e.body @@ q)"
     )
-    return sql, ["swedish", dbsearch._tsquery(groups, any_word), get_content_type_pk(CatalogueItem)]
+    return sql, ["swedish", dbsearch.tsquery(groups, any_word), get_content_type_pk(CatalogueItem)]

@@ -13,9 +13,9 @@ def match_set_sql(groups: list[list[str]], any_word: bool) -> tuple[str, list]:
 
     The same FTS5 expression as search.dbsearch's ranked match, without bm25() or a limit.
     """
-    entry, fts = dbsearch._index_tables()
+    entry, fts = dbsearch.index_tables()
     sql = (
         f"SELECT CAST(e.object_id AS INTEGER) FROM {fts} CROSS JOIN {entry} e ON e.id = {fts}.rowid "  # noqa: S608
         f"WHERE {fts} MATCH %s AND e.content_type_id = %s"
     )
-    return sql, [dbsearch._fts5_query(groups, any_word), get_content_type_pk(CatalogueItem)]
+    return sql, [dbsearch.fts5_query(groups, any_word), get_content_type_pk(CatalogueItem)]

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+import requests
 from django.conf import settings
 from modelsearch.backends import get_search_backend
 
 from catalogue.models import Agreement, Catalogue, CatalogueItem, CatalogueVersion, fill_search_text
 from conftest import require_service
 from hub.organisations.models import BuyerOrganisation, Supplier
-from search import indexing
+from search import indexing, service
 from search.tests.catalogue_data import CATALOGUES, parsed_items
 
 ENTITLED_ORGNR = "2120000142"  # entitled to the restricted food agreement
@@ -34,7 +35,6 @@ def _check_opensearch() -> None:
     url = os.environ.get("OPENSEARCH_URL", "").strip()
     if not url:
         return
-    import requests
 
     try:
         requests.get(url, timeout=3).raise_for_status()
@@ -129,7 +129,6 @@ def search_backend_name() -> str:
 def test_catalogue(db, settings) -> TestCatalogue:
     """The fixed Swedish test catalogue (about 170 items), indexed in every configured backend."""
     _check_opensearch()  # the test settings give each run its own OpenSearch index prefix
-    from search import service
 
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
     return build_test_catalogue()

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from hub.testing.browser import _block_the_internet
 from search import service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,7 +98,7 @@ def test_buyer_searches_filters_opens_and_compares(browser_page, axe, test_catal
     # Open a product from the comparison.
     page.locator('table.compare th[scope="col"] a').first.click()
     page.wait_for_url(re.compile(r"/sv/sok/artikel/RA-[A-Z0-9-]+/\d{10}/[^/]+/\?back="))
-    assert "Papper och pappersprodukter › Pappersprodukter" in page.locator(".item-facts").inner_text()
+    assert "Papper och pappersprodukter › Pappersprodukter" in page.locator(".item-facts").inner_text()  # noqa: RUF001 (the breadcrumb separator)
     axe(page)
     # Back to the very results the comparison came from.
     page.get_by_role("link", name="Tillbaka till sökningen").click()
@@ -149,7 +150,6 @@ def test_pages_are_accessible_in_both_languages(browser_page, axe, test_catalogu
 
 
 def test_search_works_without_javascript(browser, live_server, test_catalogue):
-    from hub.testing.browser import _block_the_internet
 
     context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False)
     context.route("**/*", _block_the_internet)

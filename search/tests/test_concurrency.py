@@ -11,6 +11,7 @@ from django.db import connection
 
 from catalogue.tests.review_fixtures import make_version
 from search import indexing
+from search.models import SearchLog
 
 
 def write_from_another_connection(timeout: float = 1.0) -> str:
@@ -47,7 +48,7 @@ def test_index_version_lets_another_process_write_between_batches(review_catalog
     ]
     version = make_version(review_catalogue, items)
     monkeypatch.setattr(indexing, "BATCH", 3)
-    send = indexing._send
+    send = indexing._send  # noqa: SLF001 (wrapped: another process writes between two batches)
     others: list[str] = []
 
     def send_then_let_another_process_write(batch):
@@ -67,7 +68,6 @@ def test_text_search_answers_while_another_process_holds_the_write_lock(client, 
     """The search log waited the whole busy timeout (30 s) behind a held write lock, then failed."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's single writer lock only")
-    from search.models import SearchLog
 
     holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
     holder.execute("BEGIN IMMEDIATE")  # the task worker in the middle of a write

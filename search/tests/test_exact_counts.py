@@ -11,7 +11,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from catalogue.models import CatalogueItem
 from search import service
@@ -70,7 +70,9 @@ def brute_force_facets(items: list[CatalogueItem], query: SearchQuery) -> tuple[
         return all(test(item) for name, test in tests.items() if name != skip)
 
     total = sum(1 for i in items if passes(i))
-    facets = {name: Counter() for name in ("supplier", "agreement", "category", "eco_label", "price")}
+    facets: dict[str, Counter[str]] = {
+        name: Counter() for name in ("supplier", "agreement", "category", "eco_label", "price")
+    }
     for i in items:
         if passes(i, "supplier"):
             facets["supplier"][str(i.version.catalogue.supplier_id)] += 1
@@ -264,8 +266,6 @@ def test_a_count_that_takes_too_long_says_more_than_n(test_catalogue, monkeypatc
 
 
 def test_sqlite_stops_a_count_past_its_time(test_catalogue, monkeypatch):
-    from django.db import connection
-
     if connection.vendor != "sqlite" or "database" in service.failover.backend_names():
         pytest.skip("SQLite's progress handler")
     monkeypatch.setattr(database_search, "COUNT_SECONDS", -1)

@@ -13,8 +13,10 @@ import logging
 import os
 import time
 import uuid
+from dataclasses import replace
 
 import pytest
+import requests
 from django.core import checks
 from django.core.management import call_command
 from modelsearch.backends import get_search_backend
@@ -22,6 +24,7 @@ from modelsearch.backends import get_search_backend
 from catalogue.generator import Party, generate_items, write_peppol
 from catalogue.models import CatalogueItem
 from conftest import require_service
+from hub import demo
 from search import service
 from search.checks import check_opensearch_index
 from search.engines import opensearch3 as engine
@@ -35,7 +38,6 @@ def _opensearch_url() -> str:
     url = os.environ.get("OPENSEARCH_URL", "").strip()
     if not url:
         pytest.skip("needs OpenSearch (set OPENSEARCH_URL): the database backend has no index to create")
-    import requests
 
     try:
         requests.get(url, timeout=3).raise_for_status()
@@ -53,7 +55,7 @@ def empty_cluster(settings):
     backends["default"]["INDEX_PREFIX"] = prefix
     settings.WAGTAILSEARCH_BACKENDS = backends
     engine.forget_indexes()
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
     backend = get_search_backend("default")
     assert not backend.es.indices.get(index=f"{prefix}*", expand_wildcards="all")
     yield backend
@@ -61,7 +63,7 @@ def empty_cluster(settings):
     if names:
         backend.es.indices.delete(index=",".join(names))
     engine.forget_indexes()
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
 
 
 def _publish_through_cli(tmp_path, reference: str, supplier_orgnr: str, supplier_name: str, seed: int) -> list[str]:
@@ -188,7 +190,7 @@ def test_an_index_opensearch_built_from_a_document_is_not_trusted_and_update_ind
 
     call_command("update_index", backend_name="default", verbosity=0)
     engine.forget_indexes()
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
     assert index.is_alias() and backend.index_problem(CatalogueItem) is None
     assert check_opensearch_index() == []
     found = _search_api(client, _first_word(names[0]))
@@ -198,9 +200,6 @@ def test_an_index_opensearch_built_from_a_document_is_not_trusted_and_update_ind
 def test_seed_hub_on_an_empty_cluster_creates_the_index_before_its_catalogues(
     empty_cluster, client, tmp_path, settings, monkeypatch
 ):
-    from dataclasses import replace
-
-    from hub import demo
 
     settings.VAR_DIR = tmp_path  # the demo password file
     # The demo agreements with small catalogues: the path is seed_hub's own, the size is not the point.

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
+from django.utils import translation
+from PIL import Image as PILImage
 
 from catalogue.models import CatalogueItem, CatalogueVersion
+from catalogue.pictures.files import store_image
 from catalogue.publish import publish_version
+from hub import units
 from hub.organisations import roles
 from hub.organisations.tests.fixtures import make_user
 from search import indexing
@@ -19,7 +25,9 @@ KONTOR_PEN_EN = "/en/search/item/RA-KONTOR-1/5560160680/K-1006/"
 RESTRICTED = "/sv/sok/artikel/RA-MAT-1/5561234567/M-5001/"
 
 
-def publish_new_version(catalogue_item: CatalogueItem, keep: dict[str, dict], add: list[dict] = ()) -> CatalogueVersion:
+def publish_new_version(
+    catalogue_item: CatalogueItem, keep: dict[str, dict], add: Sequence[dict] = ()
+) -> CatalogueVersion:
     """Publish version 2 of the item's catalogue with only the `keep` items (changed by their dict) and `add`."""
     catalogue = catalogue_item.version.catalogue
     version = CatalogueVersion.objects.create(
@@ -137,7 +145,7 @@ def test_product_page_shows_what_the_file_carried(client, test_catalogue):
     assert "<dt>VAT</dt><dd>12&nbsp;%</dd>" in html and "<dt>Lead time</dt><dd>3 days</dd>" in html
     assert "<dt>Minimum order</dt><dd>10\xa0packs</dd>" in html
     compare = client.get("/sv/sok/jamfor/", {"id": [pen.pk, test_catalogue.items["K-1007"].pk]}).content.decode()
-    assert '<th scope="row">Leveranstid</th><td>3 dagar</td><td>–</td>' in compare
+    assert '<th scope="row">Leveranstid</th><td>3 dagar</td><td>–</td>' in compare  # noqa: RUF001 (the page's dash for none)
     assert '<th scope="row">Moms</th><td>12&nbsp;%</td><td>25&nbsp;%</td>' in compare
     # Fields the file left empty are not shown.
     other = client.get("/sv/sok/artikel/RA-KONTOR-1/5560160680/K-1007/").content.decode()
@@ -243,11 +251,6 @@ def test_huge_filter_values_on_the_search_page_are_not_a_500(client, test_catalo
 
 
 def test_product_page_shows_the_items_picture(client, test_catalogue):
-    import io
-
-    from PIL import Image as PILImage
-
-    from catalogue.pictures.files import store_image
 
     buffer = io.BytesIO()
     PILImage.new("RGB", (60, 40), (20, 120, 200)).save(buffer, "PNG")
@@ -259,9 +262,6 @@ def test_product_page_shows_the_items_picture(client, test_catalogue):
 
 
 def test_unit_module_names_codes_and_falls_back_to_the_code():
-    from django.utils import translation
-
-    from hub import units
 
     with translation.override("sv"):
         assert units.unit_name("XPK") == "förpackning"

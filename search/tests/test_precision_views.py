@@ -2,6 +2,8 @@
 
 import pytest
 
+from search.service import postgres
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,8 +30,6 @@ def test_an_article_number_on_the_page_shows_that_item(client, test_catalogue):
 
 
 def test_did_you_mean_on_the_page_and_in_the_api(client, test_catalogue, monkeypatch):
-    from search.service import postgres
-
     # PostgreSQL's trigram fallback would find it by itself; the wording is the same on every backend.
     monkeypatch.setattr(postgres, "trigram_matches", lambda *args, **kwargs: [])
     # "bord" for "board": the dictionary cannot correct it (with or without Debian's word lists), the catalogue can.

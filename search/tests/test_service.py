@@ -1,12 +1,24 @@
 """The search service on whichever backend is configured: Swedish behaviour, visibility, facets, sorting."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from modelsearch.backends import get_search_backend
+from modelsearch.conf import get_app_config
 
-from search import service
+import swedish_text as text
+from catalogue.models import CatalogueItem, fill_search_text
+from hub.organisations.models import Membership
+from search import dbsearch, indexing, service
+from search.analysis import SWEDISH_INDEX_SETTINGS
 from search.models import SearchLog
-from search.service import SearchQuery, autocomplete, search
+from search.service import SearchQuery, SearchScope, autocomplete, search
+from search.tests.fixtures import refresh_search_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +66,6 @@ def test_anonymous_sees_only_open_valid_agreements(test_catalogue):
 
 
 def test_entitled_organisation_sees_its_agreement(test_catalogue, django_user_model):
-    from hub.organisations.models import Membership
-
     user = django_user_model.objects.create_user("kommun", password="x-test-1")
     Membership.objects.create(user=user, organisation=test_catalogue.entitled)
     assert search(SearchQuery(q="kaffe"), user).total >= 2
@@ -139,18 +149,16 @@ def test_falls_back_to_the_database_when_opensearch_is_down(test_catalogue, sett
         "AUTO_UPDATE": False,
     }
     settings.WAGTAILSEARCH_BACKENDS = backends
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
     result = search(SearchQuery(q="kulspetspenna"))
     assert result.fallback and result.backend.startswith("database")
     assert names(result)[0].startswith("Kulspetspenna")
     suggestions, _backend, fallback = autocomplete("kö")
     assert fallback and suggestions
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
 
 
 def test_trigram_fallback_on_postgresql(test_catalogue):
-    from django.db import connection
-
     versions = list({i.version_id for i in test_catalogue.items.values()})
     found = service.trigram_matches("kopiringspapr", versions)
     if connection.vendor != "postgresql":
@@ -162,10 +170,6 @@ def test_trigram_fallback_on_postgresql(test_catalogue):
 
 def test_opensearch_autocomplete_keeps_o_with_dots_at_index_and_query_time(test_catalogue):
     """modelsearch's own settings fold å/ä/ö when indexing only; the hub's settings fold on neither side."""
-    from modelsearch.backends import get_search_backend
-
-    from catalogue.models import CatalogueItem
-    from search.analysis import SWEDISH_INDEX_SETTINGS
 
     analyzers = SWEDISH_INDEX_SETTINGS["settings"]["analysis"]["analyzer"]
     assert not any("asciifolding" in a["filter"] for a in analyzers.values())
@@ -184,9 +188,6 @@ def test_opensearch_autocomplete_keeps_o_with_dots_at_index_and_query_time(test_
 
 
 def test_autocomplete_gives_distinct_names_when_many_items_share_one(test_catalogue):
-    from catalogue.models import CatalogueItem, fill_search_text
-    from search import indexing
-
     template = test_catalogue.items[next(k for k, i in test_catalogue.items.items() if i.name == "Köksstol")]
     copies = [
         CatalogueItem(
@@ -207,12 +208,9 @@ def test_autocomplete_gives_distinct_names_when_many_items_share_one(test_catalo
 
 
 def test_autocomplete_forgets_an_unindexed_version(test_catalogue):
-    from search import indexing
-
     version = test_catalogue.items[next(k for k, i in test_catalogue.items.items() if i.name == "Köksstol")].version
     assert "Köksstol" in [s.name for s in autocomplete("kö")[0]]
     indexing.unindex_version(version)
-    from search.tests.fixtures import refresh_search_indexes
 
     refresh_search_indexes()
     assert "Köksstol" not in [s.name for s in autocomplete("kö")[0]]
@@ -220,8 +218,6 @@ def test_autocomplete_forgets_an_unindexed_version(test_catalogue):
 
 def test_broad_matches_in_a_large_catalogue_put_the_users_own_word_in_the_name_first(test_catalogue, monkeypatch):
     """Above RANK_ALL_LIMIT matches only the strict tier is scored; names with the typed word still come first."""
-    import swedish_text as text
-    from search import dbsearch
 
     versions = service.visible_versions(None)
     groups = text.query_groups("kopieringspapper")
@@ -239,12 +235,6 @@ def test_broad_matches_in_a_large_catalogue_put_the_users_own_word_in_the_name_f
 
 def test_upgrade_migration_fills_the_autocomplete_table(test_catalogue):
     """A hub upgraded with its catalogue already indexed gets suggestions without reindexing."""
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
-    from search import dbsearch
 
     fill = importlib.import_module("search.migrations.0005_fill_autocomplete_names")
     versions = service.visible_versions(None)
@@ -290,7 +280,6 @@ def test_compound_head_ranks_above_compound_modifier(test_catalogue):
 
 def test_a_scope_without_a_user_gives_each_organisation_its_own_results_and_facets(test_catalogue):
     """The punchout shop searches with a fixed organisation's scope; two organisations differ on every backend."""
-    from search.service import SearchScope
 
     entitled = search(SearchQuery(q="kaffe", page_size=100), scope=SearchScope(test_catalogue.entitled))
     other = search(SearchQuery(q="kaffe", page_size=100), scope=SearchScope(test_catalogue.other))
@@ -309,20 +298,12 @@ def test_a_scope_without_a_user_gives_each_organisation_its_own_results_and_face
 def test_a_superseded_version_leaves_every_backend_in_bulk(test_catalogue):
     """unindex_version removes a version's items from each backend: one DELETE on the database index,
     bulk requests on OpenSearch; the other versions' items stay."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from modelsearch.backends import get_search_backend
-    from modelsearch.conf import get_app_config
 
-    from catalogue.models import CatalogueItem
-    from search import indexing
-    from search.tests.fixtures import refresh_search_indexes
-
-    IndexEntry = get_app_config().get_model("IndexEntry")  # noqa: N806
+    index_entry = get_app_config().get_model("IndexEntry")
     version = test_catalogue.items["K-1001"].version
     gone = set(CatalogueItem.objects.filter(version=version).values_list("pk", flat=True))
     kept = set(CatalogueItem.objects.exclude(version=version).values_list("pk", flat=True))
-    assert IndexEntry.objects.filter(object_id__in=[str(pk) for pk in gone]).exists()
+    assert index_entry.objects.filter(object_id__in=[str(pk) for pk in gone]).exists()
 
     with CaptureQueriesContext(connection) as queries:
         assert indexing.unindex_version(version) == len(gone)
@@ -330,14 +311,12 @@ def test_a_superseded_version_leaves_every_backend_in_bulk(test_catalogue):
     assert len(index_deletes) == 1, index_deletes
     refresh_search_indexes()
 
-    assert not IndexEntry.objects.filter(object_id__in=[str(pk) for pk in gone]).exists()
-    assert IndexEntry.objects.filter(object_id__in=[str(pk) for pk in kept]).count() >= len(kept)
+    assert not index_entry.objects.filter(object_id__in=[str(pk) for pk in gone]).exists()
+    assert index_entry.objects.filter(object_id__in=[str(pk) for pk in kept]).count() >= len(kept)
     for name in settings_backend_names():
         found = {hit.pk for hit in get_search_backend(name).search("kulspetspenna", CatalogueItem)}
         assert found and not (found & gone), name
 
 
 def settings_backend_names() -> list[str]:
-    from django.conf import settings
-
     return list(settings.WAGTAILSEARCH_BACKENDS)

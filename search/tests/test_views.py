@@ -1,8 +1,15 @@
 """The HTML pages and the JSON API, including bad input: never a 500."""
 
-import pytest
+import re
+from decimal import Decimal
 
-from search import indexing
+import pytest
+from django.utils import translation
+
+from catalogue.generator import CATEGORIES
+from catalogue.models import CatalogueItem
+from search import categories, indexing, service
+from search.tests.catalogue_data import parsed_items
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +138,7 @@ def test_product_page_hides_what_the_visitor_may_not_buy(client, test_catalogue)
 
 def test_compare_up_to_four(client, test_catalogue):
     picked = [test_catalogue.items[k].pk for k in ("K-1006", "K-1007", "K-1008", "K-1009", "K-1010")]
-    response = client.get("/sv/sok/jamfor/", {"id": picked + ["abc"]})
+    response = client.get("/sv/sok/jamfor/", {"id": [*picked, "abc"]})
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('scope="col"') == 4
@@ -142,8 +149,6 @@ def test_compare_up_to_four(client, test_catalogue):
 
 
 def test_fallback_notice_on_the_page(client, test_catalogue, settings):
-    from search import service
-
     backends = {k: dict(v) for k, v in settings.WAGTAILSEARCH_BACKENDS.items()}
     backends["default"] = {
         "BACKEND": "modelsearch.backends.opensearch3",
@@ -153,7 +158,7 @@ def test_fallback_notice_on_the_page(client, test_catalogue, settings):
         "AUTO_UPDATE": False,
     }
     settings.WAGTAILSEARCH_BACKENDS = backends
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
     html = client.get("/sv/sok/", {"q": "papper"}).content.decode()
     assert "Sökmotorn svarar inte" in html
     # One notice, in the page's language, with the results from the database below it.
@@ -161,28 +166,22 @@ def test_fallback_notice_on_the_page(client, test_catalogue, settings):
     assert "Kopieringspapper" in html
     html = client.get("/en/search/", {"q": "papper"}).content.decode()
     assert "The search engine is not answering" in html and "Kopieringspapper" in html
-    service._backend_down_until.clear()
+    service.FAILOVER.down_until.clear()
 
 
 # --- Category names, the grouped facet, comparison and the language switch ---------------------------
 
 
 def _generator_codes() -> set[str]:
-    from catalogue.generator import CATEGORIES
-
     return {product[1] for _name, products, _n in CATEGORIES for product in products}
 
 
 def _test_catalogue_codes() -> set[str]:
-    from search.tests.catalogue_data import parsed_items
-
     return {row["unspsc"] for row in parsed_items()}
 
 
 @pytest.mark.django_db(databases=[])
 def test_every_code_we_emit_has_a_named_segment_and_family_in_both_languages():
-    from search import categories
-
     codes = _generator_codes() | _test_catalogue_codes()
     assert len(codes) > 30
     for code in sorted(codes):
@@ -196,9 +195,6 @@ def test_every_code_we_emit_has_a_named_segment_and_family_in_both_languages():
 
 @pytest.mark.django_db(databases=[])
 def test_category_labels_follow_the_language_and_fall_back_to_the_code():
-    from django.utils import translation
-
-    from search import categories
 
     assert categories.category_label("14000000", "sv") == "Papper och pappersprodukter"
     assert categories.category_label("14110000", "en") == "Paper products"
@@ -216,8 +212,6 @@ def test_category_labels_follow_the_language_and_fall_back_to_the_code():
 
 
 def test_category_facet_names_families_under_their_segment(client, test_catalogue):
-    import re
-
     html = client.get("/sv/sok/", {"q": "penna"}).content.decode()
     tree = html[html.index('class="facet-tree"') : html.index("</fieldset>", html.index('class="facet-tree"'))]
     assert "Segment 44000000" not in tree and "Familj 44120000" not in tree
@@ -236,8 +230,6 @@ def test_category_facet_names_families_under_their_segment(client, test_catalogu
 
 
 def test_filtering_by_a_family_counts_its_items(client, test_catalogue):
-    from search import service
-
     visible = service.visible_items(None)
     expected = visible.filter(unspsc__startswith="4412").count()
     assert 0 < expected < visible.count()
@@ -258,10 +250,10 @@ def test_english_page_names_categories_in_english(client, test_catalogue):
 def test_product_page_shows_the_category_names_and_code(client, test_catalogue):
     item = test_catalogue.items["K-1006"]
     html = client.get(f"/sv/sok/artikel/{item.pk}/", follow=True).content.decode()
-    assert "Kontorsutrustning, tillbehör och förbrukningsmaterial › Kontorsmaterial" in html
+    assert "Kontorsutrustning, tillbehör och förbrukningsmaterial › Kontorsmaterial" in html  # noqa: RUF001 (the breadcrumb separator)
     assert '<span class="code">UNSPSC 44121701</span>' in html
     html = client.get(f"/en/search/item/{item.pk}/", follow=True).content.decode()
-    assert "Office Equipment and Accessories and Supplies › Office supplies" in html
+    assert "Office Equipment and Accessories and Supplies › Office supplies" in html  # noqa: RUF001 (the breadcrumb separator)
 
 
 def test_fifth_compared_item_gives_a_message_in_the_page_language(client, test_catalogue):
@@ -305,8 +297,6 @@ def test_autocomplete_links_follow_the_page_language(client, test_catalogue):
 
 
 def test_sorting_by_price_and_unit_price_orders_the_page(client, test_catalogue):
-    from decimal import Decimal
-
     for sort, key in (("price", "price"), ("unit_price", "unit_price")):
         body = client.get("/api/v1/search", {"q": "penna", "sort": sort}).json()
         values = [
@@ -338,7 +328,6 @@ def test_a_chosen_filter_stays_visible_when_the_new_search_has_no_hits_in_it(cli
 
 def test_large_ids_and_page_numbers_are_not_localised(client, test_catalogue):
     # Swedish formatting would print 1234567 as "1 234 567" and break the compare form's values.
-    from catalogue.models import CatalogueItem
 
     item = test_catalogue.items["K-1006"]
     CatalogueItem.objects.filter(pk=item.pk).update(id=1234567)

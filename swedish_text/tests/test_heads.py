@@ -1,9 +1,25 @@
 """Compound heads, synonyms, English terms and "did you mean": the language logic, without a database."""
 
+import json
+from pathlib import Path
+
 import pytest
 
-from swedish_text import dictionary
-from swedish_text.heads import has_head, head_groups, mentions, name_is_kind, query_word, query_words
+from catalogue.generator import iter_items
+from search.tests.catalogue_data import parsed_items
+from swedish_text import dictionary, normalise
+from swedish_text.heads import (
+    has_head,
+    head_condition,
+    head_groups,
+    kind_condition,
+    mention_condition,
+    mentions,
+    name_is_kind,
+    narrowing_terms,
+    query_word,
+    query_words,
+)
 from swedish_text.suggest import Vocabulary, did_you_mean
 from swedish_text.terms import english_phrases, singular, swedish_synonyms
 
@@ -93,3 +109,42 @@ def test_svartpeppar_is_pepper_not_anything_black():
     assert words[0].head[0] == "peppar" and "svart" not in words[0].required
     assert name_is_kind("Svartpeppar hel 500 g", words)
     assert not name_is_kind("Kulspetspenna svart", words)
+
+
+def _queries_and_texts():
+    """Every relevance query and the test catalogue's names and descriptions, plus generated demo items."""
+    root = Path(__file__).resolve().parents[2]
+    queries = [q["q"] for q in json.loads((root / "search/tests/relevance/queries.json").read_text())["queries"]]
+    queries += ["kontorsstol", "köksstol", "diskmedel", "papperskorg", "skrivbord", "skrivare", "svartpeppar"]
+    texts = [(i["name"], i["description"]) for i in parsed_items()]
+    texts += [(g.name, g.description) for g in iter_items(400)]
+    return queries, texts
+
+
+@pytest.mark.parametrize("any_word", [False, True])
+def test_the_indexed_terms_give_the_same_answers_as_the_tests_on_the_text(any_word):
+    queries, texts = _queries_and_texts()
+    item_terms = [
+        (name, description, set(narrowing_terms(name, description, normalise(f"{name} {description}"))))
+        for name, description in texts
+    ]
+    checked = {"kind": 0, "mention": 0, "head": 0}
+    for q in queries:
+        words = query_words(q)
+        if not words:
+            continue
+        sets = [[w] for w in words] if any_word else [words]
+        kind, mention, head = (f(words, any_word) for f in (kind_condition, mention_condition, head_condition))
+        for name, description, terms in item_terms:
+            forms = set(normalise(f"{name} {description}").split())
+            expected = (
+                any(name_is_kind(name, s) for s in sets),
+                any(mentions(f"{name} {description}", s) for s in sets),
+                any(has_head(forms, s) for s in sets),
+            )
+            assert (kind.holds(terms), mention.holds(terms), head.holds(terms)) == expected, (q, name)
+            checked["kind"] += expected[0]
+            checked["mention"] += expected[1]
+            checked["head"] += expected[2]
+    # The comparison saw each test answer yes many times, not only no.
+    assert min(checked.values()) > 50, checked

@@ -4,6 +4,8 @@ can see its own unmet demand."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,7 @@ class SearchLog(models.Model):
     )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering: ClassVar[list[str]] = ["-created_at"]
         verbose_name = _("sökning")
         verbose_name_plural = _("sökloggen")
 

@@ -146,7 +146,7 @@ def _category_facet(code_counts, selected: list[str]) -> list[FacetValue]:
 def _price_label(lo: Decimal, hi: Decimal | None) -> str:
     if hi is None:
         return _("minst %(lo)s kr") % {"lo": f"{lo:,.0f}".replace(",", "\u00a0")}
-    return _("%(lo)s–%(hi)s kr") % {  # noqa: RUF001 (an en dash between numbers, as Swedish writes ranges)
+    return _("%(lo)s–%(hi)s kr") % {
         "lo": f"{lo:,.0f}".replace(",", "\u00a0"),
         "hi": f"{hi:,.0f}".replace(",", "\u00a0"),
     }

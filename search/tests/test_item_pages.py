@@ -145,7 +145,7 @@ def test_product_page_shows_what_the_file_carried(client, test_catalogue):
     assert "<dt>VAT</dt><dd>12&nbsp;%</dd>" in html and "<dt>Lead time</dt><dd>3 days</dd>" in html
     assert "<dt>Minimum order</dt><dd>10\xa0packs</dd>" in html
     compare = client.get("/sv/sok/jamfor/", {"id": [pen.pk, test_catalogue.items["K-1007"].pk]}).content.decode()
-    assert '<th scope="row">Leveranstid</th><td>3 dagar</td><td>–</td>' in compare  # noqa: RUF001 (the page's dash for none)
+    assert '<th scope="row">Leveranstid</th><td>3 dagar</td><td>–</td>' in compare
     assert '<th scope="row">Moms</th><td>12&nbsp;%</td><td>25&nbsp;%</td>' in compare
     # Fields the file left empty are not shown.
     other = client.get("/sv/sok/artikel/RA-KONTOR-1/5560160680/K-1007/").content.decode()

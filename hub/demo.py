@@ -44,6 +44,7 @@ SUPPLIERS = (
     ("5566778899", "Kontorsvaror i Norden AB"),
     ("5561234567", "IT-partner Sverige AB"),
     ("5590123450", "Rent & Fräscht Städgrossist AB"),
+    ("5569000002", "Kontorsmöbler i Sverige AB"),
 )
 
 
@@ -89,6 +90,16 @@ AGREEMENTS = (
         900,
         catalogue_lines=1200,
         categories=("städ", "vård"),
+    ),
+    # Live furniture, so the search page's own examples ("kontorsstol", "office chair") find something.
+    DemoAgreement(
+        "RA-2026-004",
+        "Kontorsmöbler",
+        "5569000002",
+        150,
+        600,
+        catalogue_lines=400,
+        categories=("möbler",),
     ),
     DemoAgreement("RA-2023-009", "Möbler (utgånget avtal)", "5566778899", 1200, -30, preferred_rank=2),
 )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 
 from hub.organisations import roles
 from hub.organisations.tests.fixtures import make_user
+from search.models import SearchLog
 
 HEADINGS = ["Leverantörens organisationsnummer", "Belopp exkl. moms", "Datum", "Avtalsnummer", "Konto"]
 
@@ -39,3 +42,19 @@ def own_reviewer(django_user_model, buyer_organisation):
 @pytest.fixture
 def followup_admin(django_user_model):
     return make_user(django_user_model, "administrator-uppfoljning", roles.ADMINISTRATOR)
+
+
+def log_searches(query: str, times: int, organisation=None, results: int = 0, days_ago: int = 0) -> None:
+    """`times` entries in the search log for `query`, made `days_ago` days ago, as the search service writes them."""
+    when = timezone.now() - datetime.timedelta(days=days_ago)
+    for _ in range(times):
+        entry = SearchLog.objects.create(
+            query=query,
+            result_count=results,
+            zero_hit=results == 0,
+            backend="db",
+            duration_ms=1,
+            organisation=organisation,
+        )
+        if days_ago:
+            SearchLog.objects.filter(pk=entry.pk).update(created_at=when)

@@ -14,9 +14,8 @@ from followup.figures import Figures, Period, add_months
 from followup.models import TransferredLine
 from followup.purchases import import_purchases
 from followup.spend import month_of, rebuild_monthly_spend
-from followup.tests.fixtures import csv_file
+from followup.tests.fixtures import csv_file, log_searches
 from hub.organisations.api_tokens import create_organisation_token
-from search.models import SearchLog
 
 pytestmark = pytest.mark.django_db
 SPEND, COMPLIANCE, UNMET = "followup-api:spend", "followup-api:compliance", "followup-api:unmet-demand"
@@ -225,25 +224,13 @@ def test_five_years_exactly_is_allowed(client, own_token):
 # ------------------------------------------------------------------------------------------------ unmet demand
 
 
-def _searched(query: str, times: int, organisation, results: int = 0) -> None:
-    for _ in range(times):
-        SearchLog.objects.create(
-            query=query,
-            result_count=results,
-            zero_hit=results == 0,
-            backend="db",
-            duration_ms=1,
-            organisation=organisation,
-        )
-
-
 def test_unmet_demand_lists_the_dashboards_searches_without_personal_data(client, own_token):
     token, secret = own_token
     own = token.organisation
-    _searched("kopieringspapper", 3, own)
-    _searched("anna.svensson@example.se toner", 2, own)
-    _searched("19811218-9876 kontakt", 1, own)  # a valid personnummer
-    _searched("pennor", 4, own, results=2)
+    log_searches("kopieringspapper", 3, own)
+    log_searches("anna.svensson@example.se toner", 2, own)
+    log_searches("19811218-9876 kontakt", 1, own)  # a valid personnummer
+    log_searches("pennor", 4, own, results=2)
 
     body = client.get(reverse(UNMET), **bearer(secret)).json()
     text = str(body)
@@ -268,9 +255,9 @@ def test_unmet_demand_lists_the_dashboards_searches_without_personal_data(client
 
 def test_unmet_demand_is_the_tokens_organisations_own(client, own_token, other_buyer_organisation):
     token, secret = own_token
-    _searched("kontorsstol", 2, token.organisation)
-    _searched("skrivbordslampa", 5, other_buyer_organisation)
-    _searched("kaffebryggare", 7, None)  # an anonymous visitor's
+    log_searches("kontorsstol", 2, token.organisation)
+    log_searches("skrivbordslampa", 5, other_buyer_organisation)
+    log_searches("kaffebryggare", 7, None)  # an anonymous visitor's
 
     body = client.get(reverse(UNMET), **bearer(secret)).json()
     _other_token, other_secret = create_organisation_token(other_buyer_organisation, "ekonomi")

@@ -19,7 +19,7 @@ from followup.figures import Figures, Period, add_months
 from followup.models import Purchase, SearchMonth, SearchMonthCounted
 from followup.purchases import import_purchases
 from followup.spend import month_of
-from followup.tests.fixtures import csv_file
+from followup.tests.fixtures import csv_file, log_searches
 from hub.organisations import roles
 from hub.organisations.tests.fixtures import make_user
 from search.models import SearchLog
@@ -108,30 +108,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, spend):
     assert response.status_code == 302 and "next=/admin/uppfoljning/" in response["Location"]
 
 
-def _searched(query: str, times: int, organisation=None, results: int = 0, days_ago: int = 0) -> None:
-    when = timezone.now() - datetime.timedelta(days=days_ago)
-    for _ in range(times):
-        entry = SearchLog.objects.create(
-            query=query,
-            result_count=results,
-            zero_hit=results == 0,
-            backend="db",
-            duration_ms=1,
-            organisation=organisation,
-        )
-        SearchLog.objects.filter(pk=entry.pk).update(created_at=when)
-
-
 @pytest.fixture
 def searches(spend, other_buyer_organisation):
     """Zero-hit searches for each organisation and an anonymous visitor's, this month and two months ago
     (a closed month, read from the counted months)."""
     own = spend.organisation
-    _searched("kontorsstol", 2, own)
-    _searched("kontorsstol", 1, own, days_ago=62)
-    _searched("skrivbordslampa", 3, other_buyer_organisation, days_ago=62)
-    _searched("hörselskydd", 1, other_buyer_organisation)
-    _searched("kaffebryggare", 4)  # anonymous: counts hub-wide only
+    log_searches("kontorsstol", 2, own)
+    log_searches("kontorsstol", 1, own, days_ago=62)
+    log_searches("skrivbordslampa", 3, other_buyer_organisation, days_ago=62)
+    log_searches("hörselskydd", 1, other_buyer_organisation)
+    log_searches("kaffebryggare", 4)  # anonymous: counts hub-wide only
     return spend
 
 

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from wagtail.models import Locale, Page
 
 from hub.guidance.models import FollowUpPage, GuidancePage, HomePage
-from hub.guidance.seeding import KEY_NAMESPACE, load_guidance, translation_key
+from hub.guidance.seeding import KEY_NAMESPACE, free_slug, load_guidance, translation_key
 
 # The guidance section the page goes under (its Swedish heading); the start page if the text has none.
 PARENT_HEADING = "Uppföljning och analys"
@@ -71,14 +71,6 @@ def _parent(locale: Locale) -> Page | None:
     return HomePage.objects.filter(locale=locale).first()
 
 
-def _free_slug(parent: Page, base: str) -> str:
-    slug, n = base, 1
-    while parent.get_children().filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def seed_follow_up_page() -> dict[str, int]:
     """Create the follow-up page in each language that lacks it (the guidance tree must be seeded first)."""
     result = {"created": 0, "existing": 0}
@@ -95,7 +87,7 @@ def seed_follow_up_page() -> dict[str, int]:
                 continue
             page = FollowUpPage(
                 title=text["title"],
-                slug=_free_slug(parent, slugify(text["title"])),
+                slug=free_slug(parent, slugify(text["title"])),
                 locale=locale,
                 translation_key=PAGE_KEY,
                 intro=text["intro"],

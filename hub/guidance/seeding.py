@@ -266,7 +266,7 @@ def _create_page(parent: Page, section: Section, locale: Locale, key: uuid.UUID)
     page_class = HomePage if section.level == 1 else GuidancePage
     page = page_class(
         title=section.title,
-        slug=_free_slug(parent, slugify(section.title) or "sida"),
+        slug=free_slug(parent, slugify(section.title) or "sida"),
         locale=locale,
         translation_key=key,
         body=section.blocks,
@@ -282,7 +282,8 @@ def _create_tree_root() -> Page:
     return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
-def _free_slug(parent: Page, base: str) -> str:
+def free_slug(parent: Page, base: str) -> str:
+    """`base`, or `base-2`, `base-3`… where a sibling already has it."""
     slug, n = base, 1
     while parent.get_children().filter(slug=slug).exists():
         n += 1

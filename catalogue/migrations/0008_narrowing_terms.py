@@ -56,7 +56,7 @@ def index_terms(apps, schema_editor):
             f"INSERT INTO {FTS}({FTS}, rowid, narrowing_terms) VALUES ('delete', old.id, old.narrowing_terms); END"
         )
         schema_editor.execute(
-            f"CREATE TRIGGER IF NOT EXISTS {FTS}_update AFTER UPDATE OF narrowing_terms ON {ITEMS} BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {FTS}_update AFTER UPDATE OF id, narrowing_terms ON {ITEMS} BEGIN "
             f"INSERT INTO {FTS}({FTS}, rowid, narrowing_terms) VALUES ('delete', old.id, old.narrowing_terms); "
             f"INSERT INTO {FTS}(rowid, narrowing_terms) VALUES (new.id, new.narrowing_terms); END"
         )

@@ -81,13 +81,11 @@ def search_database(
     scores: dict[int, float] | None = None
     if groups:
         any_word = False
-        text_filter = _text_filter(narrowing, visible, groups, any_word)
-        base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), text_filter)
+        base, text_filter = _text_matches(narrowing, visible, groups, any_word)
         counts = _counted(base, filters)
         if not counts.matched and len(groups) > 1:
             any_word = True
-            text_filter = _text_filter(narrowing, visible, groups, any_word)
-            base = _narrowed(visible.filter(pk__in=match_set(groups, any_word)), text_filter)
+            base, text_filter = _text_matches(narrowing, visible, groups, any_word)
             counts = _counted(base, filters)
             relaxed = bool(counts.matched)
         if not counts.matched and narrowing.unmatched is not None:
@@ -122,15 +120,18 @@ def search_database(
     return Page(ids, counts, relaxed)
 
 
-def _text_filter(narrowing: Narrowing, visible: QuerySet, groups: list[list[str]], any_word: bool):
-    """The text's narrowing for this match set: the kind's commodities are looked up in the index (one small
-    DISTINCT over the matches of the kind), never by loading the matches."""
+def _text_matches(
+    narrowing: Narrowing, visible: QuerySet, groups: list[list[str]], any_word: bool
+) -> tuple[QuerySet, MatchSetFilter | None]:
+    """The text's visible matches, narrowed to the goods asked for, and that narrowing: the kind's commodities
+    are looked up in the index (one small DISTINCT over the matches of the kind), never by loading the matches."""
+    matches = visible.filter(pk__in=match_set(groups, any_word))
     goods = narrowing.of_text(any_word)
     if goods is None:
-        return None
-    kind = visible.filter(pk__in=match_set(groups, any_word)).filter(condition_q(goods.kind))
-    codes = list(kind.order_by().values_list("unspsc", flat=True).distinct())
-    return goods.resolved(codes or None)
+        return matches, None
+    codes = list(matches.filter(condition_q(goods.kind)).order_by().values_list("unspsc", flat=True).distinct())
+    text_filter = goods.resolved(codes or None)
+    return _narrowed(matches, text_filter), text_filter
 
 
 def _narrowed(base: QuerySet, match_filter: MatchSetFilter | None) -> QuerySet:

@@ -324,7 +324,7 @@ def autocomplete(
             return dbsearch.autocomplete_ids(words, versions, AUTOCOMPLETE_CANDIDATES)
         _require_ready(backend)
         qs = CatalogueItem.objects.filter(version_id__in=versions)
-        return [obj.pk for obj in backend.autocomplete(typed, qs)[:AUTOCOMPLETE_CANDIDATES]]
+        return backend.autocomplete_ids(qs, typed, AUTOCOMPLETE_CANDIDATES)
 
     ids, backend_name, fallback = FAILOVER.run(run)
     from_database = _is_database_backend(get_search_backend(backend_name))

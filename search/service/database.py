@@ -79,6 +79,7 @@ def search_database(
     narrowing = narrowing or Narrowing()
     relaxed = False
     scores: dict[int, float] | None = None
+    scored_base: QuerySet | None = None
     if groups:
         any_word = False
         base, text_filter = _text_matches(narrowing, visible, groups, any_word)
@@ -102,6 +103,8 @@ def search_database(
                 relaxed = bool(counts.matched)
         elif sort == "relevance":
             scores = dict(dbsearch.match(groups, versions, any_word, MAX_MATCHES))
+            # The scored ids are text matches already: their page needs no second pass over the match set.
+            scored_base = _narrowed(visible, text_filter)
             if text_filter is not None and text_filter.boost is not None and scores:
                 kind = set(
                     CatalogueItem.objects.filter(pk__in=list(scores))
@@ -112,9 +115,11 @@ def search_database(
     else:
         base = _narrowed(visible, narrowing.browse)
         counts = _counted(base, filters)
-    filtered = base.filter(*[f.q() for f in filters.values()])
+    user_filters = [f.q() for f in filters.values()]
+    filtered = base.filter(*user_filters)
     if scores is not None and sort == "relevance":
-        ids = _relevance_page(filtered, scores, start, size, counts.total)
+        scored = (scored_base if scored_base is not None else base).filter(*user_filters, pk__in=list(scores))
+        ids = _relevance_page(scored, filtered, scores, start, size, counts.total)
     else:
         ids = _sorted_page(filtered, sort, start, size)
     return Page(ids, counts, relaxed)
@@ -143,11 +148,12 @@ def _sorted_page(filtered: QuerySet, sort: str, start: int, size: int) -> list[i
     return list(qs.order_by(*SORT_ORDER[sort]).values_list("pk", flat=True)[start : start + size])
 
 
-def _relevance_page(filtered: QuerySet, scores: dict[int, float], start: int, size: int, total: int) -> list[int]:
-    """The ranked ids (score boosted by agreement rank), then the rest of the match set by rank and name."""
-    rows = filtered.filter(pk__in=list(scores)).values_list(
-        "pk", "name", "version__catalogue__agreement__preferred_rank"
-    )
+def _relevance_page(
+    scored: QuerySet, filtered: QuerySet, scores: dict[int, float], start: int, size: int, total: int
+) -> list[int]:
+    """The ranked ids (score boosted by agreement rank), then the rest of the match set by rank and name.
+    `scored`: the scored items that pass the filters; `filtered`: the whole filtered match set."""
+    rows = scored.values_list("pk", "name", "version__catalogue__agreement__preferred_rank")
 
     def key(row):
         pk, name, rank = row

@@ -41,11 +41,8 @@ MAX_FACET_TERMS = 10_000
 NAME_FIELD = "name_filter"
 UNIT_PRICE_FIELD = "unit_price_filter"
 # The agreement's preferred rank, from params (rank per agreement id) so a changed rank needs no reindex.
-RANK_SCRIPT = (
-    "def r = params.ranks.get(String.valueOf(doc['" + AGREEMENT_FIELD + "'].value)); double rank = r == null ? 1 : r;"
-)
-BOOSTED_SCORE = RANK_SCRIPT + " return _score / (1 + params.penalty * Math.max(0, rank - 1));"
-RANK_VALUE = RANK_SCRIPT + " return rank;"
+# Only browsing sorts by it; a text query's score takes it as weights (`_score_functions`), not a script.
+RANK_VALUE = "def r = params.ranks.get(String.valueOf(doc['" + AGREEMENT_FIELD + "'].value)); return r == null ? 1 : r;"
 SORTS = {
     "price": [{PRICE_FIELD: "asc"}],
     "-price": [{PRICE_FIELD: "desc"}],
@@ -140,19 +137,24 @@ def request_body(backend, text_query, versions, filters, sort, start, size, rank
     query: dict[str, Any] = _scoped(backend, text_query, versions)
     if restriction is not None:
         query = {"bool": {"must": [query], "filter": [restriction.clause()]}}
-    params = {"ranks": ranks, "penalty": RANK_PENALTY}
     tie_break: list[dict[str, Any]] = [{NAME_FIELD: "asc"}, {ID_FIELD: "asc"}]
     order: list[dict[str, Any]]
     if sort == "relevance" and text_query is not None:
-        if restriction is not None and restriction.boost is not None:
-            # Names of the kind first: their score times BOOST (an item matching no function keeps its score).
-            boost = [{"filter": condition_clause(restriction.boost), "weight": restriction.BOOST}]
-            query = {"function_score": {"query": query, "functions": boost, "boost_mode": "multiply"}}
-        query = {"script_score": {"query": query, "script": {"source": BOOSTED_SCORE, "params": params}}}
+        functions = _score_functions(ranks, restriction)
+        if functions:
+            # An item matching no function keeps its score; one matching several gets their product.
+            query = {
+                "function_score": {
+                    "query": query,
+                    "functions": functions,
+                    "score_mode": "multiply",
+                    "boost_mode": "multiply",
+                }
+            }
         order = [{"_score": "desc"}, *tie_break]
     elif sort == "relevance":
-        order = [{"_script": {"type": "number", "order": "asc", "script": {"source": RANK_VALUE, "params": params}}}]
-        order += tie_break
+        script = {"source": RANK_VALUE, "params": {"ranks": ranks}}
+        order = [{"_script": {"type": "number", "order": "asc", "script": script}}, *tie_break]
     else:
         order = SORTS[sort] + tie_break
     body = {
@@ -163,12 +165,27 @@ def request_body(backend, text_query, versions, filters, sort, start, size, rank
         "_source": False,
         "stored_fields": ["pk"],
         "track_total_hits": True,
-        "aggs": {"matched": {"filter": {"match_all": {}}}}
-        | {name: _facet_aggregation(name, filters) for name in FACET_NAMES},
+        "aggs": {name: _facet_aggregation(name, filters) for name in FACET_NAMES},
     }
     if filters:
+        # The total counts the filtered hits; "matched" the match set before them (without filters: the total).
         body["post_filter"] = _all_of(list(filters.values()))
+        body["aggs"]["matched"] = {"filter": {"match_all": {}}}
     return body
+
+
+def _score_functions(ranks: dict[str, int], restriction: MatchSetFilter | None) -> list[dict]:
+    """Weights on the text's score: the kind of goods asked for times BOOST, and an agreement of preferred rank
+    r > 1 times 1 / (1 + RANK_PENALTY × (r − 1)), as on the database backends. Weights, not a script: a
+    script_score ran once per match and cost a third of a broad word's request at 500k items."""
+    functions = []
+    if restriction is not None and restriction.boost is not None:
+        functions.append({"filter": condition_clause(restriction.boost), "weight": restriction.BOOST})
+    for agreement, rank in sorted(ranks.items()):
+        if rank > 1:
+            weight = 1 / (1 + RANK_PENALTY * (rank - 1))
+            functions.append({"filter": {"term": {AGREEMENT_FIELD: int(agreement)}}, "weight": weight})
+    return functions
 
 
 def _all_of(filters: list[Filter]) -> dict:
@@ -193,15 +210,17 @@ def _facet_aggregation(name: str, filters: dict[str, Filter]) -> dict:
         )
         values = {"terms": {"field": field, "size": MAX_FACET_TERMS}}
     others = [f for key, f in filters.items() if key != name]
-    return {"filter": _all_of(others), "aggs": {"values": values}}
+    # Without another facet's filter the values are counted over the match set itself (no filter wrapper).
+    return {"filter": _all_of(others), "aggs": {"values": values}} if others else values
 
 
 def counts_from_answer(answer: dict, filters: dict[str, Filter]) -> FacetCounts:
     aggregations = answer["aggregations"]
-    counts = FacetCounts(total=answer["hits"]["total"]["value"], matched=aggregations["matched"]["doc_count"])
+    total = answer["hits"]["total"]["value"]
+    counts = FacetCounts(total=total, matched=aggregations["matched"]["doc_count"] if filters else total)
     counts.exact = answer["hits"]["total"].get("relation", "eq") == "eq"
     for name in FACET_NAMES:
-        values = aggregations[name]["values"]
+        values = aggregations[name].get("values", aggregations[name])
         if name == "price":
             counts.values[name] = {key: bucket["doc_count"] for key, bucket in values["buckets"].items()}
             continue

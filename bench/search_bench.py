@@ -237,26 +237,34 @@ def _use(engine: str) -> None:
 
 
 def _raw_text(engine: str, q: str):
-    """A callable running the bare engine work of `search(q)`: the same _search body with its aggregations
-    (OpenSearch), or the same FTS5/tsvector match with its GROUP BY and ranked page (database)."""
-    import swedish_text as text
+    """A callable running the bare engine work of `search(q)` on the narrowed match set the service counts:
+    the same _search body with its aggregations (OpenSearch), or the same GROUP BY over the same terms-index
+    expression plus the same ranked match (database). The kind's commodities are looked up once, outside."""
     from catalogue.models import CatalogueItem
-    from search import dbsearch
+    from search import dbsearch, query_text
     from search.service import MAX_MATCHES, visible_items, visible_versions
-    from search.service.database import match_set
+    from search.service.database import text_matches
     from search.service.facets import group_query
-    from search.service.opensearch import request_body
+    from search.service.filters import KindOfGoods, Narrowing
+    from search.service.opensearch import request_body, resolve_narrowing
 
-    groups = text.query_groups(q)
     versions = visible_versions(None)
+    shaped = query_text.shape(q, lambda: versions)
+    groups = shaped.groups
+    narrowing = Narrowing(lambda any_word: query_text.narrowing(shaped, any_word))
     if engine == "opensearch":
         from modelsearch.backends import get_search_backend
 
         from search.service import _text_query
 
         backend = get_search_backend("default")
+        text_query = _text_query(groups, False)
+        goods = narrowing.of_text(False)
+        restriction = None
+        if isinstance(goods, KindOfGoods):
+            restriction = resolve_narrowing(backend, goods, text_query, versions)
         ranks = {"0": 1}
-        body = request_body(backend, _text_query(groups, False), versions, {}, "relevance", 0, 20, ranks)
+        body = request_body(backend, text_query, versions, {}, "relevance", 0, 20, ranks, restriction=restriction)
         took: list[float] = []
 
         def run():
@@ -264,7 +272,8 @@ def _raw_text(engine: str, q: str):
 
         run.took = took
         return run
-    sql, params = group_query(visible_items(None).filter(pk__in=match_set(groups, False))).query.sql_with_params()
+    base, _text_filter = text_matches(narrowing, visible_items(None), groups, False)
+    sql, params = group_query(base).query.sql_with_params()
 
     def run():
         with connection.cursor() as cursor:

@@ -520,4 +520,4 @@ def fill_search_text(items: Iterable[CatalogueItem]) -> list[CatalogueItem]:
 
 def narrowing_terms_for(item) -> str:
     """The stored narrowing terms of an item whose search_text is filled (see swedish_text.heads)."""
-    return " ".join(terms_for_narrowing(item.name, item.description, item.search_text))
+    return " ".join(terms_for_narrowing(item.name, item.description, item.search_text, item.unspsc))

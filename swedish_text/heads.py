@@ -211,7 +211,8 @@ NAME_PART = "e:"  # every word, compound part and their stems of the name (a com
 WRITTEN = "w:"  # every word and compound part of the name and description, as written
 STEM = "s:"  # the stems of those words and of their compound heads
 LEADS = "l:"  # what a compound of the name or description starts with: "skrivbord" of "skrivbordslampa"
-HEAD = "h:"  # every form in search_text (has_head)
+HEAD = "h:"  # every form in search_text (has_head); also what the database backends match a text on
+COMMODITY = "u:"  # the item's UNSPSC code: the kind's commodities join the same index expression
 
 
 @lru_cache(maxsize=100_000)
@@ -220,7 +221,7 @@ def _leading_words(word: str) -> tuple[str, ...]:
     return tuple(word[:i] for i in range(1, len(word)) if _leads(word, word[:i]))
 
 
-def narrowing_terms(name: str, description: str, search_text: str) -> list[str]:
+def narrowing_terms(name: str, description: str, search_text: str, unspsc: str = "") -> list[str]:
     """The item's narrowing terms (see above), without duplicates, in a stable order."""
     every, heads = _name_forms(name or "")
     written, stems = _text_forms(f"{name or ''} {description or ''}")
@@ -229,6 +230,9 @@ def narrowing_terms(name: str, description: str, search_text: str) -> list[str]:
     out += [WRITTEN + f for f in sorted(written)] + [STEM + f for f in sorted(stems)]
     out += [LEADS + f for f in sorted(leads)]
     out += [HEAD + f for f in sorted(set((search_text or "").split()))]
+    code = (unspsc or "").strip()
+    if code.isascii() and code.isalnum():  # one index token (the migration that added them tests the same)
+        out.append(COMMODITY + code)
     return out
 
 
@@ -308,3 +312,15 @@ def mention_condition(words: list[QueryWord], any_word: bool = False) -> Conditi
 def head_condition(words: list[QueryWord], any_word: bool = False) -> Condition:
     """`has_head` on the terms: search_text has, for every word, the word, its head or their stems."""
     return _per_word([_terms(HEAD, w.required) for w in words], any_word)
+
+
+def text_condition(groups: list[list[str]], any_word: bool = False) -> Condition:
+    """A text's match on the terms: search_text has a form of every group (`any_word`: of one group). The forms
+    are the ones the full-text index is asked for (swedish_text.query_groups), so this selects what that index
+    matches in search_text, the field every other text of the item is normalised into."""
+    return _per_word([_terms(HEAD, forms) for forms in groups], any_word)
+
+
+def commodity_condition(codes: Collection[str]) -> AnyTerm:
+    """Items whose UNSPSC code is one of `codes` (codes that are not one index token select nothing)."""
+    return _terms(COMMODITY, [c for c in codes if c.isascii() and c.isalnum()])

@@ -20,9 +20,10 @@ BATCH_SIZE = 2000
 
 
 def _search_text_key(item) -> tuple:
-    """What swedish_text.search_text_for reads (a test holds this to it)."""
+    """What swedish_text.search_text_for and the narrowing terms read (a test holds this to it)."""
     keywords, labels = item.keywords, getattr(item, "eco_labels", None)
     return (
+        item.unspsc,
         item.name,
         item.description,
         item.manufacturer,

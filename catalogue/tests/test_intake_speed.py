@@ -14,7 +14,7 @@ from django.db import connection
 from catalogue.error_codes import issue_detail, issue_texts
 from catalogue.intake import create_version, import_file, pipeline, store
 from catalogue.intake.store import SearchTextCache, _search_text_key
-from catalogue.models import CatalogueItem, CatalogueVersion
+from catalogue.models import CatalogueItem, CatalogueVersion, narrowing_terms_for
 from catalogue.tests.fixtures import live_snapshot
 from swedish_text import search_text_for
 
@@ -100,7 +100,7 @@ def test_a_failed_background_insert_is_raised_not_lost(intake_catalogue, peppol_
     assert not connection.allow_thread_sharing
 
 
-def test_search_text_key_holds_everything_search_text_for_reads():
+def test_search_text_key_holds_everything_search_text_for_and_the_narrowing_terms_read():
     item = CatalogueItem(
         name="Kopieringspapper A4",
         description="Vitt papper",
@@ -114,10 +114,12 @@ def test_search_text_key_holds_everything_search_text_for_reads():
         unit="PK",
     )
     text = search_text_for(item)
+    item.search_text = text
+    terms = narrowing_terms_for(item)
     key = _search_text_key(item)
-    changed = {"name", "description", "manufacturer", "keywords", "eco_labels"}
+    changed = {"name", "description", "manufacturer", "keywords", "eco_labels", "unspsc"}
     for field in CatalogueItem._meta.concrete_fields:
-        if field.attname in changed or field.primary_key or field.attname == "search_text":
+        if field.attname in changed or field.primary_key or field.attname in ("search_text", "narrowing_terms"):
             continue
         other = copy.copy(item)
         value = getattr(item, field.attname)
@@ -127,6 +129,7 @@ def test_search_text_key_holds_everything_search_text_for_reads():
         setattr(other, field.attname, new)
         assert _search_text_key(other) == key
         assert search_text_for(other) == text, f"search_text now reads {field.attname}: add it to the key"
+        assert narrowing_terms_for(other) == terms, f"the narrowing terms now read {field.attname}: add it to the key"
     for name in changed:
         other = copy.copy(item)
         setattr(other, name, ["annat"] if name in ("keywords", "eco_labels") else "annat ord")
@@ -134,19 +137,30 @@ def test_search_text_key_holds_everything_search_text_for_reads():
 
 
 def test_search_text_cache_gives_what_search_text_for_gives():
-    def item(name, description="", manufacturer="", keywords=()):
+    def item(name, description="", manufacturer="", keywords=(), unspsc="44121701"):
         return SimpleNamespace(
-            name=name, description=description, manufacturer=manufacturer, keywords=list(keywords), search_text=""
+            name=name,
+            description=description,
+            manufacturer=manufacturer,
+            keywords=list(keywords),
+            unspsc=unspsc,
+            search_text="",
         )
 
     cache = SearchTextCache()
     first = [item("Kulspetspenna röd", "Röd penna", "Skrivia", ["kontor"]), item("Städhink 10 l")]
-    again = [item("Kulspetspenna röd", "Röd penna", "Skrivia", ["kontor"]), item("Städhink 10 l", "blå")]
+    again = [
+        item("Kulspetspenna röd", "Röd penna", "Skrivia", ["kontor"]),
+        item("Städhink 10 l", "blå"),
+        item("Städhink 10 l", "blå", unspsc="47121702"),  # the same text, another commodity
+    ]
     cache.fill(first)
     cache.fill(again)
     for one in first + again:
         assert one.search_text == search_text_for(one) and one.search_text
-    assert len(cache.texts) == 3
+        assert one.narrowing_terms == narrowing_terms_for(one)
+    assert len(cache.texts) == 4
+    assert "u:47121702" in again[2].narrowing_terms.split() and "u:47121702" not in again[1].narrowing_terms
 
 
 def test_rules_in_a_pool_started_before_the_fast_checks_agree_with_one_process(intake_catalogue, peppol_file, settings):

@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Case, CharField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from catalogue.models import CatalogueItem
-from swedish_text.heads import AllOf, AnyOf, AnyTerm, Condition
+from swedish_text.heads import AllOf, AnyOf, AnyTerm, Condition, commodity_condition
 
 # Price ranges in SEK: (key, low inclusive, high exclusive or None).
 PRICE_RANGES = (
@@ -317,6 +317,17 @@ class MatchSetFilter:
             q |= condition_q(self.terms)
         return q
 
+    def within(self, text: Condition) -> Q:
+        """The items that match `text` (a condition on the terms) and this filter. A filter of terms and
+        commodities alone joins the text in one expression on the terms' index (the commodities as "u:" terms),
+        so the database reads the narrowed match set, never the text's whole match set first."""
+        if self.ids or self.prefixes:
+            return condition_q(text) & self.q()
+        parts: list[Condition] = [commodity_condition(self.commodities)] if self.commodities else []
+        if self.terms is not None:
+            parts.append(self.terms)
+        return condition_q(AllOf((text, AnyOf(tuple(parts)))))
+
     def clause(self) -> dict:
         clauses = []
         if self.ids:
@@ -355,7 +366,9 @@ class KindOfGoods:
             # No name says it: whatever has the word or its head, never a modifier alone.
             return MatchSetFilter(terms=AnyOf((self.mentioned, self.headed)))
         # The kind, what names the word itself, and what the catalogue classes as the same goods as the kind.
-        codes = tuple(sorted({code.strip() for code in commodities if (code or "").strip()}))
+        stripped = ((code or "").strip() for code in commodities)
+        # Codes that are one index token ("u:" terms, swedish_text.heads.commodity_condition); UNSPSC is 8 digits.
+        codes = tuple(sorted({code for code in stripped if code.isascii() and code.isalnum()}))
         return MatchSetFilter(terms=AnyOf((self.kind, self.mentioned)), commodities=codes, boost=self.kind)
 
 

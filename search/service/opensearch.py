@@ -77,9 +77,9 @@ def search_opensearch(
     elif narrowing.unmatched is not None:
         attempts.append((None, narrowing.unmatched, False))
     for i, (text_query, narrowed, relaxable) in enumerate(attempts):
-        restriction = (
-            _resolved(backend, narrowed, text_query, versions) if isinstance(narrowed, KindOfGoods) else narrowed
-        )
+        restriction = narrowed
+        if isinstance(narrowed, KindOfGoods):
+            restriction = resolve_narrowing(backend, narrowed, text_query, versions)
         deep = start + size > DEFAULT_RESULT_WINDOW
         # A deep page is asked for only when it exists: an index built before max_result_window was
         # raised (search.backends.index_settings) refuses from + size above 10,000.
@@ -116,7 +116,7 @@ def _scoped(backend, text_query, versions) -> dict:
     return backend.query_clause(text_query if text_query is not None else MATCH_ALL, scope)
 
 
-def _resolved(backend, goods: KindOfGoods, text_query, versions) -> MatchSetFilter:
+def resolve_narrowing(backend, goods: KindOfGoods, text_query, versions) -> MatchSetFilter:
     """The narrowing of this match set: whether any match is of the kind, and the kind's commodities, from one
     aggregation over the matches of the kind (no hits loaded)."""
     body = {

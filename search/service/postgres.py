@@ -1,14 +1,12 @@
-"""PostgreSQL only: the whole match set on the tsvector index, and typo-tolerant matching on names (pg_trgm)."""
+"""PostgreSQL only: typo-tolerant matching on names (pg_trgm)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import connection, transaction
-from modelsearch.utils import get_content_type_pk
 
 import swedish_text as text
-from catalogue.models import CatalogueItem
 from search import dbsearch
 
 logger = logging.getLogger("search.service")
@@ -39,16 +37,3 @@ def trigram_matches(q: str, versions: list[int], limit: int = 50) -> list[tuple[
     except Exception:  # pg_trgm missing (migration not run): no typo fallback, never an error
         logger.warning("pg_trgm is not available; no trigram fallback", exc_info=True)
         return []
-
-
-def match_set_sql(groups: list[list[str]], any_word: bool) -> tuple[str, list]:
-    """SQL selecting the id of every item the text matches (the whole match set, for counts and sorting).
-
-    The same tsquery and columns as search.dbsearch's ranked match, without ranking or a limit.
-    """
-    entry, _fts = dbsearch.index_tables()
-    sql = (
-        f"SELECT e.object_id::bigint FROM {entry} e, to_tsquery(%s::regconfig, %s) AS q "  # noqa: S608
-        "WHERE e.content_type_id = %s AND (e.title @@ q OR e.body @@ q)"
-    )
-    return sql, ["swedish", dbsearch.tsquery(groups, any_word), get_content_type_pk(CatalogueItem)]

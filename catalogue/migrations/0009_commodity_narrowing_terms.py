@@ -16,15 +16,20 @@ ONE_TOKEN = {
 }
 
 
-def add_commodity_terms(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
+def update_sql(vendor: str) -> str | None:
+    """The UPDATE adding "u:<code>" to every item that has a one-token code and no commodity term yet."""
     if vendor not in ONE_TOKEN:
-        return
-    schema_editor.execute(
+        return None
+    return (
         f"UPDATE {ITEMS} SET narrowing_terms = narrowing_terms || ' u:' || TRIM(unspsc) "  # noqa: S608
-        f"WHERE {ONE_TOKEN[vendor]} AND (' ' || narrowing_terms || ' ') NOT LIKE '% u:%'",
-        None,  # no parameters: the % of LIKE is not a placeholder
+        f"WHERE {ONE_TOKEN[vendor]} AND (' ' || narrowing_terms || ' ') NOT LIKE '% u:%'"
     )
+
+
+def add_commodity_terms(apps, schema_editor):
+    sql = update_sql(schema_editor.connection.vendor)
+    if sql is not None:
+        schema_editor.execute(sql, None)  # no parameters: the % of LIKE is not a placeholder
 
 
 class Migration(migrations.Migration):

@@ -263,7 +263,9 @@ def condition_q(condition: Condition) -> Q:
     table = CatalogueItem._meta.db_table
     if connection.vendor == "postgresql":
         where, params = _postgres(simple)
-        sql = f"SELECT id FROM {table} WHERE {where}"  # noqa: S608 - the terms are parameters
+        # ARRAY(...) makes the ids an InitPlan, found once through the GIN index: as a plain IN (SELECT ...)
+        # the planner misjudged the terms' selectivity and probed every visible item (2.4 s at 500k items).
+        sql = f"SELECT unnest(ARRAY(SELECT id FROM {table} WHERE {where}))"  # noqa: S608 - the terms are parameters
     else:
         sql = f"SELECT rowid FROM {TERMS_FTS_TABLE} WHERE {TERMS_FTS_TABLE} MATCH %s"  # noqa: S608
         params = [_fts5(simple)]

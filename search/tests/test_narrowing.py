@@ -16,7 +16,7 @@ from modelsearch.backends import get_search_backend
 from opensearchpy.exceptions import RequestError
 
 from catalogue.models import CatalogueItem
-from search import query_text, service
+from search import dbsearch, query_text, service
 from search.service import SearchQuery, _text_query, search
 from search.service.database import search_database
 from search.service.filters import (
@@ -36,6 +36,7 @@ from swedish_text.heads import (
     mention_condition,
     mentions,
     name_is_kind,
+    text_condition,
 )
 
 QUERIES = ["kontorsstol", "köksstol", "diskmedel", "papper", "skrivare", "soppåsar", "papperskorg", "pennor"]
@@ -149,9 +150,11 @@ def test_each_condition_selects_the_same_items_in_the_database_as_in_python(test
 
     conditions = [AnyTerm(()), AnyTerm(("k:stol",)), AnyTerm(("k:stol", "w:papper", "h:penn"))]
     for q in [*QUERIES, "röd kulspetspenna", "kaffe filter"]:
-        words = query_text.shape(q, lambda: service.visible_versions(None)).words
+        shaped = query_text.shape(q, lambda: service.visible_versions(None))
+        words = shaped.words
         for any_word in (False, True):
             conditions += [f(words, any_word) for f in (kind_condition, mention_condition, head_condition)]
+            conditions.append(text_condition(shaped.groups, any_word))
     selected = 0
     for condition in conditions:
         by_sql = set(visible.filter(condition_q(condition)).values_list("pk", flat=True))
@@ -170,3 +173,19 @@ def test_each_condition_selects_the_same_items_in_the_database_as_in_python(test
     CatalogueItem.objects.filter(pk=chair.pk).update(narrowing_terms="k:annat")
     assert chair.pk not in set(visible.filter(condition_q(AnyTerm(("k:lampa",)))).values_list("pk", flat=True))
     assert lamp_ids - {chair.pk} == set(visible.filter(condition_q(AnyTerm(("k:lampa",)))).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", [*QUERIES, "röd kulspetspenna", "kaffe filter", "svanen", "a4"])
+def test_the_text_condition_selects_what_the_full_text_index_matches(test_catalogue, q):
+    """The database backends count a text's matches on the terms index (h: forms of search_text), and rank them
+    on modelsearch's full-text index: both must select the same items, or a ranked item would not be counted."""
+    versions = service.visible_versions(None)
+    visible = service.visible_items(None)
+    groups = query_text.shape(q, lambda: versions).groups
+    for any_word in (False, True):
+        by_terms = set(visible.filter(condition_q(text_condition(groups, any_word))).values_list("pk", flat=True))
+        ranked = {pk for pk, _score in dbsearch.match(groups, versions, any_word, 100_000)}
+        by_index = set(visible.filter(pk__in=ranked).values_list("pk", flat=True))
+        assert by_terms == by_index, (q, any_word, by_terms ^ by_index)
+        assert by_terms or q == "kaffe filter"

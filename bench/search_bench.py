@@ -297,9 +297,7 @@ def _raw_autocomplete(engine: str, prefix: str):
 
         backend = get_search_backend("default")
         qs = CatalogueItem.objects.filter(version_id__in=versions)
-        query = backend.autocomplete_query_compiler_class(qs, " ".join(words)).get_query()
-        body = {"query": query, "size": AUTOCOMPLETE_CANDIDATES, "_source": False, "stored_fields": ["pk"]}
-        return lambda: backend.search_request(CatalogueItem, body)
+        return lambda: backend.autocomplete_ids(qs, " ".join(words), AUTOCOMPLETE_CANDIDATES)
     return lambda: dbsearch.autocomplete_ids(words, versions, AUTOCOMPLETE_CANDIDATES)
 
 

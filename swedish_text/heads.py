@@ -230,10 +230,17 @@ def narrowing_terms(name: str, description: str, search_text: str, unspsc: str =
     out += [WRITTEN + f for f in sorted(written)] + [STEM + f for f in sorted(stems)]
     out += [LEADS + f for f in sorted(leads)]
     out += [HEAD + f for f in sorted(set((search_text or "").split()))]
-    code = (unspsc or "").strip()
-    if code.isascii() and code.isalnum():  # one index token (the migration that added them tests the same)
+    code = commodity_code(unspsc)
+    if code is not None:
         out.append(COMMODITY + code)
     return out
+
+
+def commodity_code(unspsc: str | None) -> str | None:
+    """The UNSPSC code as its "u:" term holds it, or None when it is not one index token (ASCII letters and
+    digits; catalogue migration 0009 tests the same in SQL)."""
+    code = (unspsc or "").strip()
+    return code if code.isascii() and code.isalnum() else None
 
 
 @dataclass(frozen=True)
@@ -323,4 +330,4 @@ def text_condition(groups: list[list[str]], any_word: bool = False) -> Condition
 
 def commodity_condition(codes: Collection[str]) -> AnyTerm:
     """Items whose UNSPSC code is one of `codes` (codes that are not one index token select nothing)."""
-    return _terms(COMMODITY, [c for c in codes if c.isascii() and c.isalnum()])
+    return _terms(COMMODITY, [code for code in map(commodity_code, codes) if code is not None])

@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Case, CharField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from catalogue.models import CatalogueItem
-from swedish_text.heads import AllOf, AnyOf, AnyTerm, Condition, commodity_condition
+from swedish_text.heads import AllOf, AnyOf, AnyTerm, Condition, commodity_code, commodity_condition
 
 # Price ranges in SEK: (key, low inclusive, high exclusive or None).
 PRICE_RANGES = (
@@ -368,9 +368,8 @@ class KindOfGoods:
             # No name says it: whatever has the word or its head, never a modifier alone.
             return MatchSetFilter(terms=AnyOf((self.mentioned, self.headed)))
         # The kind, what names the word itself, and what the catalogue classes as the same goods as the kind.
-        stripped = ((code or "").strip() for code in commodities)
-        # Codes that are one index token ("u:" terms, swedish_text.heads.commodity_condition); UNSPSC is 8 digits.
-        codes = tuple(sorted({code for code in stripped if code.isascii() and code.isalnum()}))
+        # As the "u:" terms hold them (UNSPSC is 8 digits), so Python's `matches` and the index agree.
+        codes = tuple(sorted({code for code in map(commodity_code, commodities) if code is not None}))
         return MatchSetFilter(terms=AnyOf((self.kind, self.mentioned)), commodities=codes, boost=self.kind)
 
 
